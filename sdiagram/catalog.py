@@ -1,0 +1,158 @@
+"""The kind catalog and the technology table: pure data, no imports of `diagrams`.
+
+A *kind* is what a component is to the architecture (rules reason about kinds);
+a *tech* is the concrete product, which picks the icon. Icons are named by
+their `diagrams` class path (`onprem.inmemory.Redis`); `sdiagram.icons`
+resolves a class path to the PNG that ships inside the `diagrams` package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class KindInfo:
+    name: str
+    description: str
+    icon: str
+
+
+@dataclass(frozen=True, slots=True)
+class TechInfo:
+    name: str
+    icon: str
+    # A provider-run service that is redundant by contract: `managed` defaults to true.
+    managed: bool = False
+
+
+KINDS: dict[str, KindInfo] = {
+    kind.name: kind
+    for kind in (
+        KindInfo("client", "a user, browser, mobile app or calling system", "onprem.client.Users"),
+        KindInfo("cdn", "content delivery network edge", "aws.network.CloudFront"),
+        KindInfo("dns", "name resolution", "aws.network.Route53"),
+        KindInfo("load_balancer", "L4/L7 load balancer or reverse proxy", "aws.network.ElasticLoadBalancing"),
+        KindInfo("api_gateway", "API gateway: auth, rate limiting, routing", "aws.network.APIGateway"),
+        KindInfo("service", "a synchronous application service", "onprem.compute.Server"),
+        KindInfo("worker", "a background consumer or batch worker", "aws.compute.Batch"),
+        KindInfo("function", "a serverless function", "aws.compute.Lambda"),
+        KindInfo("cache", "an in-memory cache", "aws.database.ElasticacheCacheNode"),
+        KindInfo("database", "a database of record", "generic.database.SQL"),
+        KindInfo("object_storage", "blob / object storage", "generic.storage.Storage"),
+        KindInfo("queue", "a message queue", "aws.integration.SimpleQueueServiceSqsQueue"),
+        KindInfo("stream", "a durable event log / stream", "aws.analytics.KinesisDataStreams"),
+        KindInfo("search_index", "a full-text search index", "elastic.elasticsearch.Elasticsearch"),
+        KindInfo("llm", "a large language model endpoint", "aws.ml.Bedrock"),
+        KindInfo("vector_db", "a vector database for embeddings", "aws.database.Neptune"),
+        KindInfo("external", "a third-party system outside the design", "onprem.network.Internet"),
+    )
+}
+
+_T = TechInfo
+TECHS: dict[str, TechInfo] = {
+    tech.name: tech
+    for tech in (
+        # caches and in-memory stores
+        _T("redis", "onprem.inmemory.Redis"),
+        _T("memcached", "onprem.inmemory.Memcached"),
+        _T("hazelcast", "onprem.inmemory.Hazelcast"),
+        _T("aerospike", "onprem.inmemory.Aerospike"),
+        _T("elasticache", "aws.database.ElasticacheForRedis", managed=True),
+        _T("memorystore", "gcp.database.Memorystore", managed=True),
+        # queues and streams
+        _T("kafka", "onprem.queue.Kafka"),
+        _T("rabbitmq", "onprem.queue.Rabbitmq"),
+        _T("activemq", "onprem.queue.Activemq"),
+        _T("nats", "onprem.queue.Nats"),
+        _T("celery", "onprem.queue.Celery"),
+        _T("sqs", "aws.integration.SimpleQueueServiceSqs", managed=True),
+        _T("sns", "aws.integration.SimpleNotificationServiceSns", managed=True),
+        _T("eventbridge", "aws.integration.Eventbridge", managed=True),
+        _T("kinesis", "aws.analytics.KinesisDataStreams", managed=True),
+        _T("msk", "aws.analytics.ManagedStreamingForKafka", managed=True),
+        _T("pubsub", "gcp.analytics.Pubsub", managed=True),
+        # databases
+        _T("postgresql", "onprem.database.Postgresql"),
+        _T("mysql", "onprem.database.Mysql"),
+        _T("mariadb", "onprem.database.Mariadb"),
+        _T("mssql", "onprem.database.Mssql"),
+        _T("oracle", "onprem.database.Oracle"),
+        _T("cassandra", "onprem.database.Cassandra"),
+        _T("scylla", "onprem.database.Scylla"),
+        _T("hbase", "onprem.database.Hbase"),
+        _T("mongodb", "onprem.database.Mongodb"),
+        _T("couchbase", "onprem.database.Couchbase"),
+        _T("cockroachdb", "onprem.database.Cockroachdb"),
+        _T("clickhouse", "onprem.database.Clickhouse"),
+        _T("influxdb", "onprem.database.Influxdb"),
+        _T("neo4j", "onprem.database.Neo4J"),
+        _T("dynamodb", "aws.database.Dynamodb", managed=True),
+        _T("rds", "aws.database.RDS", managed=True),
+        _T("aurora", "aws.database.Aurora", managed=True),
+        _T("spanner", "gcp.database.Spanner", managed=True),
+        _T("bigtable", "gcp.database.Bigtable", managed=True),
+        _T("firestore", "gcp.database.Firestore", managed=True),
+        _T("cosmosdb", "azure.database.CosmosDb", managed=True),
+        # search and vectors
+        _T("elasticsearch", "elastic.elasticsearch.Elasticsearch"),
+        _T("opensearch", "aws.analytics.AmazonOpensearchService", managed=True),
+        _T("solr", "onprem.search.Solr"),
+        _T("qdrant", "onprem.database.Qdrant"),
+        # load balancers, proxies, gateways
+        _T("nginx", "onprem.network.Nginx"),
+        _T("haproxy", "onprem.network.Haproxy"),
+        _T("envoy", "onprem.network.Envoy"),
+        _T("traefik", "onprem.network.Traefik"),
+        _T("kong", "onprem.network.Kong"),
+        _T("elb", "aws.network.ElasticLoadBalancing", managed=True),
+        _T("alb", "aws.network.ElbApplicationLoadBalancer", managed=True),
+        _T("nlb", "aws.network.ElbNetworkLoadBalancer", managed=True),
+        _T("aws-api-gateway", "aws.network.APIGateway", managed=True),
+        # object storage, CDN, DNS
+        _T("s3", "aws.storage.SimpleStorageServiceS3", managed=True),
+        _T("gcs", "gcp.storage.Storage", managed=True),
+        _T("azure-blob", "azure.database.BlobStorage", managed=True),
+        _T("ceph", "onprem.storage.Ceph"),
+        _T("cloudfront", "aws.network.CloudFront", managed=True),
+        _T("cloudflare", "saas.cdn.Cloudflare", managed=True),
+        _T("fastly", "saas.cdn.Fastly", managed=True),
+        _T("akamai", "saas.cdn.Akamai", managed=True),
+        _T("route53", "aws.network.Route53", managed=True),
+        _T("coredns", "onprem.dns.Coredns"),
+        # compute
+        _T("lambda", "aws.compute.Lambda", managed=True),
+        _T("ec2", "aws.compute.EC2"),
+        _T("fargate", "aws.compute.Fargate"),
+        _T("kubernetes", "k8s.compute.Pod"),
+        _T("docker", "onprem.container.Docker"),
+        _T("python", "programming.language.Python"),
+        _T("go", "programming.language.Go"),
+        _T("java", "programming.language.Java"),
+        _T("nodejs", "programming.language.Nodejs"),
+        _T("spark", "onprem.analytics.Spark"),
+        _T("flink", "onprem.analytics.Flink"),
+        _T("airflow", "onprem.workflow.Airflow"),
+        # machine learning
+        _T("bedrock", "aws.ml.Bedrock", managed=True),
+        _T("sagemaker", "aws.ml.Sagemaker", managed=True),
+        _T("vertexai", "gcp.ml.VertexAI", managed=True),
+        # third parties
+        _T("twilio", "saas.communication.Twilio", managed=True),
+        _T("ses", "aws.engagement.SimpleEmailServiceSes", managed=True),
+        _T("fcm", "firebase.grow.Messaging", managed=True),
+        _T("slack", "saas.chat.Slack", managed=True),
+        _T("teams", "saas.chat.Teams", managed=True),
+        _T("okta", "saas.identity.Okta", managed=True),
+        _T("auth0", "saas.identity.Auth0", managed=True),
+        _T("stripe", "saas.payment.Stripe", managed=True),
+        # coordination and observability
+        _T("zookeeper", "onprem.network.Zookeeper"),
+        _T("etcd", "onprem.network.Etcd"),
+        _T("consul", "onprem.network.Consul"),
+        _T("vault", "onprem.security.Vault"),
+        _T("prometheus", "onprem.monitoring.Prometheus"),
+        _T("grafana", "onprem.monitoring.Grafana"),
+    )
+}
+del _T

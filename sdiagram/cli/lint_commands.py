@@ -1,0 +1,1 @@
+"""`sdiagram lint`, `rules` and `explain` (being written)."""

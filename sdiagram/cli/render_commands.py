@@ -1,0 +1,1 @@
+"""`sdiagram render` (being written)."""

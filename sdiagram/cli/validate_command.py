@@ -1,0 +1,32 @@
+"""`sdiagram validate`: load and compile blueprints, print every problem."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..compiler import load
+from ..diagnostics import BlueprintError
+from . import main
+from .paths import blueprint_files
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+def validate(paths: tuple[str, ...]) -> None:
+    """Check blueprints; print `path:line:col: error: message` for each problem.
+
+    Exits 2 when any blueprint is invalid.
+    """
+    failed = 0
+    for path in blueprint_files(paths):
+        try:
+            load(path)
+        except BlueprintError as error:
+            failed += 1
+            for diagnostic in error.diagnostics:
+                click.echo(str(diagnostic), err=False)
+    if failed:
+        click.echo(f"{failed} invalid blueprint(s)", err=True)
+        sys.exit(2)

@@ -1,0 +1,187 @@
+"""Icons: `diagrams` class paths and custom image files -> PNG/JPEG files.
+
+The icons are the PNGs that ship inside the `diagrams` package. A class such
+as `diagrams.aws.database.RDS` names its file through two class attributes,
+`_icon_dir` (on the category base class) and `_icon`. Importing `diagrams`
+costs ~90 ms (it pulls in the `graphviz` package), so this module reads those
+two attributes from the module's source with `ast` instead; the tests check the
+result against the imported classes.
+
+Custom icons must be PNG or JPEG files inside the blueprint's folder: a
+blueprint from a pull request must never pull `/etc/passwd` or `~/.ssh/id_rsa`
+into a published SVG.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import functools
+import importlib.util
+import os
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .diagnostics import did_you_mean
+
+if TYPE_CHECKING:
+    from .model import Component
+
+MAX_ICON_BYTES = 2 * 1024 * 1024
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+_CLASS_PATH = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\Z")
+_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+@dataclass(frozen=True, slots=True)
+class Icon:
+    """An icon as the DOT names it (`name`, relative to `root`) and where it is."""
+
+    name: str
+    root: str
+
+    @property
+    def file(self) -> str:
+        return os.path.join(self.root, self.name)
+
+
+@functools.lru_cache(maxsize=1)
+def diagrams_root() -> str:
+    """The folder that holds the `diagrams` package (its icons are in `resources/` beside it)."""
+    spec = importlib.util.find_spec("diagrams")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the 'diagrams' package is not installed; pip install diagrams")
+    return os.path.dirname(os.path.abspath(list(spec.submodule_search_locations)[0]))
+
+
+@functools.lru_cache(maxsize=None)
+def _module_icons(provider: str, category: str) -> dict[str, str] | None:
+    """Class name -> icon path relative to diagrams_root(), for one diagrams module."""
+    source_file = os.path.join(diagrams_root(), "diagrams", provider, f"{category}.py")
+    try:
+        with open(source_file, encoding="utf-8") as handle:
+            tree = ast.parse(handle.read(), source_file)
+    except (OSError, SyntaxError):
+        return None
+    icon_dirs: dict[str, str] = {}
+    icons: dict[str, str] = {}
+    aliases: dict[str, str] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.ClassDef):
+            attributes = _string_attributes(statement)
+            base = statement.bases[0].id if statement.bases and isinstance(statement.bases[0], ast.Name) else None
+            icon_dir = attributes.get("_icon_dir") or icon_dirs.get(base or "")
+            if icon_dir:
+                icon_dirs[statement.name] = icon_dir
+            if "_icon" in attributes and icon_dir:
+                icons[statement.name] = f"{icon_dir}/{attributes['_icon']}"
+        elif (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Name)
+        ):
+            aliases[statement.targets[0].id] = statement.value.id
+    for alias, target in aliases.items():
+        if target in icons:
+            icons[alias] = icons[target]
+    return icons
+
+
+def _string_attributes(node: ast.ClassDef) -> dict[str, str]:
+    found = {}
+    for statement in node.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Constant)
+            and isinstance(statement.value.value, str)
+        ):
+            found[statement.targets[0].id] = statement.value.value
+    return found
+
+
+def is_class_path(spec: str) -> bool:
+    return not spec.lower().endswith(IMAGE_SUFFIXES) and "/" not in spec and "\\" not in spec
+
+
+def resolve_class_path(class_path: str) -> Icon:
+    """`aws.database.RDS` -> its icon; raises ValueError with a helpful message."""
+    if not _CLASS_PATH.match(class_path):
+        raise ValueError(
+            f"icon '{class_path}' is neither a diagrams class path like 'aws.database.RDS' nor a .png/.jpg file"
+        )
+    provider, category, name = class_path.split(".")
+    icons = _module_icons(provider, category)
+    if icons is None:
+        raise ValueError(f"icon '{class_path}': diagrams has no module 'diagrams.{provider}.{category}'")
+    if name not in icons:
+        hint = did_you_mean(name, icons)
+        raise ValueError(f"icon '{class_path}': diagrams.{provider}.{category} has no class '{name}'{hint}")
+    return Icon(icons[name], diagrams_root())
+
+
+def resolve_file(spec: str, base_dir: str) -> Icon:
+    """A custom icon file inside `base_dir`; raises ValueError when it is not a safe image."""
+    if os.path.isabs(spec) or spec.startswith("~"):
+        raise ValueError(f"icon '{spec}' must be a path relative to the blueprint's folder")
+    root = os.path.realpath(base_dir)
+    target = os.path.realpath(os.path.join(root, spec))
+    if os.path.commonpath([root, target]) != root:
+        raise ValueError(f"icon '{spec}' is outside the blueprint's folder")
+    if not spec.lower().endswith(IMAGE_SUFFIXES):
+        raise ValueError(f"icon '{spec}' must be a .png or .jpg file")
+    try:
+        if not os.path.isfile(target):
+            raise ValueError(f"icon file '{spec}' does not exist")
+        if os.path.getsize(target) > MAX_ICON_BYTES:
+            raise ValueError(f"icon file '{spec}' is larger than {MAX_ICON_BYTES:,} bytes")
+        with open(target, "rb") as handle:
+            head = handle.read(8)
+    except OSError as error:
+        raise ValueError(f"icon file '{spec}' cannot be read: {error.strerror}") from None
+    if not any(head.startswith(magic) for magic in _MAGIC):
+        raise ValueError(f"icon file '{spec}' is not a PNG or JPEG image")
+    return Icon(os.path.relpath(target, root).replace(os.sep, "/"), root)
+
+
+def check_icon(spec: str, base_dir: str) -> str | None:
+    """The problem with an `icon:` value, or None when it resolves."""
+    try:
+        if is_class_path(spec):
+            resolve_class_path(spec)
+        else:
+            resolve_file(spec, base_dir)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def read_icon(file: str) -> bytes:
+    """Icon bytes, read once per process."""
+    with open(file, "rb") as handle:
+        return handle.read()
+
+
+@functools.lru_cache(maxsize=None)
+def data_uri(file: str) -> str:
+    """An icon as a `data:` URI, encoded once per process."""
+    data = read_icon(file)
+    mime = next((m for magic, m in _MAGIC.items() if data.startswith(magic)), "image/png")
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def component_icon(component: "Component", base_dir: str) -> Icon:
+    """The icon a component is drawn with: its `icon`, else its tech's, else its kind's."""
+    from .catalog import KINDS, TECHS
+
+    if component.icon:
+        spec = component.icon
+    elif component.tech:
+        spec = TECHS[component.tech].icon
+    else:
+        spec = KINDS[component.kind].icon
+    return resolve_class_path(spec) if is_class_path(spec) else resolve_file(spec, base_dir)

@@ -1,0 +1,146 @@
+"""The typed blueprint model: what the compiler produces and every later stage reads.
+
+All values are frozen; every element keeps the `Span` of the text it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .diagnostics import Span
+
+DIRECTIONS = ("LR", "TB", "RL", "BT")
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """`rule: reason` under a component's or the blueprint's `ignore:`."""
+
+    rule: str
+    reason: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    id: str
+    kind: str
+    label: str
+    span: Span
+    tech: str | None = None
+    icon: str | None = None
+    replicas: int = 1
+    managed: bool = False
+    group: str | None = None
+    dead_letter: str | None = None
+    ignore: tuple[Suppression, ...] = ()
+
+    @property
+    def redundant(self) -> bool:
+        return self.replicas >= 2 or self.managed
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: str
+    label: str
+    span: Span
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """One directed edge as written; fan-out and fan-in are already expanded.
+
+    `bidirectional` marks `a <-> b`: one drawn edge, traffic both ways.
+    Either endpoint may be a group id (`source_is_group` / `target_is_group`).
+    """
+
+    source: str
+    target: str
+    span: Span
+    label: str | None = None
+    is_async: bool = False
+    protocol: str | None = None
+    bidirectional: bool = False
+    source_is_group: bool = False
+    target_is_group: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Traffic:
+    dau: int | None = None
+    requests_per_user: float | None = None
+    reads: float | None = None
+    writes: float | None = None
+    peak_factor: float | None = None
+    span: Span | None = None
+
+    @property
+    def read_write_ratio(self) -> float | None:
+        if self.reads is None or self.writes is None:
+            return None
+        return float("inf") if self.writes == 0 else self.reads / self.writes
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """A value from the `lint:` block with its position; lint validates it."""
+
+    value: Any
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSettings:
+    """`lint.rules.<rule>`: a severity override and rule options."""
+
+    rule: str
+    span: Span
+    severity: Setting | None = None
+    options: Mapping[str, Setting] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LintSettings:
+    select: tuple[Setting, ...] | None = None
+    ignore: tuple[Suppression, ...] = ()
+    rules: tuple[RuleSettings, ...] = ()
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Blueprint:
+    """A validated blueprint. `components` and `groups` keep source order."""
+
+    path: str
+    name: str
+    title: str
+    span: Span
+    summary: str | None = None
+    direction: str = "LR"
+    traffic: Traffic | None = None
+    components: Mapping[str, Component] = field(default_factory=dict)
+    groups: Mapping[str, Group] = field(default_factory=dict)
+    connections: tuple[Connection, ...] = ()
+    lint: LintSettings = field(default_factory=LintSettings)
+    format_version: int = 1
+
+    def members(self, group_id: str) -> tuple[str, ...]:
+        """Component ids inside a group or any of its nested groups, in source order."""
+        inside = {group_id}
+        changed = True
+        while changed:
+            changed = False
+            for group in self.groups.values():
+                if group.parent in inside and group.id not in inside:
+                    inside.add(group.id)
+                    changed = True
+        return tuple(c.id for c in self.components.values() if c.group in inside)
+
+    def _repr_svg_(self) -> str:
+        """Jupyter shows a blueprint as its diagram."""
+        from .render import render
+
+        return render(self, "svg").decode("utf-8")
