@@ -24,10 +24,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .render import render
+    from .renderer import render
 else:
     def render(blueprint: Blueprint, format: str = "svg", **options):  # noqa: A002
         """Render a blueprint to bytes in one format ('svg', 'png', 'pdf', 'dot')."""
-        from .render import render as _render
+        from .renderer import render as _render
 
         return _render(blueprint, format, **options)

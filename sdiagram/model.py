@@ -141,6 +141,6 @@ class Blueprint:
 
     def _repr_svg_(self) -> str:
         """Jupyter shows a blueprint as its diagram."""
-        from .render import render
+        from .renderer import render
 
         return render(self, "svg").decode("utf-8")

@@ -1,0 +1,53 @@
+"""Render stage: Blueprint -> DOT (`dot.py`, pure) -> Graphviz -> bytes (`engine.py`).
+
+Writing files is the CLI's job (`sdiagram.cli.render_commands`); everything
+here returns bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable
+
+from .. import icons
+from ..model import Blueprint
+from .dot import DotOptions, Highlight, to_dot
+from .engine import FORMATS, Rendered, RenderError, layout_and_render
+
+# Past this many components Graphviz's network-simplex and crossing
+# minimisation dominate; straight edges and capped iterations keep it bounded.
+LARGE_GRAPH_COMPONENTS = 800
+
+__all__ = [
+    "FORMATS", "Highlight", "LARGE_GRAPH_COMPONENTS", "Rendered", "RenderError",
+    "dot_options", "image_roots", "render", "render_formats", "to_dot",
+]
+
+
+def image_roots(blueprint: Blueprint) -> tuple[str, ...]:
+    """The folders the icon names in a blueprint's DOT are relative to."""
+    return (icons.diagrams_root(), os.path.dirname(os.path.abspath(blueprint.path)))
+
+
+def dot_options(blueprint: Blueprint, highlights: Iterable[Highlight] = ()) -> DotOptions:
+    return DotOptions(
+        highlights=tuple(highlights),
+        large=len(blueprint.components) > LARGE_GRAPH_COMPONENTS,
+    )
+
+
+def render_formats(
+    blueprint: Blueprint, formats: Iterable[str], highlights: Iterable[Highlight] = ()
+) -> Rendered:
+    """Lay the blueprint out once and render every format in `formats`."""
+    formats = tuple(formats)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise RenderError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    dot_text = to_dot(blueprint, dot_options(blueprint, highlights))
+    return layout_and_render(dot_text, formats, image_roots(blueprint))
+
+
+def render(blueprint: Blueprint, format: str = "svg", highlights: Iterable[Highlight] = ()) -> bytes:  # noqa: A002
+    """One format as bytes: 'svg', 'png', 'pdf' or 'dot'."""
+    return render_formats(blueprint, (format,), highlights).outputs[format]

@@ -1,0 +1,248 @@
+"""Blueprint -> DOT text. Pure and deterministic: same blueprint, same bytes.
+
+The look follows the conventions of mingrammer `diagrams`: icon nodes with the
+label below, clusters as rounded pastel boxes (colour by nesting depth), grey
+edges. Two deliberate differences: splines are curved, not orthogonal, because
+Graphviz cannot place edge labels on orthogonal edges (they drift away from
+their edge); and icons are named relative to an image path set at layout time,
+so the DOT holds no path of the machine that made it.
+
+Every user string goes through `quote` or `html_text`, so a label can never add
+nodes or attributes to the graph.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from .. import icons
+from ..model import Blueprint, Component, Connection, Group
+
+FONT = "Sans-Serif"
+TEXT_COLOR = "#2D3436"
+EDGE_COLOR = "#7B8894"
+CLUSTER_COLORS = ("#E5F5FD", "#EBF3E7", "#ECE8F6", "#FDF7E3")
+SEVERITY_COLORS = {"error": "#D62728", "warning": "#E8A317", "info": "#1F77B4"}
+LABEL_WIDTH = 18  # characters per line under an icon (the node is 1.4 in wide)
+NODE_HEIGHT = 1.9
+LINE_HEIGHT = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A lint finding to draw: the components it blames get an outline."""
+
+    severity: str
+    code: str
+    rule: str
+    message: str
+    components: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DotOptions:
+    highlights: tuple[Highlight, ...] = ()
+    # Settings for very large graphs (see renderer.LARGE_GRAPH_COMPONENTS).
+    large: bool = False
+    extra_graph_attributes: Mapping[str, str] = field(default_factory=dict)
+
+
+def quote(text: str) -> str:
+    """A DOT double-quoted string whose content is shown literally.
+
+    Backslashes are doubled (so `\\N`, `\\G` and `\\l` stay text), quotes are
+    escaped, and newlines become DOT's centred line break.
+    """
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def html_text(text: str) -> str:
+    """Text for a DOT HTML-like label, shown literally."""
+    escaped = (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+    return escaped.replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.replace("\r\n", "\n").split("\n"):
+        lines += textwrap.wrap(paragraph, width, break_long_words=True, break_on_hyphens=False) or [""]
+    return lines
+
+
+def _attributes(attributes: Mapping[str, str]) -> str:
+    parts = []
+    for key, value in attributes.items():
+        parts.append(f"{key}={value}")
+    return ", ".join(parts)
+
+
+def _icon_name(component: Component, base_dir: str) -> str:
+    return icons.component_icon(component, base_dir).name
+
+
+def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
+    base_dir = os.path.dirname(os.path.abspath(blueprint.path))
+    outline = _outlines(options.highlights)
+    lines = [f"digraph {quote(blueprint.name)} {{"]
+    graph = {
+        "label": _graph_label(blueprint, options.highlights),
+        "labelloc": "t",
+        "fontname": quote(FONT),
+        "fontsize": "15",
+        "fontcolor": quote(TEXT_COLOR),
+        "rankdir": blueprint.direction,
+        "pad": "0.5",
+        "nodesep": "0.6",
+        "ranksep": "0.9",
+        "splines": "spline",
+        "compound": "true",
+        "bgcolor": quote("white"),
+        "newrank": "true",
+    }
+    if options.large:
+        graph.update({"splines": "line", "nslimit": "2", "nslimit1": "2", "mclimit": "0.3", "remincross": "false"})
+    graph.update({k: quote(v) for k, v in options.extra_graph_attributes.items()})
+    lines.append(f"  graph [{_attributes(graph)}];")
+    node = {
+        "shape": "none",
+        "fixedsize": "true",
+        "width": "1.4",
+        "height": str(NODE_HEIGHT),
+        "labelloc": "b",
+        "imagescale": "true",
+        "imagepos": "tc",
+        "fontname": quote(FONT),
+        "fontsize": "13",
+        "fontcolor": quote(TEXT_COLOR),
+    }
+    lines.append(f"  node [{_attributes(node)}];")
+    edge = {"color": quote(EDGE_COLOR), "fontname": quote(FONT), "fontsize": "11", "fontcolor": quote(TEXT_COLOR)}
+    lines.append(f"  edge [{_attributes(edge)}];")
+
+    children: dict[str | None, list[Group]] = {}
+    for group in blueprint.groups.values():
+        children.setdefault(group.parent, []).append(group)
+    members: dict[str | None, list[Component]] = {}
+    for component in blueprint.components.values():
+        members.setdefault(component.group, []).append(component)
+
+    def emit_group(group: Group | None, depth: int, indent: str) -> None:
+        for component in members.get(group.id if group else None, []):
+            lines.append(f"{indent}{_node(component, base_dir, outline.get(component.id))}")
+        for child in children.get(group.id if group else None, []):
+            cluster = {
+                "label": quote(child.label),
+                "style": quote("rounded,filled"),
+                "fillcolor": quote(CLUSTER_COLORS[depth % len(CLUSTER_COLORS)]),
+                "pencolor": quote("#AEB6BE"),
+                "labeljust": "l",
+                "fontsize": "12",
+                "margin": "16",
+            }
+            lines.append(f"{indent}subgraph {quote('cluster_' + child.id)} {{")
+            lines.append(f"{indent}  graph [{_attributes(cluster)}];")
+            emit_group(child, depth + 1, indent + "  ")
+            lines.append(f"{indent}}}")
+
+    emit_group(None, 0, "  ")
+    for connection in blueprint.connections:
+        lines.append("  " + _edge(blueprint, connection))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _outlines(highlights: Iterable[Highlight]) -> dict[str, str]:
+    """Component id -> the most severe severity that blames it."""
+    rank = {"error": 0, "warning": 1, "info": 2}
+    found: dict[str, str] = {}
+    for highlight in highlights:
+        for component in highlight.components:
+            current = found.get(component)
+            if current is None or rank[highlight.severity] < rank[current]:
+                found[component] = highlight.severity
+    return found
+
+
+def _node(component: Component, base_dir: str, severity: str | None) -> str:
+    label_lines = wrap(component.label, LABEL_WIDTH)
+    if component.replicas >= 2:
+        label_lines.append(f"\u00d7{component.replicas}")
+    attributes = {
+        "label": quote("\n".join(label_lines)),
+        "image": quote(_icon_name(component, base_dir)),
+        "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - 1):.2f}",
+        "tooltip": quote(f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"),
+    }
+    if severity in ("error", "warning"):
+        attributes.update(
+            {
+                "shape": "box",
+                "style": quote("rounded,bold"),
+                "color": quote(SEVERITY_COLORS[severity]),
+                "penwidth": "3",
+            }
+        )
+    return f"{quote(component.id)} [{_attributes(attributes)}];"
+
+
+def _anchor(blueprint: Blueprint, endpoint: str, is_group: bool) -> str:
+    """The node an edge attaches to: the component, or the first member of a group."""
+    if not is_group:
+        return endpoint
+    return blueprint.members(endpoint)[0]
+
+
+def _edge(blueprint: Blueprint, connection: Connection) -> str:
+    attributes: dict[str, str] = {}
+    text = connection.label or ""
+    if connection.protocol:
+        text = f"{text}\n[{connection.protocol}]" if text else f"[{connection.protocol}]"
+    if text:
+        attributes["label"] = quote("\n".join(wrap(text, 28)))
+    if connection.is_async:
+        attributes["style"] = "dashed"
+    if connection.bidirectional:
+        attributes["dir"] = "both"
+    if connection.source_is_group:
+        attributes["ltail"] = quote("cluster_" + connection.source)
+    if connection.target_is_group:
+        attributes["lhead"] = quote("cluster_" + connection.target)
+    source = _anchor(blueprint, connection.source, connection.source_is_group)
+    target = _anchor(blueprint, connection.target, connection.target_is_group)
+    suffix = f" [{_attributes(attributes)}]" if attributes else ""
+    return f"{quote(source)} -> {quote(target)}{suffix};"
+
+
+def _graph_label(blueprint: Blueprint, highlights: tuple[Highlight, ...]) -> str:
+    rows = [f'<tr><td><font point-size="22"><b>{html_text(blueprint.title)}</b></font></td></tr>']
+    if blueprint.summary:
+        summary = "<br/>".join(html_text(line) for line in wrap(blueprint.summary, 110))
+        rows.append(f'<tr><td><font point-size="13" color="#5A6368">{summary}</font></td></tr>')
+    if highlights:
+        rows.append(_legend(highlights))
+    return "<<table border=\"0\" cellpadding=\"2\" cellspacing=\"0\">" + "".join(rows) + "</table>>"
+
+
+def _legend(highlights: tuple[Highlight, ...]) -> str:
+    cells = []
+    for highlight in highlights:
+        color = SEVERITY_COLORS.get(highlight.severity, TEXT_COLOR)
+        where = f" [{', '.join(highlight.components)}]" if highlight.components else ""
+        text = html_text(f"{highlight.code} {highlight.rule}{where}: {highlight.message}")
+        cells.append(
+            f'<tr><td align="left"><font point-size="12" color="{color}"><b>{highlight.severity}</b></font>'
+            f'<font point-size="12"> {text}</font></td></tr>'
+        )
+    return (
+        '<tr><td align="left"><table border="1" color="#AEB6BE" cellborder="0" cellpadding="3" cellspacing="0">'
+        + '<tr><td align="left"><font point-size="13"><b>Lint findings</b></font></td></tr>'
+        + "".join(cells)
+        + "</table></td></tr>"
+    )
