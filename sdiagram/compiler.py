@@ -26,8 +26,9 @@ from .model import (
     Setting,
     Suppression,
     Traffic,
+    group_members,
 )
-from .yamlsource import YMapping, YScalar, YSequence, YValue, describe, load_yaml_file
+from .yamlsource import DEFAULT_MAX_BYTES, YMapping, YScalar, YSequence, YValue, describe, load_yaml_file
 
 FORMAT_VERSION = 1
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_-]*\Z")
@@ -52,12 +53,22 @@ _SUFFIXES = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
 def load(path: str | os.PathLike[str], max_bytes: int | None = None) -> Blueprint:
     """Read, parse and compile a blueprint file; raises BlueprintError with every problem."""
     path = os.fspath(path)
-    document = load_yaml_file(path) if max_bytes is None else load_yaml_file(path, max_bytes)
-    return compile_blueprint(document, path)
+    document, problems = load_yaml_file(path, max_file_size() if max_bytes is None else max_bytes)
+    return compile_blueprint(document, path, problems)
 
 
-def compile_blueprint(document: YValue | None, path: str) -> Blueprint:
+def max_file_size() -> int:
+    """The blueprint size limit: $SDIAGRAM_MAX_FILE_SIZE bytes, default 5 MB."""
+    try:
+        return int(os.environ.get("SDIAGRAM_MAX_FILE_SIZE", DEFAULT_MAX_BYTES))
+    except ValueError:
+        return DEFAULT_MAX_BYTES
+
+
+def compile_blueprint(document: YValue | None, path: str, problems: list[Diagnostic] | None = None) -> Blueprint:
+    """Compile parsed YAML; `problems` are earlier ones from parsing, reported together."""
     compiler = _Compiler(path)
+    compiler.problems.extend(problems or ())
     blueprint = compiler.compile(document)
     if compiler.problems or blueprint is None:
         raise BlueprintError(compiler.problems)
@@ -69,6 +80,9 @@ class _Compiler:
         self.path = path
         self.base_dir = os.path.dirname(os.path.abspath(path))
         self.problems: list[Diagnostic] = []
+        # Every well-formed component id, valid or not, so that a component
+        # with a mistake does not also make its connections "unknown".
+        self.declared: set[str] = set()
 
     # -- reporting and small typed readers ------------------------------------
 
@@ -258,6 +272,7 @@ class _Compiler:
         for component_id, key, spec in self.mapping_items(value, "components"):
             if self.identifier(key, "component id") is None:
                 continue
+            self.declared.add(component_id)
             component = self.component(component_id, key.span, spec, groups, dead_letters)
             if component is not None:
                 components[component_id] = component
@@ -371,6 +386,7 @@ class _Compiler:
             self.error(value.span, f"connections must be a list, not {describe(value)}")
             return ()
         known = set(components) | set(groups)
+        declared = self.declared | known
         result: list[Connection] = []
         for item in value.items:
             expression, details = item, None
@@ -393,9 +409,14 @@ class _Compiler:
             label, is_async, protocol = self.connection_details(details)
             endpoints_ok = True
             for endpoint in sources + targets:
-                if endpoint not in known:
-                    self.error(expression.span, f"unknown component or group '{endpoint}'{did_you_mean(endpoint, known)}")
+                if endpoint not in declared:
+                    self.error(expression.span, f"unknown component or group '{endpoint}'{did_you_mean(endpoint, declared)}")
                     endpoints_ok = False
+                elif endpoint in groups and not group_members(endpoint, groups, components):
+                    self.error(expression.span, f"group '{endpoint}' has no components to connect to")
+                    endpoints_ok = False
+                elif endpoint not in known:
+                    endpoints_ok = False  # its own definition is already reported
             if not endpoints_ok:
                 continue
             for source in sources:

@@ -104,7 +104,8 @@ def _string_attributes(node: ast.ClassDef) -> dict[str, str]:
 
 
 def is_class_path(spec: str) -> bool:
-    return not spec.lower().endswith(IMAGE_SUFFIXES) and "/" not in spec and "\\" not in spec
+    """`provider.category.Class` names a diagrams icon; anything else is a file path."""
+    return spec.count(".") == 2 and not spec.lower().endswith(IMAGE_SUFFIXES) and "/" not in spec and "\\" not in spec
 
 
 def resolve_class_path(class_path: str) -> Icon:
@@ -132,7 +133,9 @@ def resolve_file(spec: str, base_dir: str) -> Icon:
     if os.path.commonpath([root, target]) != root:
         raise ValueError(f"icon '{spec}' is outside the blueprint's folder")
     if not spec.lower().endswith(IMAGE_SUFFIXES):
-        raise ValueError(f"icon '{spec}' must be a .png or .jpg file")
+        raise ValueError(
+            f"icon '{spec}' must be a diagrams class path like 'aws.database.RDS' or a .png/.jpg file"
+        )
     try:
         if not os.path.isfile(target):
             raise ValueError(f"icon file '{spec}' does not exist")

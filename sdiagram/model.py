@@ -110,6 +110,21 @@ class LintSettings:
     span: Span | None = None
 
 
+def group_members(
+    group_id: str, groups: Mapping[str, Group], components: Mapping[str, Component]
+) -> tuple[str, ...]:
+    """Component ids inside a group or any of its nested groups, in source order."""
+    inside = {group_id}
+    changed = True
+    while changed:
+        changed = False
+        for group in groups.values():
+            if group.parent in inside and group.id not in inside:
+                inside.add(group.id)
+                changed = True
+    return tuple(c.id for c in components.values() if c.group in inside)
+
+
 @dataclass(frozen=True, slots=True)
 class Blueprint:
     """A validated blueprint. `components` and `groups` keep source order."""
@@ -129,15 +144,7 @@ class Blueprint:
 
     def members(self, group_id: str) -> tuple[str, ...]:
         """Component ids inside a group or any of its nested groups, in source order."""
-        inside = {group_id}
-        changed = True
-        while changed:
-            changed = False
-            for group in self.groups.values():
-                if group.parent in inside and group.id not in inside:
-                    inside.add(group.id)
-                    changed = True
-        return tuple(c.id for c in self.components.values() if c.group in inside)
+        return group_members(group_id, self.groups, self.components)
 
     def _repr_svg_(self) -> str:
         """Jupyter shows a blueprint as its diagram."""

@@ -4,8 +4,8 @@ PyYAML (its C parser when installed) does the parsing; this module only adds
 what a blueprint from an untrusted pull request needs on top of it:
 
 * a size limit, checked before the file is read;
-* a nesting limit, checked on the event stream before any node is built, so a
-  list nested 20,000 deep is refused without recursion;
+* a nesting limit of 64 levels (libyaml itself stops at 1,000, so a list
+  nested 20,000 deep is refused before any Python recursion);
 * an expansion budget for aliases, so a "billion laughs" document is refused
   after a bounded amount of work instead of being expanded;
 * only the YAML core tags: `!!python/...` and any other tag is an error, and
@@ -17,8 +17,8 @@ what a blueprint from an untrusted pull request needs on top of it:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Union
+import gc
+from typing import NamedTuple, Union
 
 import yaml
 
@@ -31,10 +31,13 @@ except AttributeError:  # pragma: no cover
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_EXPANDED_NODES = 200_000
+# Values reached a second time through an alias; a "billion laughs" document
+# exceeds this after a few milliseconds of work.
+MAX_ALIAS_EXPANSION = 10_000
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_STR_TAG = f"{_CORE}str"
 _MERGE_TAG = f"{_CORE}merge"
 _MAP_TAG = f"{_CORE}map"
 _SEQ_TAG = f"{_CORE}seq"
@@ -43,20 +46,19 @@ _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 Scalar = Union[str, int, float, bool, None]
 
 
-@dataclass(frozen=True, slots=True)
-class YScalar:
+# Named tuples, not dataclasses: one is built per YAML value (tens of
+# thousands in a large blueprint) and tuples are the cheapest immutable record.
+class YScalar(NamedTuple):
     value: Scalar
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class YMapping:
+class YMapping(NamedTuple):
     entries: tuple[tuple[YScalar, "YValue"], ...]
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class YSequence:
+class YSequence(NamedTuple):
     items: tuple["YValue", ...]
     span: Span
 
@@ -102,46 +104,48 @@ def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         raise BlueprintError([Diagnostic(path, f"file is not UTF-8 text (byte {error.start})")]) from None
 
 
-def parse_yaml(text: str, path: str) -> YValue | None:
-    """Parse one YAML document into positioned values; None for an empty file.
+def parse_yaml(text: str, path: str) -> tuple[YValue | None, list[Diagnostic]]:
+    """Parse one YAML document into positioned values (None for an empty file).
 
-    Raises BlueprintError with the position of the first problem.
+    Problems that leave a usable document (duplicate keys: the first one is
+    kept) are returned; the others raise BlueprintError with their position.
     """
+    # The cyclic garbage collector finds nothing to free among freshly built
+    # nodes but runs hundreds of times while they are built; pause it.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        _check_depth(text, path)
+        return _parse(text, path)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse(text: str, path: str) -> tuple[YValue | None, list[Diagnostic]]:
+    try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = error.problem or error.context or "invalid YAML"
         if error.context and error.problem:
             message = f"{error.problem} ({error.context})"
+        if mark and _char_at(text, mark.line, mark.column) == "\t":
+            message = "a tab character; YAML indents with spaces only"
         span = Span(path, mark.line + 1, mark.column + 1) if mark else None
         raise BlueprintError([Diagnostic(path, f"YAML syntax error: {message}", span)]) from None
     except yaml.YAMLError as error:
         raise BlueprintError([Diagnostic(path, f"YAML error: {error}")]) from None
+    except RecursionError:  # the pure-Python parser, on nesting libyaml would refuse
+        raise BlueprintError([Diagnostic(path, f"nesting is deeper than {MAX_DEPTH} levels")]) from None
     if node is None:
-        return None
-    return _Converter(path).convert(node, depth=0)
+        return None, []
+    converter = _Converter(path)
+    return converter.convert(node, depth=0), converter.problems
 
 
-def _check_depth(text: str, path: str) -> None:
-    depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                raise BlueprintError(
-                    [
-                        Diagnostic(
-                            path,
-                            f"nesting is deeper than {MAX_DEPTH} levels",
-                            Span(path, mark.line + 1, mark.column + 1),
-                        )
-                    ]
-                )
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n", line + 1)
+    return lines[line][column : column + 1] if line < len(lines) else ""
 
 
 class _Converter:
@@ -149,7 +153,8 @@ class _Converter:
 
     def __init__(self, path: str):
         self.path = path
-        self.budget = MAX_EXPANDED_NODES
+        self.alias_budget = MAX_ALIAS_EXPANSION
+        self.seen: set[int] = set()
         self.problems: list[Diagnostic] = []
 
     def span(self, node: yaml.Node) -> Span:
@@ -159,32 +164,43 @@ class _Converter:
         return BlueprintError([Diagnostic(self.path, message, self.span(node))])
 
     def convert(self, node: yaml.Node, depth: int) -> YValue:
-        result = self._convert(node, depth)
-        if self.problems:
-            raise BlueprintError(self.problems)
-        return result
+        return self._convert(node, depth)
+
+    def not_allowed(self, node: yaml.Node) -> BlueprintError:
+        tag = node.tag.replace(_CORE, "!!", 1)
+        return self.fail(node, f"tag '{tag}' is not allowed (only plain YAML values; nothing is ever constructed from a tag)")
 
     def _convert(self, node: yaml.Node, depth: int) -> YValue:
-        self.budget -= 1
-        if self.budget < 0:
-            raise self.fail(node, f"document expands to more than {MAX_EXPANDED_NODES:,} values through aliases")
-        if depth > MAX_DEPTH:
-            raise self.fail(node, f"nesting (through aliases) is deeper than {MAX_DEPTH} levels")
-        if isinstance(node, yaml.ScalarNode):
+        if node.__class__ is yaml.ScalarNode:
+            if node.tag == _STR_TAG:
+                mark = node.start_mark
+                return YScalar(node.value, Span(self.path, mark.line + 1, mark.column + 1))
             return self._scalar(node)
+        # A collection reached again is an alias: charge its size, so that
+        # nested aliases ("billion laughs") run out of budget quickly.
+        if id(node) in self.seen:
+            self.alias_budget -= 1 + len(node.value)
+            if self.alias_budget < 0:
+                raise self.fail(node, f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} repeated values")
+        else:
+            self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"nesting is deeper than {MAX_DEPTH} levels")
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
-                raise self.fail(node, f"tag '{node.tag}' is not allowed")
+                raise self.not_allowed(node)
             return YSequence(tuple(self._convert(item, depth + 1) for item in node.value), self.span(node))
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP_TAG:
-                raise self.fail(node, f"tag '{node.tag}' is not allowed")
+                raise self.not_allowed(node)
             return self._mapping(node, depth)
         raise self.fail(node, "unsupported YAML node")  # pragma: no cover
 
     def _scalar(self, node: yaml.ScalarNode) -> YScalar:
+        if node.tag == _STR_TAG:
+            return YScalar(node.value, self.span(node))
         if node.tag not in _SCALAR_TAGS:
-            raise self.fail(node, f"tag '{node.tag}' is not allowed")
+            raise self.not_allowed(node)
         if node.tag == f"{_CORE}timestamp":
             return YScalar(node.value, self.span(node))
         constructor = _SCALAR_CONSTRUCTOR.yaml_constructors[node.tag]
@@ -205,7 +221,7 @@ class _Converter:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail(key_node, "mapping keys must be plain values, not lists or mappings")
-            key = self._scalar(key_node)
+            key = self._scalar(key_node) if key_node.tag != _STR_TAG else self._convert(key_node, depth)
             value = self._convert(value_node, depth + 1)
             if key.value in explicit:
                 first = explicit[key.value][0].span
@@ -232,6 +248,6 @@ class _Converter:
         return values  # type: ignore[return-value]
 
 
-def load_yaml_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> YValue | None:
+def load_yaml_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[YValue | None, list[Diagnostic]]:
     """Read and parse a blueprint file (see `read_source` and `parse_yaml`)."""
     return parse_yaml(read_source(path, max_bytes), path)

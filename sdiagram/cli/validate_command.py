@@ -28,5 +28,5 @@ def validate(paths: tuple[str, ...]) -> None:
             for diagnostic in error.diagnostics:
                 click.echo(str(diagnostic), err=False)
     if failed:
-        click.echo(f"{failed} invalid blueprint(s)", err=True)
+        click.echo(f"{failed} invalid blueprint(s)")
         sys.exit(2)

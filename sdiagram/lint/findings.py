@@ -1,0 +1,79 @@
+"""What the lint stage produces: `Finding` values, each pointing at the blueprint text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from ..diagnostics import Span
+
+
+class Severity(str, Enum):
+    """How serious a finding is; `rank` orders them (info < warning < error)."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        """'error' / 'warning' / 'info' (any case); raises ValueError otherwise."""
+        return cls(text.strip().lower())
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_RANKS = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+SEVERITY_NAMES = tuple(s.value for s in Severity)
+
+
+@dataclass(frozen=True, slots=True)
+class Suppressed:
+    """Why a finding is suppressed: the `ignore:` entry that excuses it."""
+
+    reason: str
+    span: Span
+    scope: str  # "component" (a component's `ignore:`) or "blueprint" (`lint.ignore`)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One lint result.
+
+    `components` names the components involved, the blamed one first;
+    `connection` is the (source, target) of the connection blamed, if any;
+    `span` is the position of the blamed element (None only when the problem
+    has no position, such as an unreadable file).
+    """
+
+    code: str
+    rule: str
+    severity: Severity
+    message: str
+    path: str
+    span: Span | None
+    components: tuple[str, ...] = ()
+    connection: tuple[str, str] | None = None
+    fix: str | None = None
+    suppressed: Suppressed | None = None
+
+    @property
+    def line(self) -> int:
+        return self.span.line if self.span else 1
+
+    @property
+    def column(self) -> int:
+        return self.span.column if self.span else 1
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line if self.span else 0, self.column if self.span else 0, self.code, self.message)
+
+
+def sort_findings(findings: "list[Finding] | tuple[Finding, ...]") -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=lambda f: f.sort_key))

@@ -1,0 +1,184 @@
+"""The analysis graph: a blueprint as the rules see it, built once per lint run.
+
+* Nodes are component ids, in source order.
+* Every connection becomes directed edges between components:
+  - a group endpoint is expanded to the group's members (nested groups
+    included). Traffic *into* a group enters at its front members (those no
+    other member of the group connects to, e.g. the load balancer of a tier);
+    traffic *out of* a group leaves from its back members (those that connect
+    to no other member). When that leaves nobody (the members form a loop),
+    all members are used;
+  - `a <-> b` gives a -> b and a reverse edge b -> a.
+* A `dead_letter:` link is an asynchronous edge queue -> dead-letter target.
+* An edge is a synchronous *call* when it is not `async: true`, does not
+  leave a queue or stream (delivery to a consumer is decoupled by the broker),
+  is not a dead-letter link, and is not the reverse half of a bidirectional
+  connection -- unless both ends are callers (service, worker, function), in
+  which case `a <-> b` really is two services calling each other.
+* Entry points are the clients; in a blueprint without clients, the
+  components with no incoming edge.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+from ..diagnostics import Span
+from ..model import Blueprint, Component, Connection
+
+CLIENT_KINDS = frozenset({"client"})
+CALLER_KINDS = frozenset({"service", "worker", "function"})
+MESSAGING_KINDS = frozenset({"queue", "stream"})
+FRONT_DOOR_KINDS = frozenset({"load_balancer", "api_gateway", "cdn"})
+STATEFUL_KINDS = frozenset({"database", "queue", "stream", "object_storage", "search_index", "vector_db"})
+DATASTORE_KINDS = frozenset({"database", "cache", "queue", "stream", "search_index", "vector_db"})
+# Kinds that can start work without anything upstream: users, third parties,
+# scheduled or self-triggered compute.
+SELF_STARTING_KINDS = frozenset({"client", "external", "service", "worker", "function"})
+
+# Words in a connection label that say what the connection does (matched as
+# whole words, with the usual -s/-es/-ed/-ing endings).
+_READ_WORDS = frozenset({"read", "get", "fetch", "query", "queries", "lookup", "load", "search", "select",
+                         "scan", "download", "serve", "hit", "miss"})
+_WRITE_WORDS = frozenset({"write", "wrote", "written", "store", "save", "insert", "update", "put", "delete",
+                          "upsert", "persist", "append", "upload", "publish", "produce", "enqueue", "record",
+                          "create", "ingest"})
+_CONSUME_WORDS = frozenset({"consume", "poll", "subscribe", "pull", "dequeue", "receive"})
+_WORD = re.compile(r"[a-z]+")
+_ENDINGS = ("ing", "es", "ed", "s", "d")
+
+
+def _stem(token: str) -> tuple[str, ...]:
+    return (token,) + tuple(token[: -len(e)] for e in _ENDINGS if token.endswith(e) and len(token) > len(e) + 2)
+
+
+def _mentions(label: str | None, words: frozenset[str]) -> bool:
+    if not label:
+        return False
+    return any(stem in words for token in _WORD.findall(label.lower()) for stem in _stem(token))
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str
+    target: str
+    span: Span
+    label: str | None
+    is_async: bool
+    # the reverse half of `a <-> b` (b -> a)
+    reverse: bool = False
+    # a `dead_letter:` link rather than a drawn connection
+    dead_letter: bool = False
+    # the connection as written (None for dead-letter links)
+    connection: Connection | None = None
+    # a synchronous call (see the module docstring)
+    is_call: bool = False
+
+    @property
+    def ids(self) -> tuple[str, str]:
+        """(source, target) of the connection as written, for findings."""
+        if self.connection is not None:
+            return (self.connection.source, self.connection.target)
+        return (self.source, self.target)
+
+    @property
+    def reads(self) -> bool:
+        """The label does not say this is write-only (no label: reads and writes)."""
+        return _mentions(self.label, _READ_WORDS) or not _mentions(self.label, _WRITE_WORDS)
+
+    @property
+    def writes(self) -> bool:
+        """The label does not say this is read-only (no label: reads and writes)."""
+        return _mentions(self.label, _WRITE_WORDS) or not _mentions(self.label, _READ_WORDS)
+
+    @property
+    def consumes(self) -> bool:
+        """The label says the source consumes from the target (`worker -> queue: poll`)."""
+        return _mentions(self.label, _CONSUME_WORDS)
+
+
+class AnalysisGraph:
+    """Components, expanded edges and the derived views the rules share."""
+
+    def __init__(self, blueprint: Blueprint):
+        self.blueprint = blueprint
+        self.components: Mapping[str, Component] = blueprint.components
+        self.order: dict[str, int] = {cid: i for i, cid in enumerate(blueprint.components)}
+        self.edges: tuple[Edge, ...] = tuple(self._edges())
+        out_edges: dict[str, list[Edge]] = {cid: [] for cid in self.components}
+        in_edges: dict[str, list[Edge]] = {cid: [] for cid in self.components}
+        for edge in self.edges:
+            out_edges[edge.source].append(edge)
+            in_edges[edge.target].append(edge)
+        self.out_edges = out_edges
+        self.in_edges = in_edges
+        # successor lists without duplicates, in edge order
+        self.successors: dict[str, list[str]] = {c: list(dict.fromkeys(e.target for e in es)) for c, es in out_edges.items()}
+        self.call_successors: dict[str, list[str]] = {
+            c: list(dict.fromkeys(e.target for e in es if e.is_call)) for c, es in out_edges.items()
+        }
+        self.connected: frozenset[str] = frozenset(c for c in self.components if out_edges[c] or in_edges[c])
+        clients = [cid for cid, c in self.components.items() if c.kind in CLIENT_KINDS]
+        self.entry_points: tuple[str, ...] = tuple(clients) if clients else tuple(
+            cid for cid in self.components if not in_edges[cid]
+        )
+
+    def kind(self, component_id: str) -> str:
+        return self.components[component_id].kind
+
+    def span(self, component_id: str) -> Span:
+        return self.components[component_id].span
+
+    def dead_letter_targets(self) -> frozenset[str]:
+        return frozenset(c.dead_letter for c in self.components.values() if c.dead_letter)
+
+    # -- construction -------------------------------------------------------------
+
+    def _edges(self) -> list[Edge]:
+        blueprint = self.blueprint
+        direct = [c for c in blueprint.connections if not c.source_is_group and not c.target_is_group]
+        fronts: dict[str, tuple[str, ...]] = {}
+        backs: dict[str, tuple[str, ...]] = {}
+
+        def expand(group_id: str, front: bool) -> tuple[str, ...]:
+            cache = fronts if front else backs
+            if group_id not in cache:
+                members = blueprint.members(group_id)
+                inside = set(members)
+                internal = [(c.source, c.target) for c in direct if c.source in inside and c.target in inside]
+                internal += [(c.target, c.source) for c in direct
+                             if c.bidirectional and c.source in inside and c.target in inside]
+                blocked = {t for _, t in internal} if front else {s for s, _ in internal}
+                chosen = tuple(m for m in members if m not in blocked)
+                cache[group_id] = chosen or members
+            return cache[group_id]
+
+        edges: list[Edge] = []
+        for connection in blueprint.connections:
+            sources = expand(connection.source, front=False) if connection.source_is_group else (connection.source,)
+            targets = expand(connection.target, front=True) if connection.target_is_group else (connection.target,)
+            for source in sources:
+                for target in targets:
+                    if source == target:
+                        continue
+                    edges.append(self._edge(source, target, connection, reverse=False))
+                    if connection.bidirectional:
+                        edges.append(self._edge(target, source, connection, reverse=True))
+        for component in blueprint.components.values():
+            if component.dead_letter and component.dead_letter in blueprint.components:
+                edges.append(Edge(component.id, component.dead_letter, component.span, "dead letters",
+                                  is_async=True, dead_letter=True))
+        return edges
+
+    def _edge(self, source: str, target: str, connection: Connection, reverse: bool) -> Edge:
+        source_kind = self.components[source].kind
+        target_kind = self.components[target].kind
+        is_call = (
+            not connection.is_async
+            and source_kind not in MESSAGING_KINDS
+            and (not reverse or (source_kind in CALLER_KINDS and target_kind in CALLER_KINDS))
+        )
+        return Edge(source, target, connection.span, connection.label, connection.is_async,
+                    reverse=reverse, connection=connection, is_call=is_call)

@@ -1,0 +1,79 @@
+"""The contract every rule module fulfils.
+
+A rule is a class with a code (`SD101`), a kebab-case name, a default severity,
+a frozen `Options` dataclass (typed options with defaults; `metadata` carries
+`help` and, for numbers, `min`) and a docstring whose first line is the short
+description, followed by the sections What it does / Why it matters /
+Example / Fix. `check` receives the analysis graph built once by the engine
+and yields `Issue`s; the engine turns them into `Finding`s.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar, Iterator
+
+from ..diagnostics import Span
+from .findings import Severity
+from .graph import AnalysisGraph
+
+DOC_SECTIONS = ("What it does", "Why it matters", "Example", "Fix")
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """What a rule reports; the engine adds code, severity, path and suppression."""
+
+    message: str
+    span: Span
+    components: tuple[str, ...]
+    connection: tuple[str, str] | None = None
+    fix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NoOptions:
+    """A rule without options."""
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    Options: ClassVar[type] = NoOptions
+    # Meta rules are produced by the engine itself (invalid input, unused
+    # suppressions); they cannot be suppressed with `ignore:`.
+    meta: ClassVar[bool] = False
+
+    def check(self, graph: AnalysisGraph, options: Any) -> Iterator[Issue]:
+        raise NotImplementedError(f"{type(self).__name__}.check")
+
+    # -- documentation ----------------------------------------------------------
+
+    @classmethod
+    def doc(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        """The short description: the docstring's first paragraph, on one line."""
+        return " ".join(cls.doc().split("\n\n", 1)[0].split())
+
+    @classmethod
+    def sections(cls) -> dict[str, str]:
+        """The docstring sections by heading (`What it does`, ...), in order."""
+        text = cls.doc()
+        found: dict[str, str] = {}
+        pattern = re.compile(r"^(%s)\n-+\n" % "|".join(map(re.escape, DOC_SECTIONS)), re.MULTILINE)
+        matches = list(pattern.finditer(text))
+        for index, match in enumerate(matches):
+            end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+            found[match.group(1)] = text[match.end():end].strip()
+        return found
+
+    @classmethod
+    def option_fields(cls) -> tuple[dataclasses.Field[Any], ...]:
+        return dataclasses.fields(cls.Options)

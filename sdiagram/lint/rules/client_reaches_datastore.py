@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Severity
+from ..graph import CLIENT_KINDS, DATASTORE_KINDS, AnalysisGraph
+from ..rule import Issue, NoOptions, Rule
+
+
+class ClientReachesDatastore(Rule):
+    """A client connects straight to a data store.
+
+    What it does
+    ------------
+    Flags a connection from a client to a database, cache, queue, stream,
+    search index or vector db.
+
+    Why it matters
+    --------------
+    The store's credentials end up on user devices, every client depends on
+    the schema, and there is no place for authorisation, validation, rate
+    limiting or caching. A single bad client can overload or corrupt the
+    store.
+
+    Example
+    -------
+        components:
+          app: {kind: client}
+          db:  {kind: database, tech: dynamodb}
+        connections:
+          - app -> db
+
+    Fix
+    ---
+    Put a service (behind a load balancer or API gateway) between the client
+    and the store, and let only that service talk to the store.
+    """
+
+    code = "SD201"
+    name = "client-reaches-datastore"
+    severity = Severity.ERROR
+    Options = NoOptions
+
+    def check(self, graph: AnalysisGraph, options: NoOptions) -> Iterator[Issue]:
+        reported: set[tuple[str, str]] = set()
+        for edge in graph.edges:
+            if edge.reverse or graph.kind(edge.source) not in CLIENT_KINDS:
+                continue
+            kind = graph.kind(edge.target)
+            if kind not in DATASTORE_KINDS or (edge.source, edge.target) in reported:
+                continue
+            reported.add((edge.source, edge.target))
+            yield Issue(
+                message=f"client '{edge.source}' connects directly to {kind.replace('_', ' ')} '{edge.target}'",
+                span=edge.span,
+                components=(edge.target, edge.source),
+                connection=edge.ids,
+                fix=f"let a service own '{edge.target}': {edge.source} -> api_gateway -> service -> {edge.target}",
+            )

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from ..algorithms import strongly_connected_components
+from ..findings import Severity
+from ..graph import CALLER_KINDS, AnalysisGraph
+from ..rule import Issue, Rule
+from ._util import chain
+
+
+@dataclass(frozen=True, slots=True)
+class DeepSyncChainOptions:
+    max_services: int = field(
+        default=4, metadata={"min": 1, "help": "the most services a synchronous path may pass through"}
+    )
+
+
+class DeepSyncChain(Rule):
+    """A request passes through too many services synchronously.
+
+    What it does
+    ------------
+    Follows synchronous calls from each entry point and flags the call that
+    makes a chain pass through more than `max_services` services (service,
+    worker and function components; 4 by default). The message names the
+    chain. Asynchronous connections (`async: true`) and delivery out of a
+    queue or stream end a chain: consumers behind a queue start their own
+    work. Calls inside a synchronous cycle are left to sync-cycle.
+
+    Why it matters
+    --------------
+    Latencies add up and availabilities multiply: five services at 99.9 %
+    each give 99.5 % for the chain, and one slow service holds threads in
+    every caller above it until the whole chain fails (cascading failure).
+
+    Example
+    -------
+        components:
+          users: {kind: client}
+          gw: {kind: api_gateway, tech: kong, replicas: 2}
+          a: {kind: service, replicas: 2}
+          b: {kind: service, replicas: 2}
+          c: {kind: service, replicas: 2}
+          d: {kind: service, replicas: 2}
+          e: {kind: service, replicas: 2}
+        connections:
+          - users -> gw
+          - gw -> a
+          - a -> b
+          - b -> c
+          - c -> d
+          - d -> e
+
+    Fix
+    ---
+    Make a hop asynchronous (publish an event, `async: true`), merge services
+    that always call each other, or call independent services in parallel
+    from one orchestrator. Add timeouts, retries with backoff and circuit
+    breakers on the hops that remain.
+    """
+
+    code = "SD104"
+    name = "deep-sync-chain"
+    severity = Severity.WARNING
+    Options = DeepSyncChainOptions
+
+    def check(self, graph: AnalysisGraph, options: DeepSyncChainOptions) -> Iterator[Issue]:
+        limit = options.max_services
+        calls = graph.call_successors
+        components = list(graph.components)
+        # Calls inside a strongly connected component are cycles (sync-cycle);
+        # without them the call graph is acyclic and the longest chain is a
+        # single pass in topological order.
+        scc_of: dict[str, int] = {}
+        sccs = strongly_connected_components(components, calls)
+        for number, members in enumerate(sccs):
+            for member in members:
+                scc_of[member] = number
+        # best[node] = (services on the deepest chain ending at node, previous node)
+        best: dict[str, tuple[int, str | None]] = {}
+        for entry in graph.entry_points:
+            weight = 1 if graph.kind(entry) in CALLER_KINDS else 0
+            if best.get(entry, (-1, None))[0] < weight:
+                best[entry] = (weight, None)
+        crossing: list[str] = []
+        for members in reversed(sccs):  # topological order
+            for node in sorted(members, key=graph.order.__getitem__):
+                if node not in best:
+                    continue
+                depth = best[node][0]
+                for child in calls[node]:
+                    if scc_of[child] == scc_of[node]:
+                        continue
+                    value = depth + (1 if graph.kind(child) in CALLER_KINDS else 0)
+                    if value > best.get(child, (-1, None))[0]:
+                        best[child] = (value, node)
+        for node in components:
+            if node in best and best[node][0] > limit and graph.kind(node) in CALLER_KINDS:
+                previous = best[node][1]
+                if previous is None or best[previous][0] <= limit:
+                    crossing.append(node)
+        for node in crossing:
+            path = [node]
+            while best[path[-1]][1] is not None:
+                path.append(best[path[-1]][1])  # type: ignore[arg-type]
+            path.reverse()
+            previous = path[-2]
+            edge = next(e for e in graph.out_edges[previous] if e.target == node and e.is_call)
+            services = best[node][0]
+            yield Issue(
+                message=(f"synchronous chain through {services} services (more than {limit}): {chain(path)}"),
+                span=edge.span,
+                components=(node, *path[:-1]),
+                connection=edge.ids,
+                fix=f"make a hop asynchronous (`async: true`) or flatten the chain before '{node}'",
+            )

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from ..findings import Severity
+from ..graph import AnalysisGraph
+from ..rule import Issue, Rule
+
+READERS = frozenset({"service", "function"})
+
+
+@dataclass(frozen=True, slots=True)
+class MissingCacheOptions:
+    min_read_ratio: float = field(
+        default=10.0,
+        metadata={"min": 0, "help": "reads per write (traffic.read_write_ratio) from which a design is read-heavy"},
+    )
+
+
+class MissingCache(Rule):
+    """A read-heavy design reads its database with no cache on the path.
+
+    What it does
+    ------------
+    Flags a synchronous connection from a service (or function) to a database
+    when the design is read-heavy and no cache is on that path. Read-heavy
+    means a `traffic.read_write_ratio` of at least `min_read_ratio` (10:1 by
+    default) or no traffic given at all. A cache counts when the service also
+    reads a cache (cache-aside) or the database sits behind one (a cache
+    connects to it: read-through). A connection whose label says it only
+    writes (`store`, `insert`, `update`, ...) is not a read.
+
+    Why it matters
+    --------------
+    A simple SQL query costs ~5 ms and a single database node serves a few
+    thousand of them per second; a Redis GET costs ~1 ms at a million
+    operations per second. In a read-heavy design the database becomes the
+    bottleneck long before the services do.
+
+    Example
+    -------
+        traffic: {read_write_ratio: "100:1"}
+        components:
+          api: {kind: service, replicas: 3}
+          db:  {kind: database, tech: aurora}
+        connections:
+          - api -> db: lookup
+
+    Fix
+    ---
+    Add a cache the service reads first (`api -> cache`, `api -> db: miss`),
+    or put a read-through cache in front of the database. For a design that
+    is not read-heavy, give its `traffic.read_write_ratio`.
+    """
+
+    code = "SD301"
+    name = "missing-cache"
+    severity = Severity.WARNING
+    Options = MissingCacheOptions
+
+    def check(self, graph: AnalysisGraph, options: MissingCacheOptions) -> Iterator[Issue]:
+        traffic = graph.blueprint.traffic
+        ratio = traffic.read_write_ratio if traffic is not None else None
+        if ratio is not None and ratio < options.min_read_ratio:
+            return
+        why = "no traffic is given" if ratio is None else f"reads:writes is {ratio:g}:1"
+        reported: set[tuple[str, str]] = set()
+        for edge in graph.edges:
+            if not edge.is_call or edge.reverse or graph.kind(edge.source) not in READERS:
+                continue
+            if graph.kind(edge.target) != "database" or not edge.reads:
+                continue
+            key = (edge.source, edge.target)
+            if key in reported:
+                continue
+            reads_cache = any(graph.kind(t) == "cache" for t in graph.successors[edge.source])
+            behind_cache = any(e.source != edge.source and graph.kind(e.source) == "cache"
+                               for e in graph.in_edges[edge.target])
+            if reads_cache or behind_cache:
+                continue
+            reported.add(key)
+            yield Issue(
+                message=(f"'{edge.source}' reads database '{edge.target}' synchronously with no cache on the path, "
+                         f"in a read-heavy design ({why})"),
+                span=edge.span,
+                components=(edge.source, edge.target),
+                connection=edge.ids,
+                fix=f"add a cache: {edge.source} -> cache, {edge.source} -> {edge.target}: miss",
+            )

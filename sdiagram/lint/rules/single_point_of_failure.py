@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..algorithms import dominator_tree, first_dominated, immediate_dominators
+from ..findings import Severity
+from ..graph import STATEFUL_KINDS, AnalysisGraph
+from ..rule import Issue, NoOptions, Rule
+from ._util import quoted
+
+NOT_JUDGED = frozenset({"client", "external"})
+
+
+class SinglePointOfFailure(Rule):
+    """A component without redundancy whose failure takes part of the system down.
+
+    What it does
+    ------------
+    Flags a component that is not redundant (`replicas` below 2 and not
+    `managed`) when either
+
+    - its failure cuts an entry point off from components downstream: every
+      path from that entry point to them goes through it (dominator analysis
+      over the paths from each entry point), or
+    - it is a stateful store (database, queue, stream, object storage, search
+      index, vector db) on a path from an entry point.
+
+    Entry points are the clients; without clients, the components nothing
+    connects to. Clients and external systems are not judged. A cache that
+    fronts an origin which stays reachable without it (cache-aside, or a
+    read-through cache beside a direct path) is a soft dependency, not a
+    single point of failure: it dominates nothing.
+
+    Why it matters
+    --------------
+    One crashed process, one failed disk or one zone outage takes down every
+    flow that goes through the component; a stateful store without a replica
+    can also lose data. Redundancy with failover is the first rule of high
+    availability.
+
+    Example
+    -------
+        components:
+          users: {kind: client}
+          lb:    {kind: load_balancer}              # replicas: 1
+          api:   {kind: service, replicas: 3}
+          db:    {kind: database, tech: postgresql} # replicas: 1
+        connections:
+          - users -> lb
+          - lb -> api
+          - api -> db
+
+    Both `lb` (everything behind it is cut off) and `db` (a stateful store)
+    are reported.
+
+    Fix
+    ---
+    Run two or more replicas with failover (`replicas: 2`), or use a
+    provider-run service that is redundant by contract (`managed: true`, or a
+    managed `tech` such as `rds`, `sqs`, `s3`). If the risk is accepted, say
+    so: `ignore: {single-point-of-failure: "cold standby restored from backup"}`.
+    """
+
+    code = "SD101"
+    name = "single-point-of-failure"
+    severity = Severity.ERROR
+    Options = NoOptions
+
+    def check(self, graph: AnalysisGraph, options: NoOptions) -> Iterator[Issue]:
+        components = graph.components
+
+        def judged(cid: str) -> bool:
+            component = components[cid]
+            return not component.redundant and component.kind not in NOT_JUDGED
+
+        # component -> (entry points it cuts off, largest loss, names lost for that entry)
+        cuts: dict[str, tuple[list[str], int, list[str]]] = {}
+        reached_from: dict[str, str] = {}
+        for entry in graph.entry_points:
+            idom = immediate_dominators(entry, graph.successors)
+            for node in idom:
+                reached_from.setdefault(node, entry)
+            children, dominated = dominator_tree(idom)
+            for node in children:
+                if node == entry or not judged(node):
+                    continue
+                entries, count, names = cuts.get(node, ([], 0, []))
+                entries.append(entry)
+                if dominated[node] > count:
+                    count, names = dominated[node], first_dominated(node, children, 4)
+                cuts[node] = (entries, count, names)
+
+        for cid, component in components.items():
+            store = component.kind in STATEFUL_KINDS and cid in reached_from and judged(cid)
+            if cid not in cuts and not store:
+                continue
+            what = f"'{cid}' ({component.kind}, replicas: {component.replicas}, not managed)"
+            reasons = []
+            involved: list[str] = []
+            if cid in cuts:
+                entries, count, names = cuts[cid]
+                reasons.append(
+                    f"its failure cuts {quoted(entries, 2)} off from {count} component{'s' if count != 1 else ''}"
+                    f" ({quoted(names, 4, count)})"
+                )
+                involved = entries + names
+            if store:
+                reasons.append(f"it is a stateful {component.kind.replace('_', ' ')} on a path from '{reached_from[cid]}'")
+                if not involved:
+                    involved = [reached_from[cid]]
+            yield Issue(
+                message=f"{what} is a single point of failure: " + "; ".join(reasons),
+                span=component.span,
+                components=(cid, *dict.fromkeys(i for i in involved if i != cid)),
+                fix="run it with `replicas: 2` or more and failover, or use a managed service (`managed: true`)",
+            )

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..algorithms import shortest_cycle_through, strongly_connected_components
+from ..findings import Severity
+from ..graph import AnalysisGraph
+from ..rule import Issue, NoOptions, Rule
+from ._util import chain
+
+
+class SyncCycle(Rule):
+    """Components call each other synchronously in a loop.
+
+    What it does
+    ------------
+    Finds every set of components that reach each other over synchronous
+    calls (strongly connected components of the call graph) and reports one
+    cycle in each, named in the message. Asynchronous connections, delivery
+    out of queues and the reply half of a duplex connection (`users <-> chat`)
+    are not calls; `a <-> b` between two services is a call both ways.
+
+    Why it matters
+    --------------
+    A synchronous cycle can deadlock when thread pools fill up, turns one slow
+    service into an outage of every service in the loop, and makes it
+    impossible to deploy or scale the services independently.
+
+    Example
+    -------
+        components:
+          orders:  {kind: service, replicas: 2}
+          billing: {kind: service, replicas: 2}
+        connections:
+          - orders -> billing: charge
+          - billing -> orders: order status
+
+    Fix
+    ---
+    Break the loop with an event (`billing -> events: {async: true}`), move
+    the shared logic into one service, or pass the data the callee needs in
+    the request.
+    """
+
+    code = "SD103"
+    name = "sync-cycle"
+    severity = Severity.ERROR
+    Options = NoOptions
+
+    def check(self, graph: AnalysisGraph, options: NoOptions) -> Iterator[Issue]:
+        calls = graph.call_successors
+        cycles = []
+        for members in strongly_connected_components(list(graph.components), calls):
+            if len(members) < 2:
+                continue
+            start = min(members, key=graph.order.__getitem__)
+            cycles.append(shortest_cycle_through(start, set(members), calls))
+        cycles.sort(key=lambda cycle: graph.order[cycle[0]])
+        for cycle in cycles:
+            edge = next(e for e in graph.out_edges[cycle[0]] if e.target == cycle[1] and e.is_call)
+            yield Issue(
+                message=f"synchronous cycle: {chain(cycle)}",
+                span=edge.span,
+                components=tuple(cycle[:-1]),
+                connection=edge.ids,
+                fix="make one hop asynchronous (`async: true`) or merge the responsibilities",
+            )
