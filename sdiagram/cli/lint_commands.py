@@ -1,1 +1,137 @@
-"""`sdiagram lint`, `rules` and `explain` (being written)."""
+"""`sdiagram lint`, `sdiagram rules` and `sdiagram explain`.
+
+Only click is imported at start-up; the lint engine is imported when a
+command runs, and nothing on this path imports Graphviz or `diagrams`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from . import main
+from .paths import blueprint_files
+
+FORMAT_CHOICES = ("text", "json", "sarif", "github")
+FAIL_ON_CHOICES = ("error", "warning", "info", "never")
+
+
+def _write_atomically(path: str, text: str) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    temporary = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except OSError as error:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise click.FileError(path, str(error.strerror or error)) from None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(FORMAT_CHOICES),
+              help="Output format. Default: text, or github when GITHUB_ACTIONS=true.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Run only these rules (codes, names or code prefixes such as SD1; comma-separated or repeated).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Do not run these rules (comma-separated or repeated).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False),
+              help="Exit 1 when an unsuppressed finding is at or above this severity. Default: error.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file instead of stdout.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Project config file (.sdiagram.yaml or pyproject.toml) instead of searching upward.")
+@click.option("--isolated", is_flag=True, help="Ignore project config files.")
+@click.option("--show-suppressed", is_flag=True, help="Text format: also print suppressed findings.")
+def lint(
+    paths: tuple[str, ...],
+    output_format: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    output: str | None,
+    config_path: str | None,
+    isolated: bool,
+    show_suppressed: bool,
+) -> None:
+    """Check blueprints against the architecture rules (`sdiagram rules` lists them).
+
+    Exit status: 0 when no unsuppressed finding is at or above --fail-on, 1 when
+    one is, 2 for invalid blueprints, invalid settings or usage errors.
+    """
+    from ..lint import ConfigError, command_line_layer, lint_file, load_project_config
+    from ..lint.report.summary import Summary
+
+    files = blueprint_files(paths)
+    if output_format is None:
+        output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    try:
+        flags = command_line_layer(select or None, ignore, fail_on)
+        project = load_project_config(os.path.abspath(config_path)) if config_path else None
+        results = [lint_file(path, flags, project, discover=not isolated and project is None) for path in files]
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+
+    if output_format == "text":
+        from ..lint.report import text
+
+        colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        report = text.render(results, colour=colour, show_suppressed=show_suppressed)
+    elif output_format == "json":
+        from ..lint.report import json as json_report
+
+        report = json_report.render(results)
+    elif output_format == "sarif":
+        from ..lint.report import sarif
+
+        report = sarif.render(results)
+    else:
+        from ..lint.report import github
+
+        report = github.render(results)
+
+    summary = Summary.of(results)
+    if output is not None:
+        _write_atomically(output, report)
+        click.echo(summary.sentence(), err=True)
+    else:
+        click.echo(report, nl=False)
+    sys.exit(summary.exit_code)
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
+def rules(output_format: str) -> None:
+    """List every lint rule: code, name, default severity and what it finds."""
+    from ..lint.docs import help_url
+    from ..lint.rules import ALL_RULES
+
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps([
+            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary(),
+             "options": {f.name: f.default for f in r.option_fields()}, "help": help_url(r)}
+            for r in ALL_RULES
+        ], indent=2))
+        return
+    width = max(len(r.name) for r in ALL_RULES)
+    for rule in ALL_RULES:
+        click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.severity.value:<7}  {rule.summary()}")
+    click.echo()
+    click.echo("`sdiagram explain RULE` shows a rule's documentation (RULE is a code or a name).")
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Print the documentation of a rule, given its code (SD101) or name."""
+    from ..lint.docs import explain_text
+    from ..lint.rules import lookup, unknown_rule_message
+
+    found = lookup(rule)
+    if found is None:
+        raise click.BadParameter(unknown_rule_message(rule), param_hint="RULE")
+    click.echo(explain_text(found))

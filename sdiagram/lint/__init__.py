@@ -1,0 +1,24 @@
+"""Lint stage: architecture rules over a compiled `Blueprint`.
+
+    >>> from sdiagram.lint import lint_blueprint
+    >>> findings = lint_blueprint(blueprint)          # tuple[Finding, ...], sorted
+    >>> [(f.code, f.rule, f.severity.value, f.components) for f in findings if not f.suppressed]
+
+`lint_blueprint` applies the blueprint's own `lint:` settings and
+suppressions; pass `project=` / `command_line=` layers (see `config`) for
+project config and flags. `lint_file` also loads the file, discovers project
+config and turns validation errors into SD000 findings.
+
+Nothing here imports Graphviz or `diagrams`.
+"""
+
+from __future__ import annotations
+
+from .config import ConfigError, ConfigLayer, command_line_layer, find_project_config, load_project_config
+from .engine import FileResult, lint_blueprint, lint_file
+from .findings import Finding, Severity, Suppressed
+
+__all__ = [
+    "ConfigError", "ConfigLayer", "FileResult", "Finding", "Severity", "Suppressed",
+    "command_line_layer", "find_project_config", "lint_blueprint", "lint_file", "load_project_config",
+]

@@ -1,0 +1,77 @@
+"""The rule catalog: one module per rule, listed here in code order.
+
+Rules are named by code (`SD101`) or kebab-case name (`single-point-of-failure`)
+everywhere: configuration, suppressions, the command line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...diagnostics import did_you_mean
+from ..rule import Rule
+from .client_reaches_datastore import ClientReachesDatastore
+from .deep_sync_chain import DeepSyncChain
+from .invalid_blueprint import InvalidBlueprint
+from .invalid_lint_config import InvalidLintConfig
+from .missing_cache import MissingCache
+from .orphan_component import OrphanComponent
+from .queue_without_consumer import QueueWithoutConsumer
+from .queue_without_dead_letter import QueueWithoutDeadLetter
+from .replicas_without_load_balancer import ReplicasWithoutLoadBalancer
+from .shared_database import SharedDatabase
+from .single_point_of_failure import SinglePointOfFailure
+from .static_content_without_cdn import StaticContentWithoutCdn
+from .sync_cycle import SyncCycle
+from .unprotected_entry import UnprotectedEntry
+from .unreachable_component import UnreachableComponent
+from .unused_suppression import UnusedSuppression
+
+ALL_RULES: tuple[type[Rule], ...] = tuple(sorted((
+    InvalidBlueprint, InvalidLintConfig, UnusedSuppression,
+    SinglePointOfFailure, ReplicasWithoutLoadBalancer, SyncCycle, DeepSyncChain,
+    QueueWithoutDeadLetter, QueueWithoutConsumer,
+    ClientReachesDatastore, UnprotectedEntry, StaticContentWithoutCdn,
+    MissingCache,
+    OrphanComponent, UnreachableComponent, SharedDatabase,
+), key=lambda rule: rule.code))
+
+BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
+BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in ALL_RULES}
+# Rules the engine always runs: they report invalid input.
+ALWAYS_ON = frozenset(rule.code for rule in ALL_RULES if rule.code in ("SD000", "SD001"))
+
+_CODE_PREFIX = re.compile(r"SD\d{0,3}\Z")
+
+
+class UnknownRule(ValueError):
+    """A rule reference that matches no code, name or code prefix."""
+
+
+def lookup(reference: str) -> type[Rule] | None:
+    """The rule a code or name refers to (codes are case-insensitive), or None."""
+    text = reference.strip()
+    return BY_CODE.get(text.upper()) or BY_NAME.get(text.lower())
+
+
+def resolve(reference: str) -> tuple[type[Rule], ...]:
+    """Rules selected by a code, a name, a code prefix (`SD1`, `SD`) or `ALL`.
+
+    Raises UnknownRule with a "did you mean" hint.
+    """
+    rule = lookup(reference)
+    if rule is not None:
+        return (rule,)
+    text = reference.strip().upper()
+    if text == "ALL":
+        return ALL_RULES
+    if _CODE_PREFIX.match(text):
+        matched = tuple(r for r in ALL_RULES if r.code.startswith(text))
+        if matched:
+            return matched
+    raise UnknownRule(unknown_rule_message(reference))
+
+
+def unknown_rule_message(reference: str) -> str:
+    hint = did_you_mean(reference.strip().lower(), BY_NAME) or did_you_mean(reference.strip().upper(), BY_CODE)
+    return f"unknown rule '{reference}'{hint}; `sdiagram rules` lists them"
