@@ -26,7 +26,7 @@ TEXT_COLOR = "#2D3436"
 EDGE_COLOR = "#7B8894"
 CLUSTER_COLORS = ("#E5F5FD", "#EBF3E7", "#ECE8F6", "#FDF7E3")
 SEVERITY_COLORS = {"error": "#D62728", "warning": "#E8A317", "info": "#1F77B4"}
-LABEL_WIDTH = 18  # characters per line under an icon (the node is 1.4 in wide)
+LABEL_WIDTH = 13  # characters per line under an icon: the node is 1.4 in (~100 pt) wide
 NODE_HEIGHT = 1.9
 LINE_HEIGHT = 0.25
 

@@ -159,7 +159,7 @@ def _native_stderr(warnings: list[str]) -> Iterator[None]:
     for line in text.splitlines():
         line = line.strip()
         if line and not line.startswith("Fontconfig"):
-            warnings.append(f"Graphviz: {line}")
+            warnings.append(f"Graphviz: {line.removeprefix('Warning: ')}")
 
 
 def _size_after_layout(context: object, graph: object) -> tuple[float, float]:

@@ -1,0 +1,29 @@
+# The quick start is two commands: `make demo` and `make test`. Both create the
+# virtual environment and install what they need on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: demo test bench clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(INSTALLED)
+
+## Render and lint the bundled blueprints into output/.
+demo: $(INSTALLED)
+	$(BIN)/sdiagram render blueprints/ -o output -f svg,png
+	$(BIN)/sdiagram lint blueprints/
+
+## Run the test suite.
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+## Benchmarks (not tests): see bench/README.md.
+bench: $(INSTALLED)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

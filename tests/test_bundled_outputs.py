@@ -1,0 +1,26 @@
+"""The six bundled blueprints: valid, and their committed images in output/ are current."""
+
+from __future__ import annotations
+
+import pytest
+
+import sdiagram
+from sdiagram.renderer import render_formats
+
+from conftest import BLUEPRINTS, REPO
+
+NAMES = ["url-shortener", "chat", "news-feed", "notification", "search", "ai-agent-platform"]
+
+
+def test_the_six_designs_are_bundled():
+    assert sorted(p.stem for p in BLUEPRINTS.glob("*.yaml")) == sorted(NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_images_are_current(name):
+    blueprint = sdiagram.load(BLUEPRINTS / f"{name}.yaml")
+    rendered = render_formats(blueprint, ("svg", "png"))
+    for fmt in ("svg", "png"):
+        committed = REPO / "output" / f"{name}.{fmt}"
+        assert committed.exists(), f"{committed} is missing: run `make demo`"
+        assert committed.read_bytes() == rendered.outputs[fmt], f"{committed} is stale: run `make demo`"

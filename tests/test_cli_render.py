@@ -1,0 +1,191 @@
+"""`sdiagram render` and `sdiagram validate` from the command line: outputs, cache, bad input."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+
+GOOD = """
+name: good
+components:
+  users: {kind: client}
+  lb: {kind: load_balancer, replicas: 2}
+  api: {kind: service, replicas: 2}
+connections:
+  - users -> lb
+  - lb -> api
+"""
+
+
+def files_in(folder: Path) -> list[str]:
+    if not folder.exists():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_file())
+
+
+def test_render_writes_each_format_and_skips_unchanged(write_blueprint, tmp_path):
+    path = write_blueprint(GOOD)
+    out = tmp_path / "out"
+    result = run_cli("render", path, "-o", str(out), "-f", "svg,png,pdf,dot")
+    assert result.exit_code == 0, result.output
+    assert files_in(out) == ["good.dot", "good.pdf", "good.png", "good.svg"]
+    assert "wrote" in result.output
+
+    again = run_cli("render", path, "-o", str(out), "-f", "svg,png,pdf,dot")
+    assert again.exit_code == 0 and "up to date" in again.output
+
+    forced = run_cli("render", path, "-o", str(out), "-f", "svg,png,pdf,dot", "--force")
+    assert "wrote" in forced.output
+
+    (out / "good.svg").write_text("edited by hand")
+    stale = run_cli("render", path, "-o", str(out), "-f", "svg,png,pdf,dot")
+    assert "wrote" in stale.output and (out / "good.svg").read_text().startswith("<?xml")
+
+    Path(path).write_text(GOOD.replace("replicas: 2}", "replicas: 3}"))
+    changed = run_cli("render", path, "-o", str(out), "-f", "svg,png,pdf,dot")
+    assert "wrote" in changed.output
+
+
+def test_render_a_folder_in_parallel(write_blueprint, tmp_path):
+    for index in range(3):
+        write_blueprint(GOOD.replace("name: good", f"name: design-{index}"), name=f"designs/d{index}.yaml")
+    out = tmp_path / "out"
+    result = run_cli("render", str(tmp_path / "designs"), "-o", str(out), "-f", "svg", "-j", "2")
+    assert result.exit_code == 0, result.output
+    assert files_in(out) == ["design-0.svg", "design-1.svg", "design-2.svg"]
+
+
+def test_two_blueprints_with_one_name_are_refused(write_blueprint, tmp_path):
+    write_blueprint(GOOD, name="a/one.yaml")
+    write_blueprint(GOOD, name="a/two.yaml")
+    result = run_cli("render", str(tmp_path / "a"), "-o", str(tmp_path / "out"), "-f", "svg")
+    assert result.exit_code == 2
+    assert "name 'good' is also used by" in result.output
+
+
+BAD_INPUTS = {
+    "empty.yaml": ("", ":1:1: error: the file is empty"),
+    "not-mapping.yaml": ("- a\n- b\n", ":1:1: error: a blueprint must be a mapping"),
+    "syntax.yaml": ("components:\n  a: {kind: service\n", ":3:1: error: YAML syntax error"),
+    "tabs.yaml": ("components:\n\ta: {kind: service}\n", ":2:1: error: YAML syntax error: a tab character"),
+    "python-tag.yaml": (
+        "components: !!python/object/apply:os.system ['touch pwned']\n",
+        ":1:13: error: tag '!!python/object/apply:os.system' is not allowed",
+    ),
+    "bomb.yaml": (
+        "a: &a [x,x,x,x,x,x,x,x,x]\n"
+        + "".join(f"{n}: &{n} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, n in zip("abcdefgh", "bcdefghi")),
+        "error: aliases expand to more than 10,000 repeated values",
+    ),
+    "deep.yaml": ("components: " + "[" * 20000 + "]" * 20000 + "\n", "error: YAML syntax error: exceeded maximum nesting depth"),
+    "outside-icon.yaml": ("components:\n  a: {kind: service, icon: ../../../etc/passwd}\n", "error: icon '../../../etc/passwd' is outside"),
+    "ssh-icon.yaml": ("components:\n  a: {kind: service, icon: ~/.ssh/id_rsa}\n", "must be a path relative to the blueprint's folder"),
+    "text-icon.yaml": ("components:\n  a: {kind: service, icon: notes.png}\n", "error: icon file 'notes.png' is not a PNG or JPEG image"),
+}
+
+
+@pytest.mark.parametrize("command", ["validate", "render"])
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_exits_2_with_position_and_writes_nothing(write_blueprint, tmp_path, monkeypatch, command, name):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.png").write_text("just text")
+    text, expected = BAD_INPUTS[name]
+    path = write_blueprint(text, name=name)
+    out = tmp_path / "out"
+    args = ["render", path, "-o", str(out)] if command == "render" else ["validate", path]
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert path in result.output  # every message names the file
+    assert "Traceback" not in result.output
+    assert files_in(out) == [] and not (tmp_path / "pwned").exists()
+
+
+def test_size_limit_is_configurable(write_blueprint, tmp_path):
+    path = write_blueprint(GOOD)
+    result = run_cli("validate", path, env={"SDIAGRAM_MAX_FILE_SIZE": "50"})
+    assert result.exit_code == 2
+    assert f"{path}: error: file is {os.path.getsize(path)} bytes, over the limit of 50 bytes" in result.output
+    assert run_cli("validate", path).exit_code == 0
+
+
+def test_default_size_limit_is_5_mb(write_blueprint, tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"# padding\n" * 600_000)
+    result = run_cli("render", str(big), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2 and "over the limit of 5,242,880 bytes" in result.output
+    assert files_in(tmp_path / "out") == []
+
+
+def test_unwritable_output_folder(write_blueprint, tmp_path):
+    path = write_blueprint(GOOD)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output folder should be")
+    result = run_cli("render", path, "-o", str(blocker / "out"))
+    assert result.exit_code == 2
+    assert "error: cannot write to" in result.output
+    assert blocker.read_text() == "a file where the output folder should be"
+
+
+def test_read_only_output_folder_leaves_no_partial_file(write_blueprint, tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root can write to read-only folders; the not-a-folder case covers the error path")
+    path = write_blueprint(GOOD)
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        result = run_cli("render", path, "-o", str(out))
+    finally:
+        out.chmod(0o700)
+    assert result.exit_code == 2 and files_in(out) == []
+
+
+def test_timeout_stops_a_long_layout_and_writes_nothing(write_blueprint, tmp_path):
+    components = "\n".join(f"  c{i}: {{kind: service, group: g{i % 20}}}" for i in range(400))
+    groups = "\n".join(f"  g{i}: {{label: G{i}}}" for i in range(20))
+    edges = "\n".join(f"  - c{i} -> c{(i * 7 + 3) % 400}: call {i}" for i in range(400) if (i * 7 + 3) % 400 != i)
+    path = write_blueprint(f"name: slow\ncomponents:\n{components}\ngroups:\n{groups}\nconnections:\n{edges}\n")
+    out = tmp_path / "out"
+    result = run_cli("render", path, "-o", str(out), "--timeout", "0.05")
+    assert result.exit_code == 2
+    assert "layout stopped after the --timeout of 0.05 s; nothing was written" in result.output
+    assert files_in(out) == []
+
+
+def test_unknown_format_and_missing_path_are_usage_errors(write_blueprint, tmp_path):
+    path = write_blueprint(GOOD)
+    result = run_cli("render", path, "-f", "gif")
+    assert result.exit_code == 2 and "unknown format 'gif'" in result.output
+    missing = run_cli("render", str(tmp_path / "nope.yaml"))
+    assert missing.exit_code == 2 and "does not exist" in missing.output
+    empty = tmp_path / "empty-folder"
+    empty.mkdir()
+    none = run_cli("validate", str(empty))
+    assert none.exit_code == 2 and "no blueprint files" in none.output
+
+
+def test_validate_reports_every_file(write_blueprint, tmp_path):
+    write_blueprint(GOOD, name="set/good.yaml")
+    write_blueprint("components:\n  a: {kind: nope}\n", name="set/bad.yaml")
+    result = run_cli("validate", str(tmp_path / "set"))
+    assert result.exit_code == 2
+    assert "bad.yaml:2:13: error: unknown kind 'nope'" in result.output
+    assert "1 invalid blueprint(s)" in result.output
+
+
+def test_kinds_lists_kinds_and_at_least_40_technologies():
+    result = run_cli("kinds")
+    assert result.exit_code == 0
+    for kind in ("client", "cdn", "dns", "load_balancer", "api_gateway", "service", "worker", "cache",
+                 "database", "object_storage", "queue", "stream", "search_index", "llm", "vector_db", "external"):
+        assert f"  {kind} " in result.output
+    techs = result.output.split("Technologies", 1)[1]
+    assert sum(1 for line in techs.splitlines() if line.startswith("  ")) >= 40
+    for tech in ("redis", "memcached", "kafka", "rabbitmq", "sqs", "postgresql", "mysql", "cassandra",
+                 "mongodb", "dynamodb", "elasticsearch", "nginx", "haproxy", "s3", "cloudfront"):
+        assert f"  {tech} " in techs
