@@ -291,9 +291,11 @@ def load_project_config(path: str) -> ConfigLayer:
     from ..yamlsource import YMapping, load_yaml_file
 
     try:
-        document = load_yaml_file(path)
+        document, problems = load_yaml_file(path)
     except BlueprintError as error:
         raise ConfigError(str(error)) from None
+    if problems:
+        raise ConfigError("\n".join(str(problem) for problem in problems))
     if document is None:
         return ConfigLayer(path)
     if not isinstance(document, YMapping):

@@ -29,7 +29,7 @@ class Severity(str, Enum):
 
 
 _RANKS = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
-SEVERITY_NAMES = tuple(s.value for s in Severity)
+SEVERITY_NAMES = ("error", "warning", "info")
 
 
 @dataclass(frozen=True, slots=True)

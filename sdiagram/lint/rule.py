@@ -71,7 +71,7 @@ class Rule:
         matches = list(pattern.finditer(text))
         for index, match in enumerate(matches):
             end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-            found[match.group(1)] = text[match.end():end].strip()
+            found[match.group(1)] = text[match.end():end].strip("\n").rstrip()
         return found
 
     @classmethod
