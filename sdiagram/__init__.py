@@ -5,29 +5,48 @@
     >>> svg = sdiagram.render(blueprint, "svg")
 
 The pipeline, one module or subpackage per stage:
-yamlsource (load) -> compiler (typed model) -> lint (rules) -> render (DOT -> Graphviz -> bytes) -> cli.
+yamlsource (load) -> compiler (typed model) -> lint (rules) -> renderer (DOT -> Graphviz -> bytes) -> cli.
+
+The names below are imported on first use, so that `sdiagram --help` or a
+cached re-render does not pay for the YAML parser or the model.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from .compiler import load
-from .diagnostics import BlueprintError, Diagnostic, Span
-from .model import Blueprint, Component, Connection, Group
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Blueprint", "BlueprintError", "Component", "Connection", "Diagnostic", "Group", "Span",
-    "load", "render", "__version__",
-]
+_EXPORTS = {
+    "load": "compiler",
+    "Blueprint": "model",
+    "Component": "model",
+    "Connection": "model",
+    "Group": "model",
+    "BlueprintError": "diagnostics",
+    "Diagnostic": "diagnostics",
+    "Span": "diagnostics",
+}
+
+__all__ = ["render", "__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
-    from .renderer import render
-else:
-    def render(blueprint: Blueprint, format: str = "svg", **options):  # noqa: A002
-        """Render a blueprint to bytes in one format ('svg', 'png', 'pdf', 'dot')."""
-        from .renderer import render as _render
+    from .compiler import load
+    from .diagnostics import BlueprintError, Diagnostic, Span
+    from .model import Blueprint, Component, Connection, Group
 
-        return _render(blueprint, format, **options)
+
+def render(blueprint: "Blueprint", format: str = "svg", **options: Any) -> bytes:  # noqa: A002
+    """Render a blueprint to bytes in one format ('svg', 'png', 'pdf', 'dot')."""
+    from .renderer import render as render_blueprint
+
+    return render_blueprint(blueprint, format, **options)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sdiagram' has no attribute {name!r}")

@@ -1,8 +1,9 @@
-"""Which blueprints need no re-render: a content hash per output set.
+"""Which blueprints need no re-render: a content hash per blueprint and output folder.
 
 The key covers everything an image depends on: the sdiagram version, the
-formats, the DOT text (which holds the blueprint's content, the render options
-and the lint highlights) and the bytes of every icon the DOT names.
+formats, the blueprint's bytes, the bytes of every icon it draws and, with
+`--lint`, the findings drawn on it. The record remembers the icon files, so an
+unchanged blueprint is recognised without parsing it at all.
 """
 
 from __future__ import annotations
@@ -11,14 +12,24 @@ import hashlib
 import json
 import os
 import re
+from dataclasses import dataclass
 
-from .. import __version__, icons
+from .. import __version__
 
 CACHE_FOLDER = ".sdiagram-cache"
 _IMAGE = re.compile(r'image="((?:[^"\\]|\\.)*)"')
 
 
-def icon_files(dot_text: str, image_roots: tuple[str, ...]) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Record:
+    source: str
+    name: str
+    key: str
+    icons: tuple[str, ...]
+    files: dict[str, str]  # format -> sha256 of the file written
+
+
+def icon_files(dot_text: str, image_roots: tuple[str, ...]) -> tuple[str, ...]:
     """The icon files a DOT text names, resolved against the image roots."""
     files = []
     for name in sorted(set(_IMAGE.findall(dot_text))):
@@ -26,23 +37,37 @@ def icon_files(dot_text: str, image_roots: tuple[str, ...]) -> list[str]:
         for root in image_roots:
             candidate = os.path.join(root, name)
             if os.path.isfile(candidate):
-                files.append(candidate)
+                files.append(os.path.realpath(candidate))
                 break
-    return files
+    return tuple(files)
 
 
-def content_key(dot_text: str, formats: tuple[str, ...], image_roots: tuple[str, ...]) -> str:
+def content_key(source: bytes, formats: tuple[str, ...], icons: tuple[str, ...], drawn: str = "") -> str | None:
+    """The hash of everything the images depend on; None if an icon cannot be read."""
     digest = hashlib.sha256()
-    digest.update(f"sdiagram {__version__}\0{','.join(sorted(formats))}\0".encode())
-    digest.update(dot_text.encode("utf-8"))
-    for file in icon_files(dot_text, image_roots):
-        digest.update(b"\0icon\0")
-        digest.update(icons.read_icon(file))
+    digest.update(f"sdiagram {__version__}\0{','.join(sorted(formats))}\0{drawn}\0".encode())
+    digest.update(source)
+    for file in icons:
+        try:
+            with open(file, "rb") as handle:
+                digest.update(b"\0icon\0" + handle.read())
+        except OSError:
+            return None
     return digest.hexdigest()
 
 
-def _record_path(output_dir: str, name: str) -> str:
-    return os.path.join(output_dir, CACHE_FOLDER, f"{name}.json")
+def record_path(output_dir: str, source: str) -> str:
+    tag = hashlib.sha256(os.path.realpath(source).encode()).hexdigest()[:20]
+    return os.path.join(output_dir, CACHE_FOLDER, f"{tag}.json")
+
+
+def load_record(output_dir: str, source: str) -> Record | None:
+    try:
+        with open(record_path(output_dir, source), encoding="utf-8") as handle:
+            raw = json.load(handle)
+        return Record(raw["source"], raw["name"], raw["key"], tuple(raw["icons"]), dict(raw["files"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _file_digest(path: str) -> str | None:
@@ -53,21 +78,20 @@ def _file_digest(path: str) -> str | None:
         return None
 
 
-def is_fresh(output_dir: str, name: str, key: str, outputs: dict[str, str]) -> bool:
-    """True when the recorded key matches and every output file is unchanged."""
-    try:
-        with open(_record_path(output_dir, name), encoding="utf-8") as handle:
-            record = json.load(handle)
-    except (OSError, ValueError):
-        return False
-    if not isinstance(record, dict) or record.get("key") != key:
-        return False
-    files = record.get("files", {})
-    return all(files.get(fmt) is not None and files.get(fmt) == _file_digest(path) for fmt, path in outputs.items())
+def outputs_unchanged(record: Record, output_dir: str, formats: tuple[str, ...]) -> bool:
+    """Every output file still holds what was written (nobody edited or deleted it)."""
+    for fmt in formats:
+        expected = record.files.get(fmt)
+        if expected is None or expected != _file_digest(os.path.join(output_dir, f"{record.name}.{fmt}")):
+            return False
+    return True
 
 
-def record(output_dir: str, name: str, key: str, outputs: dict[str, bytes]) -> tuple[str, bytes]:
-    """The cache record to write (path, bytes) after a render."""
+def record_bytes(record: Record) -> bytes:
+    raw = {"source": record.source, "name": record.name, "key": record.key, "icons": list(record.icons), "files": record.files}
+    return (json.dumps(raw, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def new_record(source: str, name: str, key: str, icons: tuple[str, ...], outputs: dict[str, bytes]) -> Record:
     files = {fmt: hashlib.sha256(data).hexdigest() for fmt, data in sorted(outputs.items())}
-    text = json.dumps({"key": key, "files": files}, indent=1, sort_keys=True) + "\n"
-    return _record_path(output_dir, name), text.encode("utf-8")
+    return Record(os.path.realpath(source), name, key, icons, files)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from dataclasses import dataclass
 
 import click
 
 from . import main
 from .paths import blueprint_files
+
+FORMAT_NAMES = ("svg", "png", "pdf", "dot")
 
 
 @dataclass(frozen=True)
@@ -19,16 +20,23 @@ class _Target:
     name: str
     outputs: dict[str, str]  # format -> file
     key: str
+    icons: tuple[str, ...]
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from ..renderer import FORMATS
-
     formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats if f not in FORMAT_NAMES]
     if unknown or not formats:
-        raise click.BadParameter(f"unknown format {unknown[0] if unknown else value!r}; choose from {', '.join(FORMATS)}")
+        raise click.BadParameter(f"unknown format {unknown[0] if unknown else value!r}; choose from {', '.join(FORMAT_NAMES)}")
     return formats
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None  # load() reports it properly
 
 
 @main.command()
@@ -51,61 +59,102 @@ def render(
     """Render blueprints (files or folders) to OUTPUT/<name>.<format>.
 
     Unchanged blueprints are skipped (a content hash of the blueprint, the
-    options, the sdiagram version and the icons); --force renders anyway.
+    formats, the sdiagram version and the icons); --force renders anyway.
     """
-    from .. import renderer as render_stage
-    from ..compiler import load
-    from ..diagnostics import BlueprintError
-    from ..renderer import cache
-    from ..renderer.batch import LayoutJob, default_workers, run_layouts
+    from . import render_cache as cache
 
     formats = _formats(format_list)
     failed = False
-    targets: list[_Target] = []
-    jobs_to_run: list[LayoutJob] = []
+    targets: dict[str, _Target] = {}
+    jobs_to_run: list = []
     names: dict[str, str] = {}
     for path in blueprint_files(paths):
-        try:
-            blueprint = load(path)
-        except BlueprintError as error:
-            failed = True
-            for diagnostic in error.diagnostics:
-                click.echo(str(diagnostic), err=True)
+        source = _read(path)
+        record = cache.load_record(output_dir, path)
+        if (
+            source is not None
+            and record is not None
+            and not force
+            and not with_lint
+            and record.key == cache.content_key(source, formats, record.icons)
+            and cache.outputs_unchanged(record, output_dir, formats)
+        ):
+            if _claim_name(names, record.name, path, output_dir):
+                click.echo(f"{path}: up to date")
+            else:
+                failed = True
             continue
-        if blueprint.name in names:
-            click.echo(f"{path}: error: name '{blueprint.name}' is also used by {names[blueprint.name]}; both would write {output_dir}/{blueprint.name}.*", err=True)
-            failed = True
-            continue
-        names[blueprint.name] = path
-        highlights = _highlights(blueprint) if with_lint else ()
-        options = render_stage.dot_options(blueprint, highlights)
-        if options.large:
-            click.echo(
-                f"{path}: note: {len(blueprint.components):,} components; using the large-graph layout "
-                "(straight edges, capped layout iterations) to keep the time bounded",
-                err=True,
-            )
-        try:
-            dot_text = render_stage.to_dot(blueprint, options)
-        except ValueError as error:  # an icon that vanished since validation
-            click.echo(f"{path}: error: {error}", err=True)
+        prepared = _prepare(path, source, formats, output_dir, with_lint)
+        if prepared is None:
             failed = True
             continue
-        roots = render_stage.image_roots(blueprint)
-        outputs = {fmt: os.path.join(output_dir, f"{blueprint.name}.{fmt}") for fmt in formats}
-        key = cache.content_key(dot_text, formats, roots)
-        if not force and cache.is_fresh(output_dir, blueprint.name, key, outputs):
+        target, job = prepared
+        if not _claim_name(names, target.name, path, output_dir):
+            failed = True
+            continue
+        if not force and record is not None and record.key == target.key and cache.outputs_unchanged(record, output_dir, formats):
             click.echo(f"{path}: up to date")
             continue
-        targets.append(_Target(path, blueprint.name, outputs, key))
-        jobs_to_run.append(LayoutJob(path, dot_text, formats, roots))
+        targets[path] = target
+        jobs_to_run.append(job)
 
     if jobs_to_run:
         _prepare_for_workers(jobs_to_run)
-    by_path = {target.path: target for target in targets}
-    workers = jobs or default_workers()
-    for job, outcome in run_layouts(jobs_to_run, workers, timeout):
-        target = by_path[job.key]
+        failed = _run_and_write(jobs_to_run, targets, output_dir, formats, jobs, timeout) or failed
+    if failed:
+        sys.exit(2)
+
+
+def _claim_name(names: dict[str, str], name: str, path: str, output_dir: str) -> bool:
+    if name in names:
+        click.echo(
+            f"{path}: error: name '{name}' is also used by {names[name]}; both would write {output_dir}/{name}.*",
+            err=True,
+        )
+        return False
+    names[name] = path
+    return True
+
+
+def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_dir: str, with_lint: bool):
+    """Load, compile and lay out the DOT for one blueprint; None (reported) when it is invalid."""
+    from .. import renderer
+    from ..compiler import load
+    from ..diagnostics import BlueprintError
+    from . import render_cache as cache
+    from ..renderer.batch import LayoutJob
+
+    try:
+        blueprint = load(path)
+    except BlueprintError as error:
+        for diagnostic in error.diagnostics:
+            click.echo(str(diagnostic), err=True)
+        return None
+    highlights = _highlights(blueprint) if with_lint else ()
+    options = renderer.dot_options(blueprint, highlights)
+    if options.large:
+        click.echo(
+            f"{path}: note: {len(blueprint.components):,} components; using the large-graph layout "
+            "(straight edges, capped layout iterations) to keep the time bounded",
+            err=True,
+        )
+    dot_text = renderer.to_dot(blueprint, options)
+    roots = renderer.image_roots(blueprint)
+    icons = cache.icon_files(dot_text, roots)
+    drawn = repr(highlights) if highlights else ""
+    key = cache.content_key(source or b"", formats, icons, drawn) or ""
+    outputs = {fmt: os.path.join(output_dir, f"{blueprint.name}.{fmt}") for fmt in formats}
+    return _Target(path, blueprint.name, outputs, key, icons), LayoutJob(path, dot_text, formats, roots)
+
+
+def _run_and_write(jobs_to_run: list, targets: dict[str, _Target], output_dir: str, formats: tuple[str, ...],
+                   jobs: int | None, timeout: float | None) -> bool:
+    """Lay out every job (in parallel) and write its files; True when anything failed."""
+    from ..renderer.batch import default_workers, run_layouts
+
+    failed = False
+    for job, outcome in run_layouts(jobs_to_run, jobs or default_workers(), timeout):
+        target = targets[job.key]
         if outcome.rendered is None:
             click.echo(f"{target.path}: error: {outcome.error}", err=True)
             failed = True
@@ -120,14 +169,13 @@ def render(
             continue
         files = ", ".join(target.outputs[fmt] for fmt in formats)
         click.echo(f"{target.path}: wrote {files} ({outcome.seconds:.2f} s)")
-    if failed:
-        sys.exit(2)
+    return failed
 
 
 def _prepare_for_workers(jobs: list) -> None:
     """Import the engine and encode the icons once, before any worker is forked."""
     from .. import icons
-    from ..renderer import cache
+    from .render_cache import icon_files
     from ..renderer.engine import RenderError, engine_name
 
     try:
@@ -136,18 +184,18 @@ def _prepare_for_workers(jobs: list) -> None:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
     for job in jobs:
-        for file in cache.icon_files(job.dot_text, job.image_roots):
-            icons.data_uri(os.path.realpath(file))
+        for file in icon_files(job.dot_text, job.image_roots):
+            icons.data_uri(file)
 
 
 def _write_outputs(output_dir: str, target: _Target, outputs: dict[str, bytes]) -> None:
-    from ..renderer import cache
+    from . import render_cache as cache
     from .output import write_atomic
 
     for fmt, data in outputs.items():
         write_atomic(target.outputs[fmt], data)
-    record_path, record = cache.record(output_dir, target.name, target.key, outputs)
-    write_atomic(record_path, record)
+    record = cache.new_record(target.path, target.name, target.key, target.icons, outputs)
+    write_atomic(cache.record_path(output_dir, target.path), cache.record_bytes(record))
 
 
 def _highlights(blueprint: object) -> tuple:

@@ -6,8 +6,6 @@ import sys
 
 import click
 
-from ..compiler import load
-from ..diagnostics import BlueprintError
 from . import main
 from .paths import blueprint_files
 
@@ -19,6 +17,9 @@ def validate(paths: tuple[str, ...]) -> None:
 
     Exits 2 when any blueprint is invalid.
     """
+    from ..compiler import load
+    from ..diagnostics import BlueprintError
+
     failed = 0
     for path in blueprint_files(paths):
         try:

@@ -8,15 +8,17 @@ and the parent writes every file, so a killed child leaves nothing behind.
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.connection
 import os
 import sys
 import time
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from .engine import Rendered, RenderError, layout_and_render
+
+if TYPE_CHECKING:
+    import multiprocessing.connection
+    import multiprocessing.context
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ def _execute(job: LayoutJob) -> LayoutOutcome:
     return LayoutOutcome(rendered=rendered, seconds=time.perf_counter() - started)
 
 
-def _child(job: LayoutJob, connection: multiprocessing.connection.Connection) -> None:
+def _child(job: LayoutJob, connection: "multiprocessing.connection.Connection") -> None:
     try:
         connection.send(_execute(job))
     except BaseException as error:  # the parent must always get an answer
@@ -52,7 +54,9 @@ def _child(job: LayoutJob, connection: multiprocessing.connection.Connection) ->
         connection.close()
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> "multiprocessing.context.BaseContext":
+    import multiprocessing
+
     # fork shares the parent's imported modules and icon cache; spawn elsewhere.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     return multiprocessing.get_context(method)
@@ -69,6 +73,8 @@ def run_layouts(
         for job in jobs:
             yield job, _execute(job)
         return
+    import multiprocessing.connection
+
     context = _context()
     pending = list(reversed(jobs))
     running: dict[multiprocessing.connection.Connection, tuple[LayoutJob, multiprocessing.process.BaseProcess, float]] = {}

@@ -70,9 +70,13 @@ def html_text(text: str) -> str:
 
 
 def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` characters; a longer word stays whole unless it is
+    much longer (a split "Elasticsearch" reads worse than a slightly wide line)."""
+    hard_limit = width + width // 2
     lines: list[str] = []
-    for paragraph in text.replace("\r\n", "\n").split("\n"):
-        lines += textwrap.wrap(paragraph, width, break_long_words=True, break_on_hyphens=False) or [""]
+    for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        for line in textwrap.wrap(paragraph, width, break_long_words=False, break_on_hyphens=False) or [""]:
+            lines += [line[i : i + hard_limit] for i in range(0, len(line), hard_limit)] or [""]
     return lines
 
 

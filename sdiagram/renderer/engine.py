@@ -11,8 +11,6 @@ import contextlib
 import os
 import re
 import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -142,6 +140,8 @@ def _native_stderr(warnings: list[str]) -> Iterator[None]:
     on the C stderr; they belong in sdiagram's own output, and the bundled
     fontconfig's complaints about the system's configuration do not.
     """
+    import tempfile
+
     try:
         saved = os.dup(2)
     except OSError:  # pragma: no cover - no stderr at all
@@ -158,7 +158,8 @@ def _native_stderr(warnings: list[str]) -> Iterator[None]:
             text = sink.read().decode("utf-8", errors="replace")
     for line in text.splitlines():
         line = line.strip()
-        if line and not line.startswith("Fontconfig"):
+        # A label a little wider than its icon is drawn in full; not worth a warning.
+        if line and not line.startswith("Fontconfig") and not line.endswith("size too small for label"):
             warnings.append(f"Graphviz: {line.removeprefix('Warning: ')}")
 
 
@@ -199,6 +200,7 @@ def _scaled_png(context: object, graph: object, scale: float) -> bytes:
 def _render_with_binary(
     dot_text: str, formats: tuple[str, ...], image_roots: tuple[str, ...]
 ) -> tuple[dict[str, bytes], list[str]]:
+    import subprocess
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="sdiagram-") as folder:
