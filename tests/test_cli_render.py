@@ -189,3 +189,16 @@ def test_kinds_lists_kinds_and_at_least_40_technologies():
     for tech in ("redis", "memcached", "kafka", "rabbitmq", "sqs", "postgresql", "mysql", "cassandra",
                  "mongodb", "dynamodb", "elasticsearch", "nginx", "haproxy", "s3", "cloudfront"):
         assert f"  {tech} " in techs
+
+
+def test_a_crashing_layout_is_reported_not_fatal(monkeypatch):
+    """Graphviz aborts on some internal assertions; the CLI must survive that."""
+    import os as _os
+
+    from sdiagram.renderer import batch
+
+    monkeypatch.setattr(batch, "layout_and_render", lambda *args: _os.abort())
+    job = batch.LayoutJob("x.yaml", "digraph {}", ("svg",), ())
+    [(_, outcome)] = list(batch.run_layouts([job], workers=1, timeout=None))
+    assert outcome.rendered is None
+    assert outcome.error == "Graphviz crashed while laying out this blueprint (SIGABRT); nothing was written"

@@ -63,13 +63,16 @@ def _context() -> "multiprocessing.context.BaseContext":
 
 
 def run_layouts(
-    jobs: list[LayoutJob], workers: int, timeout: float | None
+    jobs: list[LayoutJob], workers: int, timeout: float | None, isolate: bool = True
 ) -> Iterator[tuple[LayoutJob, LayoutOutcome]]:
     """Yield each job with its outcome, as they finish.
 
-    With one worker and no time limit the jobs run in this process, in order.
+    By default every layout runs in a child process: besides allowing a time
+    limit, that keeps a Graphviz crash (it aborts on some internal assertions)
+    from taking the caller down with it. `isolate=False` with one worker and no
+    time limit runs the jobs in this process, in order.
     """
-    if timeout is None and (workers <= 1 or len(jobs) <= 1):
+    if not isolate and timeout is None and (workers <= 1 or len(jobs) <= 1):
         for job in jobs:
             yield job, _execute(job)
         return
@@ -97,7 +100,8 @@ def run_layouts(
                 try:
                     outcome = reader.recv()
                 except EOFError:
-                    outcome = LayoutOutcome(error=f"the render process died (exit status {process.exitcode})")
+                    process.join()
+                    outcome = LayoutOutcome(error=_died(process.exitcode))
                 reader.close()
                 process.join()
                 yield job, outcome
@@ -118,6 +122,18 @@ def run_layouts(
             process.kill()
             process.join()
             reader.close()
+
+
+def _died(exit_code: int | None) -> str:
+    if exit_code is not None and exit_code < 0:
+        import signal
+
+        try:
+            name = signal.Signals(-exit_code).name
+        except ValueError:
+            name = f"signal {-exit_code}"
+        return f"Graphviz crashed while laying out this blueprint ({name}); nothing was written"
+    return f"the render process ended unexpectedly (exit status {exit_code}); nothing was written"
 
 
 def default_workers() -> int:
