@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -42,6 +43,8 @@ from .rules import ALL_RULES, ALWAYS_ON, BY_CODE, UnknownRule, lookup, resolve, 
 PROJECT_FILES = (".sdiagram.yaml", ".sdiagram.yml", "pyproject.toml")
 PROJECT_KEYS = ("select", "ignore", "fail-on", "rules")
 FAIL_ON_CHOICES = (*SEVERITY_NAMES, "never")
+_TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*[\"']?sdiagram\b", re.MULTILINE)
+_TOOL_HEADER = re.compile(r"^\s*\[\s*tool\s*\]", re.MULTILINE)
 
 
 class ConfigError(Exception):
@@ -274,7 +277,9 @@ def _has_sdiagram_table(path: str) -> bool:
             text = handle.read()
     except OSError:
         return False
-    if "tool.sdiagram" not in text and '"sdiagram"' not in text:
+    # Parse only files that can hold the table: most pyproject.toml files do not,
+    # and not importing tomllib keeps the lint start-up short.
+    if not _TOOL_TABLE.search(text) and not (_TOOL_HEADER.search(text) and "sdiagram" in text):
         return False
     return "sdiagram" in _read_toml(path).get("tool", {})
 
