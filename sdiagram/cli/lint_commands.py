@@ -28,7 +28,7 @@ def _write_atomically(path: str, text: str) -> None:
     except OSError as error:
         if os.path.exists(temporary):
             os.unlink(temporary)
-        raise click.FileError(path, str(error.strerror or error)) from None
+        raise click.BadParameter(f"cannot write '{path}': {error.strerror or error}", param_hint="--output") from None
 
 
 @main.command()

@@ -77,3 +77,18 @@ class Finding:
 
 def sort_findings(findings: "list[Finding] | tuple[Finding, ...]") -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: f.sort_key))
+
+
+def component_severities(findings: "list[Finding] | tuple[Finding, ...]", blamed_only: bool = True) -> dict[str, Severity]:
+    """The worst severity of the unsuppressed findings per component id, for drawing
+    findings on a diagram. With `blamed_only`, only the blamed component of each
+    finding (the first of `components`) counts; otherwise every component involved."""
+    worst: dict[str, Severity] = {}
+    for finding in findings:
+        if finding.suppressed is not None:
+            continue
+        for component_id in finding.components[:1] if blamed_only else finding.components:
+            current = worst.get(component_id)
+            if current is None or finding.severity.rank > current.rank:
+                worst[component_id] = finding.severity
+    return worst

@@ -140,3 +140,23 @@ def test_explain_by_code_or_name(reference: str) -> None:
     assert result.output.startswith("SD101 single-point-of-failure (default severity: error)")
     for heading in ("What it does", "Why it matters", "Example", "Fix"):
         assert f"\n{heading}\n" in result.output
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\x00\x01\x02binary", b"- just\n- a list\n", b"components: [" * 3000, b"\xff\xfe not utf-8",
+     b"components:\n  a: {kind: service}\nconnections: {a: b}\n", b"lint: 3\ncomponents:\n  a: {kind: client}\n"],
+    ids=["empty", "binary", "list", "deep", "encoding", "bad-connections", "bad-lint"],
+)
+def test_bad_input_exits_2_without_traceback(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "bp.yaml"
+    path.write_bytes(content)
+    for output_format in ("text", "sarif"):
+        result = invoke("lint", "--isolated", "--format", output_format, str(path))
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output and "SD000" in result.output
+
+
+def test_unwritable_output_is_a_usage_error(tmp_path: Path) -> None:
+    result = invoke("lint", "--isolated", "-o", str(tmp_path / "missing" / "out.txt"), str(QUIET))
+    assert result.exit_code == 2 and "cannot write" in result.output

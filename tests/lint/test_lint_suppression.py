@@ -84,3 +84,12 @@ def test_suppressed_findings_do_not_fail_the_run(write_blueprint) -> None:
     result = lint_file(path, discover=False)
     assert not result.failed and not result.invalid
     assert len(result.findings) == 2
+
+
+def test_component_severities_for_drawing() -> None:
+    from sdiagram.lint import Severity, component_severities
+
+    findings = lint_text(bp(api=', ignore: {missing-cache: "admin only"}'))
+    assert component_severities(findings) == {"db": Severity.ERROR}
+    everyone = component_severities(findings, blamed_only=False)
+    assert everyone["db"] is Severity.ERROR and everyone["users"] is Severity.ERROR
