@@ -202,3 +202,29 @@ def test_a_crashing_layout_is_reported_not_fatal(monkeypatch):
     [(_, outcome)] = list(batch.run_layouts([job], workers=1, timeout=None))
     assert outcome.rendered is None
     assert outcome.error == "Graphviz crashed while laying out this blueprint (SIGABRT); nothing was written"
+
+
+def test_render_with_lint_outlines_blamed_components(write_blueprint, tmp_path):
+    path = write_blueprint(
+        """
+        name: flawed
+        components:
+          users: {kind: client}
+          lb: {kind: load_balancer, replicas: 2}
+          api: {kind: service, replicas: 2}
+          db: {kind: database}
+        connections:
+          - users -> lb
+          - lb -> api
+          - api -> db
+        """
+    )
+    out = tmp_path / "out"
+    result = run_cli("render", path, "-o", str(out), "-f", "dot,svg", "--lint")
+    assert result.exit_code == 0, result.output
+    dot_text = (out / "flawed.dot").read_text()
+    assert '"db" [' in dot_text and "#D62728" in dot_text.split('"db" [', 1)[1].split("\n", 1)[0]
+    assert "#D62728" not in dot_text.split('"users" [', 1)[1].split("\n", 1)[0]
+    assert "Lint findings" in dot_text and "single-point-of-failure" in dot_text
+    plain = run_cli("render", path, "-o", str(tmp_path / "plain"), "-f", "dot")
+    assert "Lint findings" not in (tmp_path / "plain" / "flawed.dot").read_text()

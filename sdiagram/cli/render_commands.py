@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
 from . import main
 from .paths import blueprint_files
+
+if TYPE_CHECKING:
+    from ..model import Blueprint
 
 FORMAT_NAMES = ("svg", "png", "pdf", "dot")
 
@@ -198,7 +202,21 @@ def _write_outputs(output_dir: str, target: _Target, outputs: dict[str, bytes]) 
     write_atomic(cache.record_path(output_dir, target.path), cache.record_bytes(record))
 
 
-def _highlights(blueprint: object) -> tuple:
-    from ..lint.drawing import highlights_for
+def _highlights(blueprint: "Blueprint") -> tuple:
+    """The unsuppressed lint findings (with the project's lint config) as things to draw."""
+    from ..lint.config import ConfigError, find_project_config, load_project_config
+    from ..lint.engine import lint_blueprint
+    from ..renderer import Highlight
 
-    return highlights_for(blueprint)
+    project = None
+    config_path = find_project_config(os.path.dirname(os.path.abspath(blueprint.path)))
+    if config_path:
+        try:
+            project = load_project_config(config_path)
+        except ConfigError as error:
+            click.echo(f"{config_path}: warning: lint config ignored: {error}", err=True)
+    return tuple(
+        Highlight(finding.severity.value, finding.code, finding.rule, finding.message, finding.components[:1])
+        for finding in lint_blueprint(blueprint, project)
+        if finding.suppressed is None
+    )

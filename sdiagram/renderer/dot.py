@@ -35,6 +35,7 @@ LINE_HEIGHT = 0.25
 class Highlight:
     """A lint finding to draw: the components it blames get an outline."""
 
+
     severity: str
     code: str
     rule: str
@@ -238,8 +239,9 @@ def _legend(highlights: tuple[Highlight, ...]) -> str:
     cells = []
     for highlight in highlights:
         color = SEVERITY_COLORS.get(highlight.severity, TEXT_COLOR)
-        where = f" [{', '.join(highlight.components)}]" if highlight.components else ""
-        text = html_text(f"{highlight.code} {highlight.rule}{where}: {highlight.message}")
+        lines = wrap(f"{highlight.code} {highlight.rule}: {highlight.message}", 120)
+        text = '<br align="left"/>'.join(html_text(line) for line in lines) + '<br align="left"/>'
+
         cells.append(
             f'<tr><td align="left"><font point-size="12" color="{color}"><b>{highlight.severity}</b></font>'
             f'<font point-size="12"> {text}</font></td></tr>'
