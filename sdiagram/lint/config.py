@@ -32,7 +32,7 @@ import functools
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
 from ..diagnostics import Span, did_you_mean
 from ..model import Blueprint, Suppression
@@ -43,8 +43,8 @@ from .rules import ALL_RULES, ALWAYS_ON, BY_CODE, UnknownRule, lookup, resolve, 
 PROJECT_FILES = (".sdiagram.yaml", ".sdiagram.yml", "pyproject.toml")
 PROJECT_KEYS = ("select", "ignore", "fail-on", "rules")
 FAIL_ON_CHOICES = (*SEVERITY_NAMES, "never")
-_TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*[\"']?sdiagram\b", re.MULTILINE)
-_TOOL_HEADER = re.compile(r"^\s*\[\s*tool\s*\]", re.MULTILINE)
+_TOOL_TABLE = r"^\s*\[\s*tool\s*\.\s*[\"']?sdiagram\b"
+_TOOL_HEADER = r"^\s*\[\s*tool\s*\]"
 
 
 class ConfigError(Exception):
@@ -67,24 +67,21 @@ class ConfigLayer:
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigProblem:
+class ConfigProblem(NamedTuple):
     """A problem in the blueprint's own lint settings (becomes an SD001 finding)."""
 
     message: str
     span: Span | None
 
 
-@dataclass(frozen=True, slots=True)
-class Suppressions:
+class Suppressions(NamedTuple):
     """Resolved suppressions: (rule code, suppression) per scope."""
 
     blueprint: tuple[tuple[str, Suppression], ...] = ()
     components: tuple[tuple[str, str, Suppression], ...] = ()  # (component id, code, suppression)
 
 
-@dataclass(frozen=True, slots=True)
-class EffectiveConfig:
+class EffectiveConfig(NamedTuple):
     """What one lint run of one blueprint uses."""
 
     enabled: frozenset[str]
@@ -279,7 +276,9 @@ def _has_sdiagram_table(path: str) -> bool:
         return False
     # Parse only files that can hold the table: most pyproject.toml files do not,
     # and not importing tomllib keeps the lint start-up short.
-    if not _TOOL_TABLE.search(text) and not (_TOOL_HEADER.search(text) and "sdiagram" in text):
+    if "sdiagram" not in text:
+        return False
+    if not re.search(_TOOL_TABLE, text, re.MULTILINE) and not re.search(_TOOL_HEADER, text, re.MULTILINE):
         return False
     return "sdiagram" in _read_toml(path).get("tool", {})
 

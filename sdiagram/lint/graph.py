@@ -21,9 +21,8 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Mapping
+import functools
+from typing import Mapping, NamedTuple
 
 from ..diagnostics import Span
 from ..model import Blueprint, Component, Connection
@@ -46,7 +45,6 @@ _WRITE_WORDS = frozenset({"write", "wrote", "written", "store", "save", "insert"
                           "upsert", "persist", "append", "upload", "publish", "produce", "enqueue", "record",
                           "create", "ingest"})
 _CONSUME_WORDS = frozenset({"consume", "poll", "subscribe", "pull", "dequeue", "receive"})
-_WORD = re.compile(r"[a-z]+")
 _ENDINGS = ("ing", "es", "ed", "s", "d")
 
 
@@ -57,11 +55,17 @@ def _stem(token: str) -> tuple[str, ...]:
 def _mentions(label: str | None, words: frozenset[str]) -> bool:
     if not label:
         return False
-    return any(stem in words for token in _WORD.findall(label.lower()) for stem in _stem(token))
+    return any(stem in words for token in _words(label) for stem in _stem(token))
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+@functools.lru_cache(maxsize=4096)
+def _words(label: str) -> tuple[str, ...]:
+    """The runs of ASCII letters in a label, lower-cased."""
+    letters = "".join(c if "a" <= c <= "z" else " " for c in label.lower())
+    return tuple(letters.split())
+
+
+class Edge(NamedTuple):
     source: str
     target: str
     span: Span

@@ -6,7 +6,6 @@ everywhere: configuration, suppressions, the command line.
 
 from __future__ import annotations
 
-import re
 
 from ...diagnostics import did_you_mean
 from ..rule import Rule
@@ -41,7 +40,6 @@ BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in ALL_RULES}
 # Rules the engine always runs: they report invalid input.
 ALWAYS_ON = frozenset(rule.code for rule in ALL_RULES if rule.code in ("SD000", "SD001"))
 
-_CODE_PREFIX = re.compile(r"SD\d{0,3}\Z")
 
 
 class UnknownRule(ValueError):
@@ -65,7 +63,7 @@ def resolve(reference: str) -> tuple[type[Rule], ...]:
     text = reference.strip().upper()
     if text == "ALL":
         return ALL_RULES
-    if _CODE_PREFIX.match(text):
+    if text.startswith("SD") and len(text) <= 5 and (text[2:].isdigit() or text == "SD"):
         matched = tuple(r for r in ALL_RULES if r.code.startswith(text))
         if matched:
             return matched
