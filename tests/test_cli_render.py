@@ -228,3 +228,15 @@ def test_render_with_lint_outlines_blamed_components(write_blueprint, tmp_path):
     assert "Lint findings" in dot_text and "single-point-of-failure" in dot_text
     plain = run_cli("render", path, "-o", str(tmp_path / "plain"), "-f", "dot")
     assert "Lint findings" not in (tmp_path / "plain" / "flawed.dot").read_text()
+
+
+def test_large_blueprints_switch_to_the_bounded_layout_and_say_so(write_blueprint, tmp_path, monkeypatch):
+    import sdiagram.renderer
+
+    monkeypatch.setattr(sdiagram.renderer, "LARGE_GRAPH_COMPONENTS", 2)
+    path = write_blueprint(GOOD.replace("  - lb -> api", "  - lb -> api: calls"))
+    result = run_cli("render", path, "-o", str(tmp_path / "out"), "-f", "dot,svg")
+    assert result.exit_code == 0, result.output
+    assert "note: 3 components; using the large-graph layout" in result.output
+    dot_text = (tmp_path / "out" / "good.dot").read_text()
+    assert "splines=line" in dot_text and 'xlabel="calls"' in dot_text

@@ -16,7 +16,7 @@ from .engine import FORMATS, Rendered, RenderError, layout_and_render
 
 # Past this many components Graphviz's network-simplex and crossing
 # minimisation dominate; straight edges and capped iterations keep it bounded.
-LARGE_GRAPH_COMPONENTS = 800
+LARGE_GRAPH_COMPONENTS = 600
 
 __all__ = [
     "FORMATS", "Highlight", "LARGE_GRAPH_COMPONENTS", "Rendered", "RenderError",
