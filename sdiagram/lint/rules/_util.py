@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
+
+if TYPE_CHECKING:
+    from ..graph import AnalysisGraph, Edge
 
 
 def quoted(ids: Sequence[str], limit: int = 4, total: int | None = None) -> str:
@@ -19,3 +22,18 @@ def quoted(ids: Sequence[str], limit: int = 4, total: int | None = None) -> str:
 
 def chain(ids: Sequence[str]) -> str:
     return " -> ".join(ids)
+
+
+def client_hops_to(graph: "AnalysisGraph", kinds: "frozenset[str] | set[str]") -> "Iterator[tuple[Edge, str]]":
+    """Each written connection from a client straight to a component of one of
+    `kinds`, once per (client, target) pair, with the target's kind."""
+    from ..graph import CLIENT_KINDS
+
+    reported: set[tuple[str, str]] = set()
+    for edge in graph.edges:
+        if edge.reverse or graph.kind(edge.source) not in CLIENT_KINDS:
+            continue
+        kind = graph.kind(edge.target)
+        if kind in kinds and (edge.source, edge.target) not in reported:
+            reported.add((edge.source, edge.target))
+            yield edge, kind

@@ -3,8 +3,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..findings import Severity
-from ..graph import CLIENT_KINDS, DATASTORE_KINDS, AnalysisGraph
+from ..graph import DATASTORE_KINDS, AnalysisGraph
 from ..rule import Issue, NoOptions, Rule
+from ._util import client_hops_to
 
 
 class ClientReachesDatastore(Rule):
@@ -42,14 +43,7 @@ class ClientReachesDatastore(Rule):
     Options = NoOptions
 
     def check(self, graph: AnalysisGraph, options: NoOptions) -> Iterator[Issue]:
-        reported: set[tuple[str, str]] = set()
-        for edge in graph.edges:
-            if edge.reverse or graph.kind(edge.source) not in CLIENT_KINDS:
-                continue
-            kind = graph.kind(edge.target)
-            if kind not in DATASTORE_KINDS or (edge.source, edge.target) in reported:
-                continue
-            reported.add((edge.source, edge.target))
+        for edge, kind in client_hops_to(graph, DATASTORE_KINDS):
             yield Issue(
                 message=f"client '{edge.source}' connects directly to {kind.replace('_', ' ')} '{edge.target}'",
                 span=edge.span,

@@ -3,8 +3,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..findings import Severity
-from ..graph import CALLER_KINDS, CLIENT_KINDS, AnalysisGraph
+from ..graph import CALLER_KINDS, AnalysisGraph
 from ..rule import Issue, NoOptions, Rule
+from ._util import client_hops_to
 
 
 class UnprotectedEntry(Rule):
@@ -42,14 +43,7 @@ class UnprotectedEntry(Rule):
     Options = NoOptions
 
     def check(self, graph: AnalysisGraph, options: NoOptions) -> Iterator[Issue]:
-        reported: set[tuple[str, str]] = set()
-        for edge in graph.edges:
-            if edge.reverse or graph.kind(edge.source) not in CLIENT_KINDS:
-                continue
-            kind = graph.kind(edge.target)
-            if kind not in CALLER_KINDS or (edge.source, edge.target) in reported:
-                continue
-            reported.add((edge.source, edge.target))
+        for edge, kind in client_hops_to(graph, CALLER_KINDS):
             yield Issue(
                 message=(f"client '{edge.source}' reaches {kind} '{edge.target}' directly; there is no load "
                          "balancer, API gateway or CDN for TLS termination, rate limiting and health checks"),
