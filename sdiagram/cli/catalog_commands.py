@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from ..catalog import KINDS, TECHS
 from . import main
 
 
 @main.command()
 def kinds() -> None:
     """List the component kinds and the known technologies."""
+    from ..catalog import KINDS, TECHS
+
     click.echo(click.style("Kinds", bold=True) + " (component `kind:`)")
     width = max(map(len, KINDS))
     for kind in KINDS.values():
