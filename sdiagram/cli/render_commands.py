@@ -157,7 +157,9 @@ def _run_and_write(jobs_to_run: list, targets: dict[str, _Target], output_dir: s
     from ..renderer.batch import default_workers, run_layouts
 
     failed = False
-    for job, outcome in run_layouts(jobs_to_run, jobs or default_workers(), timeout):
+    # DOT alone needs no Graphviz: no layout, no child process.
+    needs_layout = any(fmt != "dot" for job in jobs_to_run for fmt in job.formats)
+    for job, outcome in run_layouts(jobs_to_run, jobs or default_workers(), timeout, isolate=needs_layout):
         target = targets[job.key]
         if outcome.rendered is None:
             click.echo(f"{target.path}: error: {outcome.error}", err=True)
@@ -180,13 +182,14 @@ def _prepare_for_workers(jobs: list) -> None:
     """Import the engine and encode the icons once, before any worker is forked."""
     from .. import icons
     from .render_cache import icon_files
-    from ..renderer.engine import RenderError, engine_name
+    from ..renderer.engine import RENDER_FORMATS, RenderError, engine_name
 
-    try:
-        engine_name()
-    except RenderError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
+    if any(fmt in RENDER_FORMATS for job in jobs for fmt in job.formats):
+        try:
+            engine_name()
+        except RenderError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(2)
     for job in jobs:
         for file in icon_files(job.dot_text, job.image_roots):
             icons.data_uri(file)

@@ -14,9 +14,11 @@ from ..model import Blueprint
 from .dot import DotOptions, Highlight, to_dot
 from .engine import FORMATS, Rendered, RenderError, layout_and_render
 
-# Past this many components Graphviz's network-simplex and crossing
-# minimisation dominate; straight edges and capped iterations keep it bounded.
-LARGE_GRAPH_COMPONENTS = 600
+# Past this many components Graphviz's network simplex and crossing
+# minimisation dominate (measured: 500 components took 4-7 s with the full
+# settings, 1,000 took 2 s with the bounded ones; bench/scale.py), and a
+# diagram that size is read by zooming, not by following curves.
+LARGE_GRAPH_COMPONENTS = 300
 
 __all__ = [
     "FORMATS", "Highlight", "LARGE_GRAPH_COMPONENTS", "Rendered", "RenderError",

@@ -21,6 +21,9 @@ FORMATS = RENDER_FORMATS + ("dot",)
 PNG_DPI = 96.0
 # cairo refuses bitmaps wider or taller than this many pixels.
 PNG_MAX_PIXELS = 32_767
+# What a scaled-down PNG aims for: a little under the limit, so that Graphviz's
+# own rounding does not trip its "too large for cairo" rescale on top of ours.
+PNG_TARGET_PIXELS = 32_000
 
 
 class RenderError(Exception):
@@ -74,7 +77,7 @@ def _png_scale(width_pt: float, height_pt: float) -> float | None:
     largest = max(width_pt, height_pt) * PNG_DPI / 72.0
     if largest <= PNG_MAX_PIXELS:
         return None
-    return PNG_MAX_PIXELS / largest
+    return PNG_TARGET_PIXELS / largest
 
 
 def _png_warning(width_pt: float, height_pt: float, dpi: float) -> str:
