@@ -78,8 +78,11 @@ def _file_digest(path: str) -> str | None:
         return None
 
 
-def outputs_unchanged(record: Record, output_dir: str, formats: tuple[str, ...]) -> bool:
-    """Every output file still holds what was written (nobody edited or deleted it)."""
+def is_fresh(record: Record, key: str | None, output_dir: str, formats: tuple[str, ...]) -> bool:
+    """The record was made for this key and every output file still holds what
+    was written then (nobody edited or deleted it)."""
+    if key is None or record.key != key:
+        return False
     for fmt in formats:
         expected = record.files.get(fmt)
         if expected is None or expected != _file_digest(os.path.join(output_dir, f"{record.name}.{fmt}")):

@@ -15,6 +15,8 @@ from .paths import blueprint_files
 if TYPE_CHECKING:
     from ..model import Blueprint
 
+# The same as renderer.FORMATS, spelled out so that `--help` and a cached run
+# do not import the renderer.
 FORMAT_NAMES = ("svg", "png", "pdf", "dot")
 
 
@@ -75,13 +77,14 @@ def render(
     for path in blueprint_files(paths):
         source = _read(path)
         record = cache.load_record(output_dir, path)
+        # Without --lint the images depend only on bytes the record lists: an
+        # unchanged blueprint is recognised without parsing it.
         if (
-            source is not None
-            and record is not None
-            and not force
+            not force
             and not with_lint
-            and record.key == cache.content_key(source, formats, record.icons)
-            and cache.outputs_unchanged(record, output_dir, formats)
+            and source is not None
+            and record is not None
+            and cache.is_fresh(record, cache.content_key(source, formats, record.icons), output_dir, formats)
         ):
             if _claim_name(names, record.name, path, output_dir):
                 click.echo(f"{path}: up to date")
@@ -96,7 +99,7 @@ def render(
         if not _claim_name(names, target.name, path, output_dir):
             failed = True
             continue
-        if not force and record is not None and record.key == target.key and cache.outputs_unchanged(record, output_dir, formats):
+        if not force and record is not None and cache.is_fresh(record, target.key, output_dir, formats):
             click.echo(f"{path}: up to date")
             continue
         targets[path] = target

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from .. import icons
@@ -35,7 +35,6 @@ LINE_HEIGHT = 0.25
 class Highlight:
     """A lint finding to draw: the components it blames get an outline."""
 
-
     severity: str
     code: str
     rule: str
@@ -48,7 +47,6 @@ class DotOptions:
     highlights: tuple[Highlight, ...] = ()
     # Settings for very large graphs (see renderer.LARGE_GRAPH_COMPONENTS).
     large: bool = False
-    extra_graph_attributes: Mapping[str, str] = field(default_factory=dict)
 
 
 def quote(text: str) -> str:
@@ -82,10 +80,7 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 def _attributes(attributes: Mapping[str, str]) -> str:
-    parts = []
-    for key, value in attributes.items():
-        parts.append(f"{key}={value}")
-    return ", ".join(parts)
+    return ", ".join(f"{key}={value}" for key, value in attributes.items())
 
 
 def _icon_name(component: Component, base_dir: str) -> str:
@@ -115,7 +110,6 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
         # Crossing minimisation and network simplex dominate on large graphs;
         # one mincross pass and short simplex runs keep the time near-linear.
         graph.update({"splines": "line", "nslimit": "0.2", "nslimit1": "0.2", "mclimit": "0.05", "remincross": "false"})
-    graph.update({k: quote(v) for k, v in options.extra_graph_attributes.items()})
     lines.append(f"  graph [{_attributes(graph)}];")
     node = {
         "shape": "none",
