@@ -19,15 +19,11 @@ FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 
 
 def _write_atomically(path: str, text: str) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    from .output import write_atomic
+
     try:
-        with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
+        write_atomic(path, text.encode("utf-8"))
     except OSError as error:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
         raise click.BadParameter(f"cannot write '{path}': {error.strerror or error}", param_hint="--output") from None
 
 

@@ -158,5 +158,14 @@ def test_bad_input_exits_2_without_traceback(tmp_path: Path, content: bytes) -> 
 
 
 def test_unwritable_output_is_a_usage_error(tmp_path: Path) -> None:
-    result = invoke("lint", "--isolated", "-o", str(tmp_path / "missing" / "out.txt"), str(QUIET))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = invoke("lint", "--isolated", "-o", str(blocker / "out.txt"), str(QUIET))
     assert result.exit_code == 2 and "cannot write" in result.output
+    assert blocker.read_text() == "not a folder"
+
+
+def test_output_folder_is_created(tmp_path: Path) -> None:
+    target = tmp_path / "reports" / "lint.txt"
+    result = invoke("lint", "--isolated", "-o", str(target), str(QUIET))
+    assert result.exit_code == 0 and target.exists()
