@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class KindInfo:
     name: str
     description: str
     icon: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TechInfo:
     name: str
     icon: str

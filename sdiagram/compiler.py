@@ -12,7 +12,6 @@ import re
 from dataclasses import replace
 from typing import Iterator
 
-from . import icons
 from .catalog import KINDS, TECHS
 from .diagnostics import BlueprintError, Diagnostic, Span, did_you_mean
 from .model import (
@@ -321,6 +320,8 @@ class _Compiler:
         if "icon" in fields:
             icon = self.text(fields["icon"], "icon")
             if icon is not None:
+                from . import icons  # reads the diagrams sources: only when an icon is given
+
                 problem = icons.check_icon(icon, self.base_dir)
                 if problem:
                     self.error(fields["icon"].span, problem)

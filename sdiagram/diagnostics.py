@@ -26,7 +26,7 @@ class Span(NamedTuple):
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Diagnostic:
     """One problem in a blueprint, with the position it is about.
 

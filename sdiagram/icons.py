@@ -34,7 +34,7 @@ _CLASS_PATH = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9
 _MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Icon:
     """An icon as the DOT names it (`name`, relative to `root`) and where it is."""
 

@@ -13,7 +13,7 @@ from .diagnostics import Span
 DIRECTIONS = ("LR", "TB", "RL", "BT")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Suppression:
     """`rule: reason` under a component's or the blueprint's `ignore:`."""
 
@@ -22,7 +22,7 @@ class Suppression:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Component:
     id: str
     kind: str
@@ -41,7 +41,7 @@ class Component:
         return self.replicas >= 2 or self.managed
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Group:
     id: str
     label: str
@@ -49,7 +49,7 @@ class Group:
     parent: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Connection:
     """One directed edge as written; fan-out and fan-in are already expanded.
 
@@ -68,7 +68,7 @@ class Connection:
     target_is_group: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Traffic:
     dau: int | None = None
     requests_per_user: float | None = None
@@ -84,7 +84,7 @@ class Traffic:
         return float("inf") if self.writes == 0 else self.reads / self.writes
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Setting:
     """A value from the `lint:` block with its position; lint validates it."""
 
@@ -92,7 +92,7 @@ class Setting:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RuleSettings:
     """`lint.rules.<rule>`: a severity override and rule options."""
 
@@ -102,7 +102,7 @@ class RuleSettings:
     options: Mapping[str, Setting] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LintSettings:
     select: tuple[Setting, ...] | None = None
     ignore: tuple[Suppression, ...] = ()
@@ -125,7 +125,7 @@ def group_members(
     return tuple(c.id for c in components.values() if c.group in inside)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Blueprint:
     """A validated blueprint. `components` and `groups` keep source order."""
 

@@ -20,7 +20,7 @@ CACHE_FOLDER = ".sdiagram-cache"
 _IMAGE = re.compile(r'image="((?:[^"\\]|\\.)*)"')
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Record:
     source: str
     name: str

@@ -51,7 +51,7 @@ class ConfigError(Exception):
     """Project configuration or command-line settings that cannot be used."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ConfigLayer:
     """Settings from one source outside the blueprint (a project file, the command line).
 

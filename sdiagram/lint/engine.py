@@ -21,7 +21,7 @@ from .rules.unused_suppression import UnusedSuppression
 INVALID_INPUT_CODES = frozenset({InvalidBlueprint.code, InvalidLintConfig.code})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FileResult:
     """The findings for one blueprint file, and the fail-on threshold that applies to it
     (None with `never` set: nothing fails)."""

@@ -32,7 +32,7 @@ _RANKS = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 SEVERITY_NAMES = ("error", "warning", "info")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Suppressed:
     """Why a finding is suppressed: the `ignore:` entry that excuses it."""
 
@@ -41,7 +41,7 @@ class Suppressed:
     scope: str  # "component" (a component's `ignore:`) or "blueprint" (`lint.ignore`)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Finding:
     """One lint result.
 

@@ -36,7 +36,7 @@ class Issue(NamedTuple):
     fix: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NoOptions:
     """A rule without options."""
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import multiprocessing.context
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LayoutJob:
     key: str
     dot_text: str
@@ -29,7 +29,7 @@ class LayoutJob:
     image_roots: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LayoutOutcome:
     rendered: Rendered | None = None
     error: str | None = None

@@ -31,7 +31,7 @@ NODE_HEIGHT = 1.9
 LINE_HEIGHT = 0.25
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Highlight:
     """A lint finding to draw: the components it blames get an outline."""
 
@@ -42,7 +42,7 @@ class Highlight:
     components: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DotOptions:
     highlights: tuple[Highlight, ...] = ()
     # Settings for very large graphs (see renderer.LARGE_GRAPH_COMPONENTS).

@@ -30,7 +30,7 @@ class RenderError(Exception):
     """Rendering failed; the message is meant for the user."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Rendered:
     outputs: dict[str, bytes]
     warnings: tuple[str, ...] = ()

@@ -10,7 +10,7 @@ from ..rule import Issue, Rule
 from ._util import chain
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DeepSyncChainOptions:
     max_services: int = field(
         default=4, metadata={"min": 1, "help": "the most services a synchronous path may pass through"}

@@ -10,7 +10,7 @@ from ..rule import Issue, Rule
 READERS = frozenset({"service", "function"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MissingCacheOptions:
     min_read_ratio: float = field(
         default=10.0,

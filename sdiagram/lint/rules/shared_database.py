@@ -9,7 +9,7 @@ from ..rule import Issue, Rule
 from ._util import quoted
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SharedDatabaseOptions:
     min_writers: int = field(default=2, metadata={"min": 2, "help": "how many services writing one database is reported"})
 
