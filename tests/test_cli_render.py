@@ -240,3 +240,23 @@ def test_large_blueprints_switch_to_the_bounded_layout_and_say_so(write_blueprin
     assert "note: 3 components; using the large-graph layout" in result.output
     dot_text = (tmp_path / "out" / "good.dot").read_text()
     assert "splines=line" in dot_text and 'xlabel="calls"' in dot_text
+
+
+def test_clustered_graph_with_labels_renders_without_crashing(write_blueprint, tmp_path):
+    """A regression guard for the DOT settings: without `newrank`, Graphviz aborts on this shape."""
+    import random
+
+    rng = random.Random(0)
+    kinds = ["service", "service", "worker", "cache", "database", "queue"]
+    lines = ["name: clustered", "components:", "  users: {kind: client}"]
+    lines += [f"  c{i}: {{kind: {rng.choice(kinds)}, group: g{i // 10}}}" for i in range(120)]
+    lines += ["groups:"] + [f"  g{g}: {{label: G{g}}}" for g in range(13)]
+    lines += ["connections:", "  - users -> c0"]
+    lines += [f"  - c{rng.randrange(i)} -> c{i}: call {i}" for i in range(1, 120)]
+    for _ in range(60):
+        a, b = rng.sample(range(120), 2)
+        lines.append(f"  - c{a} -> c{b}: {{label: evt, async: true}}")
+    path = write_blueprint("\n".join(lines) + "\n")
+    result = run_cli("render", path, "-o", str(tmp_path / "out"), "-f", "svg")
+    assert result.exit_code == 0, result.output
+    assert files_in(tmp_path / "out") == ["clustered.svg"]

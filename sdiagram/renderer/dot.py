@@ -104,6 +104,9 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
         "splines": "spline",
         "compound": "true",
         "bgcolor": quote("white"),
+        # Required, not cosmetic: with the classic ranking, the Graphviz 14 in
+        # the pygraphviz wheels aborts (mincross.c fixLabelOrder assertion) on
+        # clustered graphs of ~100+ nodes with edge labels.
         "newrank": "true",
     }
     if options.large:
