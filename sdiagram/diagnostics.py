@@ -6,7 +6,6 @@ text; nothing below the CLI prints or exits.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
@@ -59,5 +58,7 @@ class BlueprintError(Exception):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' (did you mean X?)' suffix when a close match exists, else ''."""
+    import difflib  # only when there is a mistake to explain
+
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
