@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -212,3 +213,15 @@ def peak_rss_mb(kb: int) -> float:
 
 def children_maxrss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def run_main(main: "Callable[[], int | None]", name: str) -> None:
+    """Run a benchmark's main(): expected failures as one line, exit status 2."""
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        print(f"{name}: error: {error}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print(f"\n{name}: interrupted", file=sys.stderr)
+        sys.exit(130)

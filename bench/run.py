@@ -41,6 +41,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import (  # noqa: E402
+    run_main,
     HERE, ROOT, BenchError, check_sdiagram, ensure_dot, graphviz_versions, machine, median,
     run, sdiagram_command, table, tail, venv_python, write_json,
 )
@@ -427,11 +428,4 @@ def report(bench: Bench, want: set[str], before: dict, after: dict, versions: di
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as error:
-        print(f"bench: error: {error}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        print("\nbench: interrupted", file=sys.stderr)
-        sys.exit(130)
+    run_main(main, "bench")

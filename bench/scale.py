@@ -42,6 +42,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import (  # noqa: E402
+    run_main,
     ROOT, BenchError, check_sdiagram, machine, median, peak_rss_mb, run, sdiagram_command, table, tail,
     write_json,
 )
@@ -487,11 +488,4 @@ def report(args, results: dict[int, dict], checks: dict, notes: list[str], befor
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as error:
-        print(f"scale: error: {error}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        print("\nscale: interrupted", file=sys.stderr)
-        sys.exit(130)
+    run_main(main, "scale")
