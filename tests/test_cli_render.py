@@ -175,7 +175,8 @@ def test_validate_reports_every_file(write_blueprint, tmp_path):
     result = run_cli("validate", str(tmp_path / "set"))
     assert result.exit_code == 2
     assert "bad.yaml:2:13: error: unknown kind 'nope'" in result.output
-    assert "1 invalid blueprint(s)" in result.output
+    assert "1 of 2 blueprint(s) invalid" in result.output
+    assert run_cli("validate", str(tmp_path / "set" / "good.yaml")).output == "1 blueprint(s) valid\n"
 
 
 def test_kinds_lists_kinds_and_at_least_40_technologies():

@@ -20,14 +20,16 @@ def validate(paths: tuple[str, ...]) -> None:
     from ..compiler import load
     from ..diagnostics import BlueprintError
 
+    files = blueprint_files(paths)
     failed = 0
-    for path in blueprint_files(paths):
+    for path in files:
         try:
             load(path)
         except BlueprintError as error:
             failed += 1
             for diagnostic in error.diagnostics:
-                click.echo(str(diagnostic), err=False)
+                click.echo(str(diagnostic))
     if failed:
-        click.echo(f"{failed} invalid blueprint(s)")
+        click.echo(f"{failed} of {len(files)} blueprint(s) invalid")
         sys.exit(2)
+    click.echo(f"{len(files)} blueprint(s) valid")
