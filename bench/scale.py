@@ -43,7 +43,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import (  # noqa: E402
     run_main,
-    ROOT, BenchError, check_sdiagram, machine, median, peak_rss_mb, run, sdiagram_command, table, tail,
+    ROOT, check_sdiagram, machine, median, peak_rss_mb, run, sdiagram_command, table, tail,
     write_json,
 )
 

@@ -471,7 +471,7 @@ class _Compiler:
                 for rule, rule_key, spec in self.mapping_items(item, "lint.rules"):
                     severity = None
                     options: dict[str, Setting] = {}
-                    for option, option_key, option_value in self.mapping_items(spec, f"lint.rules.{rule}"):
+                    for option, _, option_value in self.mapping_items(spec, f"lint.rules.{rule}"):
                         setting = Setting(_plain(option_value), option_value.span)
                         if option == "severity":
                             severity = setting

@@ -228,6 +228,7 @@ def test_render_with_lint_outlines_blamed_components(write_blueprint, tmp_path):
     assert "#D62728" not in dot_text.split('"users" [', 1)[1].split("\n", 1)[0]
     assert "Lint findings" in dot_text and "single-point-of-failure" in dot_text
     plain = run_cli("render", path, "-o", str(tmp_path / "plain"), "-f", "dot")
+    assert plain.exit_code == 0
     assert "Lint findings" not in (tmp_path / "plain" / "flawed.dot").read_text()
 
 

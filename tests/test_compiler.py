@@ -158,19 +158,19 @@ def test_icon_class_path_and_file_checks(write_blueprint, tmp_path):
     outside.write_bytes(b"\x89PNG\r\n\x1a\n")
     found = errors(
         write_blueprint,
-        f"""
+        """
         components:
-          ok1: {{kind: service, icon: aws.database.RDS}}
-          ok2: {{kind: service, icon: logo.png}}
-          a: {{kind: service, icon: aws.database.RDSS}}
-          b: {{kind: service, icon: nope.compute.X}}
-          c: {{kind: service, icon: ../outside.png}}
-          d: {{kind: service, icon: /etc/passwd}}
-          e: {{kind: service, icon: ~/.ssh/id_rsa}}
-          f: {{kind: service, icon: secret.txt}}
-          g: {{kind: service, icon: fake.png}}
-          h: {{kind: service, icon: missing.png}}
-          i: {{kind: service, icon: "aws database"}}
+          ok1: {kind: service, icon: aws.database.RDS}
+          ok2: {kind: service, icon: logo.png}
+          a: {kind: service, icon: aws.database.RDSS}
+          b: {kind: service, icon: nope.compute.X}
+          c: {kind: service, icon: ../outside.png}
+          d: {kind: service, icon: /etc/passwd}
+          e: {kind: service, icon: ~/.ssh/id_rsa}
+          f: {kind: service, icon: secret.txt}
+          g: {kind: service, icon: fake.png}
+          h: {kind: service, icon: missing.png}
+          i: {kind: service, icon: "aws database"}
         """,
     )
     assert found == [

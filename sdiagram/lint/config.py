@@ -38,7 +38,7 @@ from ..diagnostics import Span, did_you_mean
 from ..model import Blueprint, Suppression
 from .findings import SEVERITY_NAMES, Severity
 from .rule import Rule
-from .rules import ALL_RULES, ALWAYS_ON, BY_CODE, UnknownRule, lookup, resolve, unknown_rule_message
+from .rules import ALL_RULES, ALWAYS_ON, UnknownRule, lookup, resolve, unknown_rule_message
 
 PROJECT_FILES = (".sdiagram.yaml", ".sdiagram.yml", "pyproject.toml")
 PROJECT_KEYS = ("select", "ignore", "fail-on", "rules")
