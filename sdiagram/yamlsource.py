@@ -221,7 +221,7 @@ class _Converter:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail(key_node, "mapping keys must be plain values, not lists or mappings")
-            key = self._scalar(key_node) if key_node.tag != _STR_TAG else self._convert(key_node, depth)
+            key = self._scalar(key_node)
             value = self._convert(value_node, depth + 1)
             if key.value in explicit:
                 first = explicit[key.value][0].span

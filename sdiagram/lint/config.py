@@ -346,7 +346,7 @@ def resolve_config(
     ):
         if layer_select is not None:
             enabled = {rule.code for group in layer_select for rule in group}
-        enabled -= {rule.code for group in layer_ignore for rule in group}
+        enabled -= {rule.code for group in layer_ignore or () for rule in group}
     enabled |= ALWAYS_ON
 
     raw: dict[str, dict[str, Any]] = {code: dict(values) for code, values in (project.rules if project else {}).items()}

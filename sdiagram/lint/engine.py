@@ -125,7 +125,8 @@ def lint_file(
     if project is None and discover:
         config_path = find_project_config(os.path.dirname(os.path.abspath(path)))
         project = load_project_config(config_path) if config_path else None
-    fail_on, never = Severity.ERROR, False
+    fail_on: Severity | None = Severity.ERROR
+    never = False
     for layer in (project, command_line):
         if layer is not None and (layer.fail_on is not None or layer.fail_never):
             fail_on, never = layer.fail_on, layer.fail_never

@@ -12,13 +12,12 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, cast
 
 from .engine import Rendered, RenderError, layout_and_render
 
 if TYPE_CHECKING:
     import multiprocessing.connection
-    import multiprocessing.context
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ def _child(job: LayoutJob, connection: "multiprocessing.connection.Connection") 
         connection.close()
 
 
-def _context() -> "multiprocessing.context.BaseContext":
+def _context() -> Any:
     import multiprocessing
 
     # fork shares the parent's imported modules and icon cache; spawn elsewhere.
@@ -94,9 +93,9 @@ def run_layouts(
             if timeout is not None:
                 soonest = min(started for _, _, started in running.values()) + timeout
                 wait_for = max(0.0, soonest - time.monotonic())
-            ready = multiprocessing.connection.wait(list(running), timeout=wait_for)
+            ready = cast("list[multiprocessing.connection.Connection]", multiprocessing.connection.wait(list(running), timeout=wait_for))
             for reader in ready:
-                job, process, started = running.pop(reader)  # type: ignore[index]
+                job, process, started = running.pop(reader)
                 try:
                     outcome = reader.recv()
                 except EOFError:

@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
 from .. import icons
 
@@ -108,7 +108,7 @@ def _render_in_process(
 
 
 def _layout_and_render_all(
-    context: object, graph: object, formats: tuple[str, ...], outputs: dict[str, bytes], warnings: list[str]
+    context: Any, graph: Any, formats: tuple[str, ...], outputs: dict[str, bytes], warnings: list[str]
 ) -> None:
     import pygraphviz.graphviz as gv
 
@@ -132,7 +132,7 @@ def _layout_and_render_all(
             gv.gvFreeLayout(context, graph.handle)
     finally:
         gv.gvFreeContext(context)
-        graph.close()  # type: ignore[attr-defined]
+        graph.close()
 
 
 @contextlib.contextmanager
@@ -166,25 +166,25 @@ def _native_stderr(warnings: list[str]) -> Iterator[None]:
             warnings.append(f"Graphviz: {line.removeprefix('Warning: ')}")
 
 
-def _size_after_layout(context: object, graph: object) -> tuple[float, float]:
+def _size_after_layout(context: Any, graph: Any) -> tuple[float, float]:
     """Width and height in points of the laid-out graph (its bounding box)."""
     import pygraphviz.graphviz as gv
 
     # Rendering to "dot" attaches the layout (bb, pos) to the graph's attributes.
-    error, _ = gv.gvRenderData(context, graph.handle, b"dot")  # type: ignore[attr-defined]
+    error, _ = gv.gvRenderData(context, graph.handle, b"dot")
     if error:
         raise RenderError("Graphviz could not attach the layout")
-    box = [float(v) for v in str(graph.graph_attr["bb"]).split(",")]  # type: ignore[attr-defined]
+    box = [float(v) for v in str(graph.graph_attr["bb"]).split(",")]
     pad = 2 * 0.5 * 72  # the graph's pad, on both sides
     return box[2] - box[0] + pad, box[3] - box[1] + pad
 
 
-def _scaled_png(context: object, graph: object, scale: float) -> bytes:
+def _scaled_png(context: Any, graph: Any, scale: float) -> bytes:
     """Render the PNG at a lower dpi, keeping the layout (the `nop2` engine reuses positions)."""
     import pygraphviz
     import pygraphviz.graphviz as gv
 
-    laid_out = pygraphviz.AGraph(string=graph.string())  # type: ignore[attr-defined]
+    laid_out = pygraphviz.AGraph(string=graph.string())
     laid_out.graph_attr["dpi"] = f"{PNG_DPI * scale:.3f}"
     inner = gv.gvContextWithBuiltins()
     try:
