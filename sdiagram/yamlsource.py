@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import gc
+import stat
 from typing import NamedTuple, Union
 
 import yaml
@@ -87,7 +88,10 @@ def describe(value: YValue) -> str:
 def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Read a blueprint file as text, refusing oversized or non-UTF-8 files."""
     try:
-        size = os.path.getsize(path)
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise BlueprintError([Diagnostic(path, "not a regular file")])
+        size = info.st_size
         if size > max_bytes:
             raise BlueprintError(
                 [Diagnostic(path, f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes")]

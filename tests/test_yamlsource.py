@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -123,3 +124,12 @@ def test_non_utf8_file_is_refused(tmp_path):
     path.write_bytes("name: caf\xe9\n".encode("latin-1"))
     with pytest.raises(BlueprintError, match="not UTF-8"):
         read_source(str(path))
+
+
+def test_special_files_are_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(BlueprintError, match="not a regular file"):
+        read_source(str(fifo))
+    with pytest.raises(BlueprintError, match="not a regular file"):
+        read_source("/dev/zero")
