@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
 
@@ -22,8 +21,7 @@ FORMAT_NAMES = ("svg", "png", "pdf", "dot")
 DEFAULT_TIMEOUT = 300.0
 
 
-@dataclass(frozen=True)
-class _Target:
+class _Target(NamedTuple):
     path: str
     name: str
     outputs: dict[str, str]  # format -> file
