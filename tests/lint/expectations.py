@@ -1,0 +1,69 @@
+"""Pinned lint expectations in fixture comments, shared by the tests and
+bench/lint_quality.py (plain Python: it imports nothing from sdiagram, so the
+benchmark can score an older sdiagram against the same fixtures).
+
+    # expect: 12:3 single-point-of-failure db        the rule must report exactly this
+    # expect: 20:5 missing-cache api->db
+    # known-miss: 8:3 single-point-of-failure redis   a reviewer expects it; the rule does not report it (yet)
+    # known-noise: 14:5 sync-cycle web->stripe        the rule reports it; a reviewer would not
+
+A finding is identified by line:column, rule name and subject: the blamed
+connection as `source->target` when the finding has one, else the blamed
+component (the first of `components`), else `-`. The pinned list of a fixture
+is its `expect` plus `known-noise` lines; what a reviewer expects is its
+`expect` plus `known-miss` lines.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+LINE = re.compile(r"^# (expect|known-miss|known-noise): (\d+):(\d+) ([a-z-]+) (\S+)\s*$", re.MULTILINE)
+
+
+class Expected(NamedTuple):
+    line: int
+    column: int
+    rule: str
+    subject: str
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column} {self.rule} {self.subject}"
+
+
+class Expectations(NamedTuple):
+    expect: frozenset[Expected]
+    known_miss: frozenset[Expected]
+    known_noise: frozenset[Expected]
+
+    @property
+    def pinned(self) -> frozenset[Expected]:
+        """What the tool must report, exactly."""
+        return self.expect | self.known_noise
+
+    @property
+    def reviewer(self) -> frozenset[Expected]:
+        """What a senior reviewer expects."""
+        return self.expect | self.known_miss
+
+
+def read(path: Path) -> Expectations:
+    found: dict[str, set[Expected]] = {"expect": set(), "known-miss": set(), "known-noise": set()}
+    for kind, line, column, rule, subject in LINE.findall(path.read_text(encoding="utf-8")):
+        found[kind].add(Expected(int(line), int(column), rule, subject))
+    return Expectations(frozenset(found["expect"]), frozenset(found["known-miss"]), frozenset(found["known-noise"]))
+
+
+def reported(findings: Iterable[object], rules: frozenset[str] | None = None) -> frozenset[Expected]:
+    """The unsuppressed findings (of `rules`, or all) as Expected values."""
+    result = set()
+    for finding in findings:
+        if getattr(finding, "suppressed") is not None or (rules is not None and getattr(finding, "rule") not in rules):
+            continue
+        connection = getattr(finding, "connection")
+        components = getattr(finding, "components")
+        subject = f"{connection[0]}->{connection[1]}" if connection else (components[0] if components else "-")
+        result.add(Expected(getattr(finding, "line"), getattr(finding, "column"), getattr(finding, "rule"), subject))
+    return frozenset(result)
