@@ -91,7 +91,7 @@ def test_json_shape() -> None:
     finding = next(f for f in document["findings"] if f["code"] == "SD101")
     assert set(finding) == {"code", "rule", "severity", "message", "path", "line", "column", "components",
                             "connection", "fix", "help", "suppressed"}
-    assert finding["components"][:1] == ["lb"] and finding["line"] == 5 and finding["column"] == 3
+    assert finding["components"][:1] == ["lb"] and finding["line"] == 6 and finding["column"] == 3
     mc = next(f for f in document["findings"] if f["code"] == "SD301")
     assert mc["connection"] == {"source": "api", "target": "db"}
     suppressed = [f for f in document["findings"] if f["suppressed"]]
