@@ -52,6 +52,16 @@ class MissingCache(Rule):
     Add a cache the service reads first (`api -> cache`, `api -> db: miss`),
     or put a read-through cache in front of the database. For a design that
     is not read-heavy, give its `traffic.read_write_ratio`.
+
+    Use instead:
+        traffic: {read_write_ratio: "100:1"}
+        components:
+          api:   {kind: service, replicas: 3}
+          cache: {kind: cache, tech: elasticache}
+          db:    {kind: database, tech: aurora}
+        connections:
+          - api -> cache: get
+          - api -> db: miss → lookup
     """
 
     code = "SD301"

@@ -45,6 +45,17 @@ class SharedDatabase(Rule):
     Give each service its own database and share data through an API or
     events. When the sharing is deliberate (a single-writer outbox, a
     migration in progress), suppress it with the reason.
+
+    Use instead:
+        components:
+          orders:     {kind: service, replicas: 2}
+          billing:    {kind: service, replicas: 2}
+          orders_db:  {kind: database, tech: aurora}
+          billing_db: {kind: database, tech: aurora}
+        connections:
+          - orders -> orders_db
+          - billing -> billing_db
+          - billing -> orders: order status
     """
 
     code = "SD403"

@@ -59,6 +59,17 @@ class SinglePointOfFailure(Rule):
     provider-run service that is redundant by contract (`managed: true`, or a
     managed `tech` such as `rds`, `sqs`, `s3`). If the risk is accepted, say
     so: `ignore: {single-point-of-failure: "cold standby restored from backup"}`.
+
+    Use instead:
+        components:
+          users: {kind: client}
+          lb:    {kind: load_balancer, tech: alb}    # managed: redundant by contract
+          api:   {kind: service, replicas: 3}
+          db:    {kind: database, tech: postgresql, replicas: 2}
+        connections:
+          - users -> lb
+          - lb -> api
+          - api -> db
     """
 
     code = "SD101"

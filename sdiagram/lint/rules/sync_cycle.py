@@ -40,6 +40,14 @@ class SyncCycle(Rule):
     Break the loop with an event (`billing -> events: {async: true}`), move
     the shared logic into one service, or pass the data the callee needs in
     the request.
+
+    Use instead:
+        components:
+          orders:  {kind: service, replicas: 2}
+          billing: {kind: service, replicas: 2}
+        connections:
+          - orders -> billing: charge
+          - billing -> orders: {label: order status, async: true}
     """
 
     code = "SD103"

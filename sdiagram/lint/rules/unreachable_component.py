@@ -41,6 +41,15 @@ class UnreachableComponent(Rule):
     ---
     Add the missing connection (or turn a reversed one around), or remove the
     dead components.
+
+    Use instead:
+        components:
+          users: {kind: client}
+          api:   {kind: service, replicas: 2}
+          db:    {kind: database, tech: rds}
+        connections:
+          - users -> api
+          - api -> db
     """
 
     code = "SD402"
