@@ -10,13 +10,21 @@
     all members are used;
   - `a <-> b` gives a -> b and a reverse edge b -> a.
 * A `dead_letter:` link is an asynchronous edge queue -> dead-letter target.
+* A `reply: true` connection is a response path: it is kept in `edges` (it
+  connects its ends) but is neither a call nor a successor, so cycle, chain,
+  reachability and dominator analysis ignore it.
 * An edge is a synchronous *call* when it is not `async: true`, does not
-  leave a queue or stream (delivery to a consumer is decoupled by the broker),
-  is not a dead-letter link, and is not the reverse half of a bidirectional
-  connection -- unless both ends are callers (service, worker, function), in
-  which case `a <-> b` really is two services calling each other.
+  leave a queue, stream or pub/sub topic (delivery to a consumer is decoupled
+  by the broker), is not a dead-letter link or a reply, and is not the reverse
+  half of a bidirectional connection -- unless both ends are callers
+  (service, worker, function), in which case `a <-> b` really is two services
+  calling each other.
+* What an edge does to its target comes from the connection's `op`
+  (read / write / read_write); without one, from the label's words.
 * Entry points are the clients; in a blueprint without clients, the
-  components with no incoming edge.
+  components with no incoming edge. Pipeline starts are the workers,
+  functions and schedulers nothing sends to: they pull work (from a queue, a
+  timetable) and start flows of their own.
 """
 
 from __future__ import annotations
@@ -29,13 +37,18 @@ from ..model import Blueprint, Component, Connection
 
 CLIENT_KINDS = frozenset({"client"})
 CALLER_KINDS = frozenset({"service", "worker", "function"})
-MESSAGING_KINDS = frozenset({"queue", "stream"})
-FRONT_DOOR_KINDS = frozenset({"load_balancer", "api_gateway", "cdn"})
-STATEFUL_KINDS = frozenset({"database", "queue", "stream", "object_storage", "search_index", "vector_db"})
-DATASTORE_KINDS = frozenset({"database", "cache", "queue", "stream", "search_index", "vector_db"})
+MESSAGING_KINDS = frozenset({"queue", "stream", "pubsub"})
+FRONT_DOOR_KINDS = frozenset({"load_balancer", "api_gateway", "cdn", "proxy"})
+STATEFUL_KINDS = frozenset({"database", "queue", "stream", "pubsub", "object_storage", "search_index", "vector_db",
+                            "warehouse"})
+DATASTORE_KINDS = frozenset({"database", "cache", "queue", "stream", "pubsub", "search_index", "vector_db", "warehouse"})
+# Stores a request reads its data from (an origin a cache can stand in front of).
+ORIGIN_KINDS = frozenset({"database", "object_storage", "search_index", "vector_db", "warehouse"})
 # Kinds that can start work without anything upstream: users, third parties,
 # scheduled or self-triggered compute.
-SELF_STARTING_KINDS = frozenset({"client", "external", "service", "worker", "function"})
+SELF_STARTING_KINDS = frozenset({"client", "external", "service", "worker", "function", "scheduler"})
+# Compute that pulls its own work (from a queue, on a timetable) when nothing sends to it.
+PIPELINE_KINDS = frozenset({"worker", "function", "scheduler"})
 
 # Words in a connection label that say what the connection does (matched as
 # whole words, with the usual -s/-es/-ed/-ing endings).
@@ -44,7 +57,7 @@ _READ_WORDS = frozenset({"read", "get", "fetch", "query", "queries", "lookup", "
 _WRITE_WORDS = frozenset({"write", "wrote", "written", "store", "save", "insert", "update", "put", "delete",
                           "upsert", "persist", "append", "upload", "publish", "produce", "enqueue", "record",
                           "create", "ingest"})
-_CONSUME_WORDS = frozenset({"consume", "poll", "subscribe", "pull", "dequeue", "receive"})
+_CONSUME_WORDS = frozenset({"consume", "poll", "subscribe", "pull", "dequeue", "receive", "pop"})
 _ENDINGS = ("ing", "es", "ed", "s", "d")
 
 
@@ -79,6 +92,8 @@ class Edge(NamedTuple):
     connection: Connection | None = None
     # a synchronous call (see the module docstring)
     is_call: bool = False
+    # a response path (`reply: true`): not a call, not followed by graph analysis
+    reply: bool = False
 
     @property
     def ids(self) -> tuple[str, str]:
@@ -88,19 +103,48 @@ class Edge(NamedTuple):
         return (self.source, self.target)
 
     @property
+    def op(self) -> str | None:
+        """The connection's `op` (read / write / read_write), None when not given."""
+        return self.connection.op if self.connection is not None else None
+
+    @property
     def reads(self) -> bool:
-        """The label does not say this is write-only (no label: reads and writes)."""
+        """`op` says it reads; without `op`, the label does not say it only writes
+        (no label: reads and writes)."""
+        if self.op is not None:
+            return self.op != "write"
         return _mentions(self.label, _READ_WORDS) or not _mentions(self.label, _WRITE_WORDS)
 
     @property
     def writes(self) -> bool:
-        """The label does not say this is read-only (no label: reads and writes)."""
+        """`op` says it writes; without `op`, the label does not say it only reads
+        (no label: reads and writes)."""
+        if self.op is not None:
+            return self.op != "read"
         return _mentions(self.label, _WRITE_WORDS) or not _mentions(self.label, _READ_WORDS)
 
     @property
+    def says_reads(self) -> bool:
+        """Evidence that it reads: `op: read` / `read_write`, or a read word in the label."""
+        if self.op is not None:
+            return self.op != "write"
+        return _mentions(self.label, _READ_WORDS)
+
+    @property
+    def says_writes(self) -> bool:
+        """Evidence that it writes: `op: write` / `read_write`, or a write word in the label."""
+        if self.op is not None:
+            return self.op != "read"
+        return _mentions(self.label, _WRITE_WORDS)
+
+    def mentions(self, words: frozenset[str]) -> bool:
+        """The label uses one of `words` (with the usual endings)."""
+        return _mentions(self.label, words)
+
+    @property
     def consumes(self) -> bool:
-        """The label says the source consumes from the target (`worker -> queue: poll`)."""
-        return _mentions(self.label, _CONSUME_WORDS)
+        """The source consumes from the target (`worker -> queue: poll`, or `op: read`)."""
+        return self.op == "read" or _mentions(self.label, _CONSUME_WORDS)
 
 
 class AnalysisGraph:
@@ -119,15 +163,26 @@ class AnalysisGraph:
         self.out_edges = out_edges
         self.in_edges = in_edges
         # successor lists without duplicates, in edge order
-        self.successors: dict[str, list[str]] = {c: list(dict.fromkeys(e.target for e in es)) for c, es in out_edges.items()}
+        self.successors: dict[str, list[str]] = {
+            c: list(dict.fromkeys(e.target for e in es if not e.reply)) for c, es in out_edges.items()
+        }
         self.call_successors: dict[str, list[str]] = {
             c: list(dict.fromkeys(e.target for e in es if e.is_call)) for c, es in out_edges.items()
         }
         self.connected: frozenset[str] = frozenset(c for c in self.components if out_edges[c] or in_edges[c])
         clients = [cid for cid, c in self.components.items() if c.kind in CLIENT_KINDS]
         self.entry_points: tuple[str, ...] = tuple(clients) if clients else tuple(
-            cid for cid in self.components if not in_edges[cid]
+            cid for cid in self.components if not self.senders(cid)
         )
+        self.pipeline_starts: tuple[str, ...] = tuple(
+            cid for cid, c in self.components.items()
+            if c.kind in PIPELINE_KINDS and cid not in self.entry_points and cid in self.connected
+            and not self.senders(cid)
+        )
+
+    def senders(self, component_id: str) -> list[Edge]:
+        """The edges that bring traffic to a component (replies do not)."""
+        return [e for e in self.in_edges[component_id] if not e.reply]
 
     def kind(self, component_id: str) -> str:
         return self.components[component_id].kind
@@ -181,8 +236,9 @@ class AnalysisGraph:
         target_kind = self.components[target].kind
         is_call = (
             not connection.is_async
+            and not connection.reply
             and source_kind not in MESSAGING_KINDS
             and (not reverse or (source_kind in CALLER_KINDS and target_kind in CALLER_KINDS))
         )
         return Edge(source, target, connection.span, connection.label, connection.is_async,
-                    reverse=reverse, connection=connection, is_call=is_call)
+                    reverse=reverse, connection=connection, is_call=is_call, reply=connection.reply)

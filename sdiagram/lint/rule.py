@@ -37,6 +37,8 @@ class Issue(NamedTuple):
     components: tuple[str, ...]
     connection: tuple[str, str] | None = None
     fix: str | None = None
+    # a narrower blast radius: reported one severity below the rule's (configured) one
+    demoted: bool = False
 
 
 @dataclass(frozen=True)

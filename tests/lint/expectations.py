@@ -6,6 +6,7 @@ benchmark can score an older sdiagram against the same fixtures).
     # expect: 20:5 missing-cache api->db
     # known-miss: 8:3 single-point-of-failure redis   a reviewer expects it; the rule does not report it (yet)
     # known-noise: 14:5 sync-cycle web->stripe        the rule reports it; a reviewer would not
+    # expect: 24:5 missing-cache web->db info        with a severity other than the rule's default
 
 A finding is identified by line:column, rule name and subject: the blamed
 connection as `source->target` when the finding has one, else the blamed
@@ -20,7 +21,8 @@ import re
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-LINE = re.compile(r"^# (expect|known-miss|known-noise): (\d+):(\d+) ([a-z-]+) (\S+)\s*$", re.MULTILINE)
+LINE = re.compile(r"^# (expect|known-miss|known-noise): (\d+):(\d+) ([a-z-]+) (\S+)(?: (error|warning|info))?\s*$",
+                  re.MULTILINE)
 
 
 class Expected(NamedTuple):
@@ -37,6 +39,8 @@ class Expectations(NamedTuple):
     expect: frozenset[Expected]
     known_miss: frozenset[Expected]
     known_noise: frozenset[Expected]
+    # the severities pinned next to some expectations
+    severities: dict[Expected, str]
 
     @property
     def pinned(self) -> frozenset[Expected]:
@@ -51,9 +55,14 @@ class Expectations(NamedTuple):
 
 def read(path: Path) -> Expectations:
     found: dict[str, set[Expected]] = {"expect": set(), "known-miss": set(), "known-noise": set()}
-    for kind, line, column, rule, subject in LINE.findall(path.read_text(encoding="utf-8")):
-        found[kind].add(Expected(int(line), int(column), rule, subject))
-    return Expectations(frozenset(found["expect"]), frozenset(found["known-miss"]), frozenset(found["known-noise"]))
+    severities = {}
+    for kind, line, column, rule, subject, severity in LINE.findall(path.read_text(encoding="utf-8")):
+        item = Expected(int(line), int(column), rule, subject)
+        found[kind].add(item)
+        if severity:
+            severities[item] = severity
+    return Expectations(frozenset(found["expect"]), frozenset(found["known-miss"]), frozenset(found["known-noise"]),
+                        severities)
 
 
 def reported(findings: Iterable[object], rules: frozenset[str] | None = None) -> frozenset[Expected]:

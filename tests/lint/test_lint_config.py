@@ -12,6 +12,7 @@ from sdiagram.lint.config import layer_from_mapping
 
 # orphan (SD401, warning) + shared database (SD403, info) + missing cache (SD301)
 BLUEPRINT = """
+traffic: {read_write_ratio: "20:1"}
 components:
   orders:  {kind: service, replicas: 2}
   billing: {kind: service, replicas: 2}

@@ -4,11 +4,30 @@ from typing import Iterator
 
 from ..algorithms import dominator_tree, first_dominated, immediate_dominators
 from ..findings import Severity
-from ..graph import STATEFUL_KINDS, AnalysisGraph
+from ..graph import CLIENT_KINDS, ORIGIN_KINDS, STATEFUL_KINDS, AnalysisGraph
 from ..rule import Issue, NoOptions, Rule
-from ._util import quoted
+from ._util import chain, quoted
 
 NOT_JUDGED = frozenset({"client", "external"})
+# Off the request path by nature: a request does not fail when they do.
+NOT_ON_REQUEST_PATH = frozenset({"observability"})
+# What a cache-aside or read-through cache can stand in for.
+CACHED_KINDS = ORIGIN_KINDS | {"external", "llm"}
+
+
+def hard_cache_reason(graph: AnalysisGraph, cache_id: str) -> str | None:
+    """Why requests cannot do without a cache-kind component, or None when it is
+    a soft dependency (an origin stays reachable without it)."""
+    into = [e for e in graph.senders(cache_id) if not e.reverse]
+    if any(e.op == "write" for e in into):
+        return "it is written with `op: write`: the data lives there"
+    if any(e.consumes for e in into):
+        return "something consumes from it: it holds work, not copies"
+    behind = any(graph.kind(t) in CACHED_KINDS for t in graph.successors[cache_id])
+    beside = any(graph.kind(t) in CACHED_KINDS for e in into for t in graph.successors[e.source])
+    if not behind and not beside:
+        return "no origin stands behind it: the data lives only there"
+    return None
 
 
 class SinglePointOfFailure(Rule):
@@ -17,19 +36,34 @@ class SinglePointOfFailure(Rule):
     What it does
     ------------
     Flags a component that is not redundant (`replicas` below 2 and not
-    `managed`) when either
+    `managed`) when
 
     - its failure cuts an entry point off from components downstream: every
       path from that entry point to them goes through it (dominator analysis
-      over the paths from each entry point), or
-    - it is a stateful store (database, queue, stream, object storage, search
-      index, vector db) on a path from an entry point.
+      over the paths from each entry point);
+    - it is a stateful store (database, queue, stream, pub/sub topic, object
+      storage, search index, vector db, warehouse) on a path from an entry
+      point; or
+    - a client's requests call it synchronously (a service, function, load
+      balancer, ... on the request path), even when nothing sits behind it:
+      every request that needs it fails with it. Such a leaf cuts nobody off,
+      so it is reported one severity lower (a warning by default): its blast
+      radius is the requests that need it.
 
-    Entry points are the clients; without clients, the components nothing
-    connects to. Clients and external systems are not judged. A cache that
-    fronts an origin which stays reachable without it (cache-aside, or a
-    read-through cache beside a direct path) is a soft dependency, not a
-    single point of failure: it dominates nothing.
+    Entry points are the clients (without clients, the components nothing
+    connects to), and the workers, functions and schedulers nothing sends to:
+    they pull work from a queue or a timetable and start pipelines of their
+    own, whose stores are judged too. Clients and external systems are not
+    judged, nor are observability components.
+
+    A cache is a soft dependency when an origin stays reachable without it
+    (cache-aside: its caller also reads a database, object storage, search
+    index, external system, ...; read-through: it connects to one), and is not
+    judged as a store. It is a hard dependency, judged like a store, when
+    requests cannot do without it: a connection writes it with `op: write`
+    (rate-limit counters, sessions, locks), something consumes from it (a job
+    list), or no origin stands behind it. To say a Redis holds data of record,
+    make it `kind: database` with `tech: redis`.
 
     Why it matters
     --------------
@@ -87,7 +121,7 @@ class SinglePointOfFailure(Rule):
         # component -> (entry points it cuts off, largest loss, names lost for that entry)
         cuts: dict[str, tuple[list[str], int, list[str]]] = {}
         reached_from: dict[str, str] = {}
-        for entry in graph.entry_points:
+        for entry in graph.entry_points + graph.pipeline_starts:
             idom = immediate_dominators(entry, graph.successors)
             for node in idom:
                 reached_from.setdefault(node, entry)
@@ -100,10 +134,16 @@ class SinglePointOfFailure(Rule):
                 if dominated[node] > count:
                     count, names = dominated[node], first_dominated(node, children, 4)
                 cuts[node] = (entries, count, names)
+        request_paths = self._request_paths(graph)
 
         for cid, component in components.items():
-            store = component.kind in STATEFUL_KINDS and cid in reached_from and judged(cid)
-            if cid not in cuts and not store:
+            if not judged(cid) or (cid not in cuts and cid not in reached_from):
+                continue
+            hard_cache = hard_cache_reason(graph, cid) if component.kind == "cache" else None
+            store = cid in reached_from and (component.kind in STATEFUL_KINDS or hard_cache is not None)
+            leaf = (cid in request_paths and component.kind not in NOT_ON_REQUEST_PATH
+                    and (component.kind != "cache" or hard_cache is not None))
+            if cid not in cuts and not store and not leaf:
                 continue
             what = f"'{cid}' ({component.kind}, replicas: {component.replicas}, not managed)"
             reasons = []
@@ -116,12 +156,38 @@ class SinglePointOfFailure(Rule):
                 )
                 involved = entries + names
             if store:
-                reasons.append(f"it is a stateful {component.kind.replace('_', ' ')} on a path from '{reached_from[cid]}'")
+                if hard_cache is not None:
+                    reasons.append(f"it is a cache requests cannot do without ({hard_cache}), on a path from "
+                                   f"'{reached_from[cid]}'")
+                else:
+                    reasons.append(f"it is a stateful {component.kind.replace('_', ' ')} on a path from "
+                                   f"'{reached_from[cid]}'")
                 if not involved:
                     involved = [reached_from[cid]]
+            elif cid not in cuts:
+                path = request_paths[cid]
+                reasons.append(f"the requests that need it fail with it (a synchronous call on the path "
+                               f"{chain(path)})")
+                involved = path[:-1]
             yield Issue(
                 message=f"{what} is a single point of failure: " + "; ".join(reasons),
                 span=component.span,
                 components=(cid, *dict.fromkeys(i for i in involved if i != cid)),
                 fix="run it with `replicas: 2` or more and failover, or use a managed service (`managed: true`)",
+                demoted=cid not in cuts and not store,
             )
+
+    @staticmethod
+    def _request_paths(graph: AnalysisGraph) -> dict[str, list[str]]:
+        """Every component a client's requests reach over synchronous calls, with
+        the shortest such path (client first), breadth first from the clients."""
+        paths: dict[str, list[str]] = {}
+        queue = [cid for cid in graph.entry_points if graph.kind(cid) in CLIENT_KINDS]
+        for cid in queue:
+            paths[cid] = [cid]
+        for node in queue:
+            for child in graph.call_successors[node]:
+                if child not in paths:
+                    paths[child] = paths[node] + [child]
+                    queue.append(child)
+        return paths
