@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..catalog import KINDS, TECHS, tech_name
+from ..catalog import KINDS, TECH_ALIASES, TECHS, tech_name
 from ..diagnostics import Span
 from ..model import FAILOVER_MODES, REPLICATION_MODES, Component, Group
 from ..yamlsource import YMapping, YValue
@@ -42,7 +42,8 @@ COMPONENT_FIELDS: Table = (
     Field("kind", Choice(tuple(KINDS), noun="kind", footer=_KINDS_FOOTER), required=True,
           help="What it is to the architecture; lint rules reason about kinds. `sdiagram kinds` lists them.",
           example="kind: database"),
-    Field("tech", Choice(tuple(TECHS), noun="tech", normalize=tech_name, footer=_KINDS_FOOTER),
+    Field("tech", Choice(tuple(TECHS), noun="tech", normalize=tech_name, spellings=tuple(TECH_ALIASES),
+                         footer=_KINDS_FOOTER),
           help="The product: picks the icon, and marks provider-run services as managed. Any case; "
                "aliases such as `postgres` are accepted.",
           example="tech: postgresql"),

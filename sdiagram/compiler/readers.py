@@ -201,6 +201,10 @@ class Reader:
     def schema(self) -> dict[str, Any]:
         raise NotImplementedError
 
+    def type_text(self) -> str:
+        """The type as the reference page shows it."""
+        return self.type_name
+
 
 @dataclass(frozen=True)
 class Text(Reader):
@@ -297,6 +301,9 @@ class Integer(Reader):
     def schema(self) -> dict[str, Any]:
         return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
 
+    def type_text(self) -> str:
+        return f"integer {self.minimum}..{self.maximum:,}"
+
 
 @dataclass(frozen=True)
 class Quantity(Reader):
@@ -304,7 +311,7 @@ class Quantity(Reader):
 
     minimum: float = 0
     whole: bool = False
-    type_name = "number"
+    type_name = "number (`50M`, `1.5k` too)"
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
         raw = value.value if isinstance(value, YScalar) else None
@@ -399,6 +406,11 @@ class Choice(Reader):
 
     def schema(self) -> dict[str, Any]:
         return {"enum": list(self.choices) + [s for s in self.spellings if s not in self.choices]}
+
+    def type_text(self) -> str:
+        if len(self.choices) > 8:
+            return f"one of {len(self.choices)} {self.noun}s (`sdiagram kinds`)"
+        return " \\| ".join(f"`{c}`" for c in self.choices)
 
 
 @dataclass(frozen=True)
