@@ -10,17 +10,18 @@
     all members are used;
   - `a <-> b` gives a -> b and a reverse edge b -> a.
 * A `dead_letter:` link is an asynchronous edge queue -> dead-letter target.
-* A `reply: true` connection is a response path: it is kept in `edges` (it
-  connects its ends) but is neither a call nor a successor, so cycle, chain,
-  reachability and dominator analysis ignore it.
 * An edge is a synchronous *call* when it is not `async: true`, does not
-  leave a queue, stream or pub/sub topic (delivery to a consumer is decoupled
-  by the broker), is not a dead-letter link or a reply, and is not the reverse
-  half of a bidirectional connection -- unless both ends are callers
-  (service, worker, function), in which case `a <-> b` really is two services
-  calling each other.
-* What an edge does to its target comes from the connection's `op`
-  (read / write / read_write); without one, from the label's words.
+  leave a queue or stream (delivery to a consumer is decoupled by the broker),
+  is not a dead-letter link, and is not the reverse half of a bidirectional
+  connection -- unless both ends are callers (service, worker, function,
+  scheduler), in which case `a <-> b` really is two services calling each
+  other. A pub/sub topic delivers like a queue.
+* A `reply: true` connection is a response path: it is an edge (drawn,
+  counted as a connection) but never a call, and it is left out of
+  `successors` and `call_successors`, so reachability, cycles and chains
+  ignore it, and it does not make its target a non-entry point.
+* Whether an edge reads or writes is its `op:` when written, else inferred
+  from the label's words.
 * Entry points are the clients; in a blueprint without clients, the
   components with no incoming edge. Pipeline starts are the workers,
   functions and schedulers nothing sends to: they pull work (from a queue, a
@@ -36,12 +37,16 @@ from ..diagnostics import Span
 from ..model import Blueprint, Component, Connection
 
 CLIENT_KINDS = frozenset({"client"})
-CALLER_KINDS = frozenset({"service", "worker", "function"})
-MESSAGING_KINDS = frozenset({"queue", "stream", "pubsub"})
+CALLER_KINDS = frozenset({"service", "worker", "function", "scheduler"})
+MESSAGING_KINDS = frozenset({"queue", "stream"})
+# Kinds whose delivery to a consumer is decoupled by a broker: not a call.
+DELIVERY_KINDS = MESSAGING_KINDS | {"pubsub"}
 FRONT_DOOR_KINDS = frozenset({"load_balancer", "api_gateway", "cdn", "proxy"})
 STATEFUL_KINDS = frozenset({"database", "queue", "stream", "pubsub", "object_storage", "search_index", "vector_db",
                             "warehouse"})
 DATASTORE_KINDS = frozenset({"database", "cache", "queue", "stream", "pubsub", "search_index", "vector_db", "warehouse"})
+# Kinds off the request path: their failure loses telemetry, not requests.
+OFF_PATH_KINDS = frozenset({"observability"})
 # Stores a request reads its data from (an origin a cache can stand in front of).
 ORIGIN_KINDS = frozenset({"database", "object_storage", "search_index", "vector_db", "warehouse"})
 # Kinds that can start work without anything upstream: users, third parties,
@@ -92,7 +97,7 @@ class Edge(NamedTuple):
     connection: Connection | None = None
     # a synchronous call (see the module docstring)
     is_call: bool = False
-    # a response path (`reply: true`): not a call, not followed by graph analysis
+    # a response path (`reply: true`): not a call, not followed by reachability
     reply: bool = False
 
     @property
@@ -104,21 +109,24 @@ class Edge(NamedTuple):
 
     @property
     def op(self) -> str | None:
-        """The connection's `op` (read / write / read_write), None when not given."""
-        return self.connection.op if self.connection is not None else None
+        """The written `op:` of a forward edge (the reverse half of `a <-> b` infers)."""
+        return self.connection.op if self.connection is not None and not self.reverse else None
 
     @property
     def reads(self) -> bool:
-        """`op` says it reads; without `op`, the label does not say it only writes
-        (no label: reads and writes)."""
+        """`op:` read or read_write; without op, the label does not say write-only (no label: both).
+        A reply neither reads nor writes its target."""
+        if self.reply:
+            return False
         if self.op is not None:
             return self.op != "write"
         return _mentions(self.label, _READ_WORDS) or not _mentions(self.label, _WRITE_WORDS)
 
     @property
     def writes(self) -> bool:
-        """`op` says it writes; without `op`, the label does not say it only reads
-        (no label: reads and writes)."""
+        """`op:` write or read_write; without op, the label does not say read-only (no label: both)."""
+        if self.reply:
+            return False
         if self.op is not None:
             return self.op != "read"
         return _mentions(self.label, _WRITE_WORDS) or not _mentions(self.label, _READ_WORDS)
@@ -126,6 +134,8 @@ class Edge(NamedTuple):
     @property
     def says_reads(self) -> bool:
         """Evidence that it reads: `op: read` / `read_write`, or a read word in the label."""
+        if self.reply:
+            return False
         if self.op is not None:
             return self.op != "write"
         return _mentions(self.label, _READ_WORDS)
@@ -133,6 +143,8 @@ class Edge(NamedTuple):
     @property
     def says_writes(self) -> bool:
         """Evidence that it writes: `op: write` / `read_write`, or a write word in the label."""
+        if self.reply:
+            return False
         if self.op is not None:
             return self.op != "read"
         return _mentions(self.label, _WRITE_WORDS)
@@ -162,7 +174,7 @@ class AnalysisGraph:
             in_edges[edge.target].append(edge)
         self.out_edges = out_edges
         self.in_edges = in_edges
-        # successor lists without duplicates, in edge order
+        # successor lists without duplicates, in edge order (replies are not followed)
         self.successors: dict[str, list[str]] = {
             c: list(dict.fromkeys(e.target for e in es if not e.reply)) for c, es in out_edges.items()
         }
@@ -174,11 +186,28 @@ class AnalysisGraph:
         self.entry_points: tuple[str, ...] = tuple(clients) if clients else tuple(
             cid for cid in self.components if not self.senders(cid)
         )
+        self._request_paths: dict[str, list[str]] | None = None
         self.pipeline_starts: tuple[str, ...] = tuple(
             cid for cid, c in self.components.items()
             if c.kind in PIPELINE_KINDS and cid not in self.entry_points and cid in self.connected
             and not self.senders(cid)
         )
+
+    def request_paths(self) -> dict[str, list[str]]:
+        """Every component the clients' requests reach over synchronous calls, with
+        the shortest such path (client first), breadth first from the clients."""
+        if self._request_paths is None:
+            paths: dict[str, list[str]] = {}
+            queue = [cid for cid in self.entry_points if self.kind(cid) in CLIENT_KINDS]
+            for cid in queue:
+                paths[cid] = [cid]
+            for node in queue:
+                for child in self.call_successors[node]:
+                    if child not in paths:
+                        paths[child] = paths[node] + [child]
+                        queue.append(child)
+            self._request_paths = paths
+        return self._request_paths
 
     def senders(self, component_id: str) -> list[Edge]:
         """The edges that bring traffic to a component (replies do not)."""
@@ -197,7 +226,8 @@ class AnalysisGraph:
 
     def _edges(self) -> list[Edge]:
         blueprint = self.blueprint
-        direct = [c for c in blueprint.connections if not c.source_is_group and not c.target_is_group]
+        direct = [c for c in blueprint.connections
+                  if not c.source_is_group and not c.target_is_group and not c.reply]
         fronts: dict[str, tuple[str, ...]] = {}
         backs: dict[str, tuple[str, ...]] = {}
 
@@ -237,7 +267,7 @@ class AnalysisGraph:
         is_call = (
             not connection.is_async
             and not connection.reply
-            and source_kind not in MESSAGING_KINDS
+            and source_kind not in DELIVERY_KINDS
             and (not reverse or (source_kind in CALLER_KINDS and target_kind in CALLER_KINDS))
         )
         return Edge(source, target, connection.span, connection.label, connection.is_async,

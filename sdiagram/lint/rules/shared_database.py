@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..findings import Severity
-from ..graph import CALLER_KINDS, MESSAGING_KINDS, AnalysisGraph
+from ..graph import CALLER_KINDS, AnalysisGraph
 from ..rule import Issue, Rule
 from ._util import quoted
 
@@ -21,18 +21,18 @@ class SharedDatabase(Rule):
     ------------
     Flags a database that two or more teams write to: different services,
     workers or functions, where a service's own background tasks are not a
-    second team. A connection is a write unless `op: read` says otherwise or,
-    without `op`, its label says it only reads (`read`, `get`, `query`,
-    `lookup`, ...).
+    second team. A connection is a write when its `op:` is `write` or
+    `read_write`; without `op:`, unless its label says it only reads (`read`,
+    `get`, `query`, `lookup`, ...). Replies are not writes.
 
-    One team is
+    A service's own background tasks are found two ways:
 
-    - a service with the workers, functions and schedulers drawn in the same
-      group, when the group's writers of this database hold at most one
-      service (a group that marks one service, not a tier of several);
-    - with `owner: <service>` on the database: the owner and the workers,
-      functions and schedulers that only the owner feeds (directly, or
-      through queues and topics only the owner publishes to).
+    - the database names its `owner:`: the owner's background jobs (workers,
+      functions, schedulers) write as part of its team, and only another
+      *service* writing it is reported;
+    - without an owner, a group that marks one service: writers drawn in the
+      same group are one team when they include at most one service (a
+      service and its workers), not when they are a tier of several services.
 
     Why it matters
     --------------
@@ -90,9 +90,22 @@ class SharedDatabase(Rule):
                 e.source for e in graph.senders(cid)
                 if not e.reverse and not e.dead_letter and e.writes and graph.kind(e.source) in CALLER_KINDS
             ))
+            owner = component.owner
+            if owner is not None:
+                # the owner's workers are its own team; another service is not
+                others = [w for w in writers if w != owner and graph.kind(w) == "service"]
+                if len(others) + 1 < options.min_writers:
+                    continue
+                yield Issue(
+                    message=f"database '{cid}' belongs to '{owner}' but is also written by {quoted(others)}",
+                    span=component.span,
+                    components=(cid, owner, *others),
+                    fix=f"let {quoted(others)} go through '{owner}' (an API or events) instead of its schema",
+                )
+                continue
             if len(writers) < options.min_writers:
                 continue
-            teams = _teams(graph, writers, component.owner)
+            teams = _teams(graph, writers)
             if len(teams) < options.min_writers:
                 continue
             yield Issue(
@@ -104,7 +117,7 @@ class SharedDatabase(Rule):
             )
 
 
-def _teams(graph: AnalysisGraph, writers: list[str], owner: str | None) -> list[list[str]]:
+def _teams(graph: AnalysisGraph, writers: list[str]) -> list[list[str]]:
     """The writers grouped into teams, each led by its service (see the docstring)."""
     lead = {w: w for w in writers}
     by_group: dict[str, list[str]] = {}
@@ -118,35 +131,10 @@ def _teams(graph: AnalysisGraph, writers: list[str], owner: str | None) -> list[
             head = services[0] if services else members[0]
             for member in members:
                 lead[member] = head
-    if owner is not None:
-        fed = _fed_only_by(graph, owner)
-        for writer in writers:
-            if writer in fed and graph.kind(writer) != "service":
-                lead[writer] = lead.get(owner, owner)
     teams: dict[str, list[str]] = {}
     for writer in writers:
         teams.setdefault(lead[writer], []).append(writer)
-    return [sorted(team, key=lambda w: (w != head, graph.order[w])) for head, team in teams.items()]
-
-
-def _fed_only_by(graph: AnalysisGraph, owner: str) -> set[str]:
-    """Components that only `owner` sends work to, directly or through queues,
-    streams and topics that only it (or what it alone feeds) publishes to."""
-    fed = {owner}
-    changed = True
-    while changed:
-        changed = False
-        for cid in graph.components:
-            if cid in fed:
-                continue
-            senders = [e.source for e in graph.senders(cid) if not e.reverse and not e.consumes]
-            pullers = [e.target for e in graph.out_edges[cid] if e.consumes]  # `worker -> queue: poll`
-            sources = senders + [q for q in pullers if graph.kind(q) in MESSAGING_KINDS]
-            if sources and all(s in fed for s in sources):
-                fed.add(cid)
-                changed = True
-    fed.discard(owner)
-    return fed
+    return [sorted(team, key=lambda w, head=head: (w != head, graph.order[w])) for head, team in teams.items()]
 
 
 def _describe(teams: list[list[str]]) -> str:

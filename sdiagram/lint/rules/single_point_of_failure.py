@@ -4,13 +4,11 @@ from typing import Iterator
 
 from ..algorithms import dominator_tree, first_dominated, immediate_dominators
 from ..findings import Severity
-from ..graph import CLIENT_KINDS, ORIGIN_KINDS, STATEFUL_KINDS, AnalysisGraph
+from ..graph import OFF_PATH_KINDS, ORIGIN_KINDS, STATEFUL_KINDS, AnalysisGraph
 from ..rule import Issue, NoOptions, Rule
 from ._util import chain, quoted
 
-NOT_JUDGED = frozenset({"client", "external"})
-# Off the request path by nature: a request does not fail when they do.
-NOT_ON_REQUEST_PATH = frozenset({"observability"})
+NOT_JUDGED = frozenset({"client", "external"}) | OFF_PATH_KINDS
 # What a cache-aside or read-through cache can stand in for.
 CACHED_KINDS = ORIGIN_KINDS | {"external", "llm"}
 
@@ -36,7 +34,7 @@ class SinglePointOfFailure(Rule):
     What it does
     ------------
     Flags a component that is not redundant (`replicas` below 2 and not
-    `managed`) when
+    `managed`; `shards` partition the data, they are not copies) when
 
     - its failure cuts an entry point off from components downstream: every
       path from that entry point to them goes through it (dominator analysis
@@ -53,8 +51,9 @@ class SinglePointOfFailure(Rule):
     Entry points are the clients (without clients, the components nothing
     connects to), and the workers, functions and schedulers nothing sends to:
     they pull work from a queue or a timetable and start pipelines of their
-    own, whose stores are judged too. Clients and external systems are not
-    judged, nor are observability components.
+    own, whose stores are judged too (`reply: true` paths are not followed).
+    Clients, external systems and observability sinks (off the request path)
+    are not judged.
 
     A cache is a soft dependency when an origin stays reachable without it
     (cache-aside: its caller also reads a database, object storage, search
@@ -64,6 +63,11 @@ class SinglePointOfFailure(Rule):
     (rate-limit counters, sessions, locks), something consumes from it (a job
     list), or no origin stands behind it. To say a Redis holds data of record,
     make it `kind: database` with `tech: redis`.
+
+    Copies that all fail together are reported by their own rules:
+    primary-replica with manual failover on a write path
+    (manual-failover-write-path) and copies in one zone of a multi-zone
+    design (single-zone-copies).
 
     Why it matters
     --------------
@@ -116,7 +120,7 @@ class SinglePointOfFailure(Rule):
 
         def judged(cid: str) -> bool:
             component = components[cid]
-            return not component.redundant and component.kind not in NOT_JUDGED
+            return component.replicas < 2 and not component.managed and component.kind not in NOT_JUDGED
 
         # component -> (entry points it cuts off, largest loss, names lost for that entry)
         cuts: dict[str, tuple[list[str], int, list[str]]] = {}
@@ -134,18 +138,18 @@ class SinglePointOfFailure(Rule):
                 if dominated[node] > count:
                     count, names = dominated[node], first_dominated(node, children, 4)
                 cuts[node] = (entries, count, names)
-        request_paths = self._request_paths(graph)
+        request_paths = graph.request_paths()
 
         for cid, component in components.items():
             if not judged(cid) or (cid not in cuts and cid not in reached_from):
                 continue
             hard_cache = hard_cache_reason(graph, cid) if component.kind == "cache" else None
             store = cid in reached_from and (component.kind in STATEFUL_KINDS or hard_cache is not None)
-            leaf = (cid in request_paths and component.kind not in NOT_ON_REQUEST_PATH
-                    and (component.kind != "cache" or hard_cache is not None))
+            leaf = cid in request_paths and (component.kind != "cache" or hard_cache is not None)
             if cid not in cuts and not store and not leaf:
                 continue
-            what = f"'{cid}' ({component.kind}, replicas: {component.replicas}, not managed)"
+            shards = f", {component.shards} shards of one copy each" if component.shards >= 2 else ""
+            what = f"'{cid}' ({component.kind}, replicas: {component.replicas}{shards}, not managed)"
             reasons = []
             involved: list[str] = []
             if cid in cuts:
@@ -176,18 +180,3 @@ class SinglePointOfFailure(Rule):
                 fix="run it with `replicas: 2` or more and failover, or use a managed service (`managed: true`)",
                 demoted=cid not in cuts and not store,
             )
-
-    @staticmethod
-    def _request_paths(graph: AnalysisGraph) -> dict[str, list[str]]:
-        """Every component a client's requests reach over synchronous calls, with
-        the shortest such path (client first), breadth first from the clients."""
-        paths: dict[str, list[str]] = {}
-        queue = [cid for cid in graph.entry_points if graph.kind(cid) in CLIENT_KINDS]
-        for cid in queue:
-            paths[cid] = [cid]
-        for node in queue:
-            for child in graph.call_successors[node]:
-                if child not in paths:
-                    paths[child] = paths[node] + [child]
-                    queue.append(child)
-        return paths
