@@ -116,38 +116,32 @@ class Edge(NamedTuple):
     def reads(self) -> bool:
         """`op:` read or read_write; without op, the label does not say write-only (no label: both).
         A reply neither reads nor writes its target."""
-        if self.reply:
-            return False
-        if self.op is not None:
-            return self.op != "write"
-        return _mentions(self.label, _READ_WORDS) or not _mentions(self.label, _WRITE_WORDS)
+        return self._does("write", _READ_WORDS, _WRITE_WORDS, evidence=False)
 
     @property
     def writes(self) -> bool:
         """`op:` write or read_write; without op, the label does not say read-only (no label: both)."""
-        if self.reply:
-            return False
-        if self.op is not None:
-            return self.op != "read"
-        return _mentions(self.label, _WRITE_WORDS) or not _mentions(self.label, _READ_WORDS)
+        return self._does("read", _WRITE_WORDS, _READ_WORDS, evidence=False)
 
     @property
     def says_reads(self) -> bool:
         """Evidence that it reads: `op: read` / `read_write`, or a read word in the label."""
-        if self.reply:
-            return False
-        if self.op is not None:
-            return self.op != "write"
-        return _mentions(self.label, _READ_WORDS)
+        return self._does("write", _READ_WORDS, _WRITE_WORDS, evidence=True)
 
     @property
     def says_writes(self) -> bool:
         """Evidence that it writes: `op: write` / `read_write`, or a write word in the label."""
+        return self._does("read", _WRITE_WORDS, _READ_WORDS, evidence=True)
+
+    def _does(self, other: str, words: frozenset[str], other_words: frozenset[str], evidence: bool) -> bool:
+        """The edge reads (or writes): its `op:` is anything but `other`; without op,
+        its label uses one of `words`, or (unless only evidence counts) none of
+        `other_words`."""
         if self.reply:
             return False
         if self.op is not None:
-            return self.op != "read"
-        return _mentions(self.label, _WRITE_WORDS)
+            return self.op != other
+        return _mentions(self.label, words) or (not evidence and not _mentions(self.label, other_words))
 
     def mentions(self, words: frozenset[str]) -> bool:
         """The label uses one of `words` (with the usual endings)."""
