@@ -62,7 +62,9 @@ class SinglePointOfFailure(Rule):
     requests cannot do without it: a connection writes it with `op: write`
     (rate-limit counters, sessions, locks), something consumes from it (a job
     list), or no origin stands behind it. To say a Redis holds data of record,
-    make it `kind: database` with `tech: redis`.
+    make it `kind: database` with `tech: redis`. Label words such as
+    `session` or `rate limit` are deliberately not read for this: the same
+    words label cache-aside caches of sessions; `op:` and the drawing decide.
 
     Copies that all fail together are reported by their own rules:
     primary-replica with manual failover on a write path
