@@ -151,7 +151,7 @@ def _finding(
     return Finding(
         code=rule.code,
         rule=rule.name,
-        severity=severity.lower if issue is not None and issue.demoted else severity,
+        severity=severity.demoted if issue is not None and issue.demoted else severity,
         message=message,
         path=path,
         span=span,  # type: ignore[arg-type]

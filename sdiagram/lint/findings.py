@@ -28,13 +28,13 @@ class Severity(str, Enum):
         return self.value
 
     @property
-    def lower(self) -> "Severity":
+    def demoted(self) -> "Severity":
         """One level less serious (info stays info)."""
-        return _LOWER[self]
+        return _DEMOTED[self]
 
 
 _RANKS = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
-_LOWER = {Severity.INFO: Severity.INFO, Severity.WARNING: Severity.INFO, Severity.ERROR: Severity.WARNING}
+_DEMOTED = {Severity.INFO: Severity.INFO, Severity.WARNING: Severity.INFO, Severity.ERROR: Severity.WARNING}
 SEVERITY_NAMES = ("error", "warning", "info")
 
 

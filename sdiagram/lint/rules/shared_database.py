@@ -134,7 +134,8 @@ def _teams(graph: AnalysisGraph, writers: list[str]) -> list[list[str]]:
     teams: dict[str, list[str]] = {}
     for writer in writers:
         teams.setdefault(lead[writer], []).append(writer)
-    return [sorted(team, key=lambda w, head=head: (w != head, graph.order[w])) for head, team in teams.items()]
+    # the lead first, then the others in source order
+    return [[head] + [w for w in team if w != head] for head, team in teams.items()]
 
 
 def _describe(teams: list[list[str]]) -> str:
