@@ -48,6 +48,10 @@ class SinglePointOfFailure(Rule):
       so it is reported one severity lower (a warning by default): its blast
       radius is the requests that need it.
 
+    A component that cuts off only what the clients reach asynchronously (a
+    single consumer behind a queue) fails no request, so it is reported one
+    severity lower too; stores are always reported at the rule's severity.
+
     Entry points are the clients (without clients, the components nothing
     connects to), and the workers, functions and schedulers nothing sends to:
     they pull work from a queue or a timetable and start pipelines of their
@@ -175,10 +179,15 @@ class SinglePointOfFailure(Rule):
                 reasons.append(f"the requests that need it fail with it (a synchronous call on the path "
                                f"{chain(path)})")
                 involved = path[:-1]
+            # Off the clients' synchronous paths, a cut delays work (it waits in a
+            # queue) but fails no request: a narrower blast radius, like a leaf's.
+            off_request_path = bool(request_paths) and cid not in request_paths
+            if cid in cuts and not store and off_request_path:
+                reasons.append("no client request waits on it (it is reached asynchronously)")
             yield Issue(
                 message=f"{what} is a single point of failure: " + "; ".join(reasons),
                 span=component.span,
                 components=(cid, *dict.fromkeys(i for i in involved if i != cid)),
                 fix="run it with `replicas: 2` or more and failover, or use a managed service (`managed: true`)",
-                demoted=cid not in cuts and not store,
+                demoted=not store and (cid not in cuts or off_request_path),
             )
