@@ -137,3 +137,24 @@ def test_fail_on_never_and_command_line_precedence(tmp_path: Path) -> None:
     flags = command_line_layer(fail_on="warning")
     result = lint_file(str(tmp_path / "ok.yaml"), flags)
     assert result.fail_on is Severity.WARNING and result.failed
+
+
+def test_a_configured_severity_moves_demoted_findings_too() -> None:
+    # 'lb' cuts everything off (the rule's severity); 'fx' is a leaf on the
+    # request path (one level lower)
+    text = """
+components:
+  users: {kind: client}
+  lb:    {kind: load_balancer, tech: nginx}
+  api:   {kind: service, replicas: 2}
+  fx:    {kind: service}
+connections:
+  - users -> lb
+  - lb -> api
+  - api -> fx: convert
+"""
+    default = {f.components[0]: f.severity for f in lint_text(text) if f.code == "SD101"}
+    assert default == {"lb": Severity.ERROR, "fx": Severity.WARNING}
+    lowered = lint_text(text + "lint:\n  rules:\n    single-point-of-failure: {severity: warning}\n")
+    assert {f.components[0]: f.severity for f in lowered if f.code == "SD101"} == {
+        "lb": Severity.WARNING, "fx": Severity.INFO}
