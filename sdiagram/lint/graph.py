@@ -62,7 +62,7 @@ _READ_WORDS = frozenset({"read", "get", "fetch", "query", "queries", "lookup", "
 _WRITE_WORDS = frozenset({"write", "wrote", "written", "store", "save", "insert", "update", "put", "delete",
                           "upsert", "persist", "append", "upload", "publish", "produce", "enqueue", "record",
                           "create", "ingest"})
-_CONSUME_WORDS = frozenset({"consume", "poll", "subscribe", "pull", "dequeue", "receive", "pop"})
+CONSUME_WORDS = frozenset({"consume", "poll", "subscribe", "pull", "dequeue", "receive", "pop"})
 _ENDINGS = ("ing", "es", "ed", "s", "d")
 
 
@@ -150,7 +150,7 @@ class Edge(NamedTuple):
     @property
     def consumes(self) -> bool:
         """The source consumes from the target (`worker -> queue: poll`, or `op: read`)."""
-        return self.op == "read" or _mentions(self.label, _CONSUME_WORDS)
+        return self.op == "read" or _mentions(self.label, CONSUME_WORDS)
 
 
 class AnalysisGraph:

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from ..algorithms import dominator_tree, first_dominated, immediate_dominators
 from ..findings import Severity
-from ..graph import OFF_PATH_KINDS, ORIGIN_KINDS, STATEFUL_KINDS, AnalysisGraph
+from ..graph import CONSUME_WORDS, OFF_PATH_KINDS, ORIGIN_KINDS, STATEFUL_KINDS, AnalysisGraph
 from ..rule import Issue, NoOptions, Rule
 from ._util import chain, quoted
 
@@ -19,7 +19,7 @@ def hard_cache_reason(graph: AnalysisGraph, cache_id: str) -> str | None:
     into = [e for e in graph.senders(cache_id) if not e.reverse]
     if any(e.op == "write" for e in into):
         return "it is written with `op: write`: the data lives there"
-    if any(e.consumes for e in into):
+    if any(e.mentions(CONSUME_WORDS) for e in into):  # not `op: read`: that is how a cache is read
         return "something consumes from it: it holds work, not copies"
     behind = any(graph.kind(t) in CACHED_KINDS for t in graph.successors[cache_id])
     beside = any(graph.kind(t) in CACHED_KINDS for e in into for t in graph.successors[e.source])
