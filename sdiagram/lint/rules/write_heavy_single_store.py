@@ -34,9 +34,9 @@ class WriteHeavySingleStore(Rule):
       share writes (no `replication: multi-primary` or `quorum`), and
     - is written only straight from the request path: every connection that
       writes it (`op: write` / `read_write`, or a write word in the label)
-      comes from a service or function the clients' requests call
-      synchronously, with no queue or stream in between and no batching
-      (`batch`, `bulk`, `buffer`, `flush` in the label).
+      comes from a service, function or worker that the clients' requests
+      call synchronously, with no queue or stream in between and no
+      batching (`batch`, `bulk`, `buffer`, `flush` in the label).
 
     The finding points at the first such write. A store that also takes
     writes through a queue is not reported: the design already buffers its
