@@ -7,6 +7,7 @@ benchmark can score an older sdiagram against the same fixtures).
     # known-miss: 8:3 single-point-of-failure redis   a reviewer expects it; the rule does not report it (yet)
     # known-noise: 14:5 sync-cycle web->stripe        the rule reports it; a reviewer would not
     # expect: 24:5 missing-cache web->db info        with a severity other than the rule's default
+    # known-noise: 9:3 shared-database db -- why it is not fixed (anything after ` -- `)
 
 A finding is identified by line:column, rule name and subject: the blamed
 connection as `source->target` when the finding has one, else the blamed
@@ -21,8 +22,8 @@ import re
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-LINE = re.compile(r"^# (expect|known-miss|known-noise): (\d+):(\d+) ([a-z-]+) (\S+)(?: (error|warning|info))?\s*$",
-                  re.MULTILINE)
+LINE = re.compile(r"^# (expect|known-miss|known-noise): (\d+):(\d+) ([a-z-]+) (\S+)(?: (error|warning|info))?"
+                  r"(?:\s+--\s.*)?\s*$", re.MULTILINE)
 
 
 class Expected(NamedTuple):
@@ -56,7 +57,11 @@ class Expectations(NamedTuple):
 def read(path: Path) -> Expectations:
     found: dict[str, set[Expected]] = {"expect": set(), "known-miss": set(), "known-noise": set()}
     severities = {}
-    for kind, line, column, rule, subject, severity in LINE.findall(path.read_text(encoding="utf-8")):
+    text = path.read_text(encoding="utf-8")
+    for written in re.findall(r"^# (?:expect|known-miss|known-noise):.*$", text, re.MULTILINE):
+        if not LINE.match(written):
+            raise ValueError(f"{path.name}: malformed expectation {written!r} (want: line:col rule subject)")
+    for kind, line, column, rule, subject, severity in LINE.findall(text):
         item = Expected(int(line), int(column), rule, subject)
         found[kind].add(item)
         if severity:
