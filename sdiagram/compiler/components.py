@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from ..catalog import KINDS, TECH_ALIASES, TECHS, tech_name
@@ -97,7 +97,6 @@ GROUP_FIELDS: Table = (
 )
 
 
-@dataclass(frozen=True)
 class GroupsReader(Reader):
     """`groups:`: id -> group; nests through `parent:`."""
 
@@ -177,7 +176,6 @@ def _check_depth(ctx: Context, groups: dict[str, Group], parent_nodes: dict[str,
                 )
 
 
-@dataclass(frozen=True)
 class ComponentsReader(Reader):
     """`components:`: id -> component, in source order."""
 

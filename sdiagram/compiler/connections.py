@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ..model import OPS, Connection, group_members
@@ -38,7 +37,6 @@ _ARROW = re.compile(r"\s*(<->|->)\s*")
 _SYNTAX = "write 'a -> b', 'a <-> b', 'a -> [b, c]', '[a, b] -> c' or 'a -> b -> c'"
 
 
-@dataclass(frozen=True)
 class ConnectionsReader(Reader):
     """`connections:`: a list of `a -> b` or `a -> b: label-or-options`."""
 

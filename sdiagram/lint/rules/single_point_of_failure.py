@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from ..algorithms import dominator_tree, first_dominated, immediate_dominators
 from ..findings import Severity
@@ -9,6 +9,10 @@ from ..rule import Issue, NoOptions, Rule
 from ._util import chain, quoted
 
 NOT_JUDGED = frozenset({"client", "external"}) | OFF_PATH_KINDS
+# The dominator analysis runs once per entry point; a blueprint with thousands
+# of entry points in front of a deep graph would make that quadratic. Past this
+# many visited nodes the remaining entry points only count for stateful stores.
+MAX_DOMINATOR_VISITS = 500_000
 # What a cache-aside or read-through cache can stand in for.
 CACHED_KINDS = ORIGIN_KINDS | {"external", "llm"}
 
@@ -57,7 +61,10 @@ class SinglePointOfFailure(Rule):
     they pull work from a queue or a timetable and start pipelines of their
     own, whose stores are judged too (`reply: true` paths are not followed).
     Clients, external systems and observability sinks (off the request path)
-    are not judged.
+    are not judged. On very large blueprints (hundreds of thousands of
+    entry-point-to-component paths) the cut-off analysis covers the first
+    entry points only, so the run stays bounded; every entry point still
+    counts for stores and for the request paths.
 
     A cache is a soft dependency when an origin stays reachable without it
     (cache-aside: its caller also reads a database, object storage, search
@@ -128,26 +135,34 @@ class SinglePointOfFailure(Rule):
             component = components[cid]
             return component.replicas < 2 and not component.managed and component.kind not in NOT_JUDGED
 
+        judged_ids = {cid for cid in components if judged(cid)}
         # component -> (entry points it cuts off, largest loss, names lost for that entry)
         cuts: dict[str, tuple[list[str], int, list[str]]] = {}
         reached_from: dict[str, str] = {}
+        budget = MAX_DOMINATOR_VISITS
+        skipped: list[str] = []
         for entry in graph.entry_points + graph.pipeline_starts:
+            if budget <= 0:
+                skipped.append(entry)
+                continue
             idom = immediate_dominators(entry, graph.successors)
+            budget -= len(idom)
             for node in idom:
                 reached_from.setdefault(node, entry)
             children, dominated = dominator_tree(idom)
             for node in children:
-                if node == entry or not judged(node):
+                if node == entry or node not in judged_ids:
                     continue
                 entries, count, names = cuts.get(node, ([], 0, []))
                 entries.append(entry)
                 if dominated[node] > count:
                     count, names = dominated[node], first_dominated(node, children, 4)
                 cuts[node] = (entries, count, names)
+        _reach(skipped, graph.successors, reached_from)
         request_paths = graph.request_paths()
 
         for cid, component in components.items():
-            if not judged(cid) or (cid not in cuts and cid not in reached_from):
+            if cid not in judged_ids or (cid not in cuts and cid not in reached_from):
                 continue
             hard_cache = hard_cache_reason(graph, cid) if component.kind == "cache" else None
             store = cid in reached_from and (component.kind in STATEFUL_KINDS or hard_cache is not None)
@@ -191,3 +206,18 @@ class SinglePointOfFailure(Rule):
                 fix="run it with `replicas: 2` or more and failover, or use a managed service (`managed: true`)",
                 demoted=not store and (cid not in cuts or off_request_path),
             )
+
+
+def _reach(entries: list[str], successors: Mapping[str, list[str]], reached_from: dict[str, str]) -> None:
+    """Mark what each entry point reaches (first entry wins), in linear time overall:
+    a node already reached has all its descendants reached too."""
+    for entry in entries:
+        if entry in reached_from:
+            continue
+        reached_from[entry] = entry
+        pending = [entry]
+        while pending:
+            for child in successors[pending.pop()]:
+                if child not in reached_from:
+                    reached_from[child] = entry
+                    pending.append(child)
