@@ -85,3 +85,29 @@ def test_suppressed_fixture_keeps_the_finding_as_suppressed() -> None:
     assert suppressed[0].suppressed is not None
     assert suppressed[0].suppressed.reason.startswith("cold standby")
     assert suppressed[0].suppressed.scope == "component"
+
+
+def test_bounded_dominator_work_still_judges_every_store(monkeypatch) -> None:
+    from lint_helpers import lint_text
+    from sdiagram.lint.rules import single_point_of_failure
+
+    text = """
+components:
+  a:   {kind: client}
+  b:   {kind: client}
+  lb:  {kind: load_balancer, tech: nginx}
+  api: {kind: service, replicas: 2}
+  lb2: {kind: load_balancer, tech: alb}
+  db:  {kind: database, tech: postgresql}
+connections:
+  - a -> lb
+  - lb -> api
+  - b -> lb2
+  - lb2 -> db
+"""
+    def blamed() -> set[str]:
+        return {f.components[0] for f in lint_text(text) if f.code == "SD101"}
+
+    assert blamed() == {"lb", "db"}
+    monkeypatch.setattr(single_point_of_failure, "MAX_DOMINATOR_VISITS", 1)
+    assert blamed() == {"lb", "db"}  # 'b' is past the budget: 'db' is still a store on its path
