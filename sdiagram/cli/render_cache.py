@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from .. import __version__
 
 CACHE_FOLDER = ".sdiagram-cache"
+# Output formats whose file extension is not the format's name.
+_EXTENSIONS = {"mermaid": "mmd"}
 _IMAGE = re.compile(r'image="((?:[^"\\]|\\.)*)"')
 
 
@@ -56,6 +58,11 @@ def content_key(source: bytes, formats: tuple[str, ...], icons: tuple[str, ...],
     return digest.hexdigest()
 
 
+def output_file(output_dir: str, name: str, fmt: str) -> str:
+    """Where one format of one blueprint is written: OUTPUT/<name>.<extension>."""
+    return os.path.join(output_dir, f"{name}.{_EXTENSIONS.get(fmt, fmt)}")
+
+
 def record_path(output_dir: str, source: str) -> str:
     tag = hashlib.sha256(os.path.realpath(source).encode()).hexdigest()[:20]
     return os.path.join(output_dir, CACHE_FOLDER, f"{tag}.json")
@@ -85,7 +92,7 @@ def is_fresh(record: Record, key: str | None, output_dir: str, formats: tuple[st
         return False
     for fmt in formats:
         expected = record.files.get(fmt)
-        if expected is None or expected != _file_digest(os.path.join(output_dir, f"{record.name}.{fmt}")):
+        if expected is None or expected != _file_digest(output_file(output_dir, record.name, fmt)):
             return False
     return True
 

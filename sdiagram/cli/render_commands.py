@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING, NamedTuple
 import click
 
 from . import main
-from .paths import blueprint_files
+from .paths import STDIN, blueprint_files
 
 if TYPE_CHECKING:
     from ..model import Blueprint
 
-# The same as renderer.FORMATS, spelled out so that `--help` and a cached run
-# do not import the renderer.
-FORMAT_NAMES = ("svg", "png", "pdf", "dot")
+# The same as renderer.OUTPUT_FORMATS and renderer.THEMES, spelled out so
+# that `--help` and a cached run do not import the renderer.
+FORMAT_NAMES = ("svg", "png", "pdf", "dot", "mermaid", "drawio")
+THEME_NAMES = ("light", "dark", "auto")
 # Generous: 3,000 components lay out in ~16 s on 2 cores (bench/scale.py).
 DEFAULT_TIMEOUT = 300.0
 
@@ -27,6 +28,7 @@ class _Target(NamedTuple):
     outputs: dict[str, str]  # format -> file
     key: str
     icons: tuple[str, ...]
+    model_outputs: dict[str, bytes]  # formats made without a layout (mermaid)
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -45,10 +47,18 @@ def _read(path: str) -> bytes | None:
         return None  # load() reports it properly
 
 
+def _theme_mark(theme: str) -> str:
+    """What the theme adds to the cache key (nothing for the default, so light caches stay valid)."""
+    return "" if theme == "light" else f"theme={theme}"
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "output_dir", default="output", show_default=True, help="Folder for the images.")
-@click.option("-f", "--format", "format_list", default="svg,png", show_default=True, help="Comma-separated: svg, png, pdf, dot.")
+@click.option("-f", "--format", "format_list", default="svg,png", show_default=True,
+              help="Comma-separated: svg, png, pdf, dot, mermaid (.mmd), drawio.")
+@click.option("--theme", type=click.Choice(THEME_NAMES), default="light", show_default=True,
+              help="Colours; `auto` SVGs follow the reader's light/dark preference.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Parallel layouts [default: the core count].")
 @click.option(
     "--timeout",
@@ -58,31 +68,44 @@ def _read(path: str) -> bytes | None:
     help="Seconds one layout may take; a blueprint from a pull request can never hang the run.",
 )
 @click.option("--force", is_flag=True, help="Render even when the outputs are up to date.")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 and list the images that are stale or missing (for CI).")
 @click.option("--lint", "with_lint", is_flag=True, help="Draw lint findings: red/amber outlines and a legend.")
+@click.option("--skip-non-blueprints", is_flag=True,
+              help="Also skip named files that are not blueprints, as folder scans do (for pre-commit).")
 def render(
     paths: tuple[str, ...],
     output_dir: str,
     format_list: str,
+    theme: str,
     jobs: int | None,
     timeout: float,
     force: bool,
+    check: bool,
     with_lint: bool,
+    skip_non_blueprints: bool,
 ) -> None:
-    """Render blueprints (files or folders) to OUTPUT/<name>.<format>.
+    """Render blueprints (files or folders; - reads standard input) to OUTPUT/<name>.<format>.
 
     Unchanged blueprints are skipped (a content hash of the blueprint, the
-    formats, the sdiagram version and the icons); --force renders anyway.
+    formats, the theme, the sdiagram version and the icons); --force renders
+    anyway. With --check nothing is written: the exit status is 1 when an image
+    is stale or missing, 2 when a blueprint is invalid.
     """
     from . import render_cache as cache
 
     formats = _formats(format_list)
+    mark = _theme_mark(theme)
     failed = False
     targets: dict[str, _Target] = {}
     jobs_to_run: list = []
     names: dict[str, str] = {}
-    for path in blueprint_files(paths):
-        source = _read(path)
-        record = cache.load_record(output_dir, path)
+    for path in blueprint_files(paths, skip_non_blueprints):
+        source = _read_stdin() if path == STDIN else _read(path)
+        if source is None and path == STDIN:
+            failed = True
+            continue
+        record = None if path == STDIN else cache.load_record(output_dir, path)
         # Without --lint the images depend only on bytes the record lists: an
         # unchanged blueprint is recognised without parsing it.
         if (
@@ -90,14 +113,14 @@ def render(
             and not with_lint
             and source is not None
             and record is not None
-            and cache.is_fresh(record, cache.content_key(source, formats, record.icons), output_dir, formats)
+            and cache.is_fresh(record, cache.content_key(source, formats, record.icons, mark), output_dir, formats)
         ):
             if _claim_name(names, record.name, path, output_dir):
                 click.echo(f"{path}: up to date")
             else:
                 failed = True
             continue
-        prepared = _prepare(path, source, formats, output_dir, with_lint)
+        prepared = _prepare(path, source, formats, output_dir, with_lint, theme)
         if prepared is None:
             failed = True
             continue
@@ -111,11 +134,29 @@ def render(
         targets[path] = target
         jobs_to_run.append(job)
 
+    stale = 0
     if jobs_to_run:
         _prepare_for_workers(jobs_to_run)
-        failed = _run_and_write(jobs_to_run, targets, output_dir, formats, jobs, timeout) or failed
+        layout_failed, stale = _run_and_write(jobs_to_run, targets, output_dir, formats, jobs, timeout, theme, check)
+        failed = layout_failed or failed
     if failed:
         sys.exit(2)
+    if stale:
+        where = " ".join(paths)
+        click.echo(f"{stale} image(s) stale or missing: run `sdiagram render {where}` and commit them", err=True)
+        sys.exit(1)
+
+
+def _read_stdin() -> bytes | None:
+    from ..diagnostics import BlueprintError
+    from ..loading import read_stdin
+
+    try:
+        return read_stdin()
+    except BlueprintError as error:
+        for diagnostic in error.diagnostics:
+            click.echo(str(diagnostic), err=True)
+        return None
 
 
 def _claim_name(names: dict[str, str], name: str, path: str, output_dir: str) -> bool:
@@ -129,22 +170,22 @@ def _claim_name(names: dict[str, str], name: str, path: str, output_dir: str) ->
     return True
 
 
-def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_dir: str, with_lint: bool):
+def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_dir: str, with_lint: bool, theme: str):
     """Load, compile and lay out the DOT for one blueprint; None (reported) when it is invalid."""
     from .. import renderer
-    from ..compiler import load
     from ..diagnostics import BlueprintError
+    from ..loading import load_path
     from . import render_cache as cache
     from ..renderer.batch import LayoutJob
 
     try:
-        blueprint = load(path)
+        blueprint = load_path(path, source if path == STDIN else None)
     except BlueprintError as error:
         for diagnostic in error.diagnostics:
             click.echo(str(diagnostic), err=True)
         return None
     highlights = _highlights(blueprint) if with_lint else ()
-    options = renderer.dot_options(blueprint, highlights)
+    options = renderer.dot_options(blueprint, highlights, theme)
     if options.large:
         click.echo(
             f"{path}: note: {len(blueprint.components):,} components; using the large-graph layout "
@@ -154,18 +195,22 @@ def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_d
     dot_text = renderer.to_dot(blueprint, options)
     roots = renderer.image_roots(blueprint)
     icons = cache.icon_files(dot_text, roots)
-    drawn = repr(highlights) if highlights else ""
+    drawn = _theme_mark(theme) + (repr(highlights) if highlights else "")
     key = cache.content_key(source or b"", formats, icons, drawn) or ""
-    outputs = {fmt: os.path.join(output_dir, f"{blueprint.name}.{fmt}") for fmt in formats}
-    return _Target(path, blueprint.name, outputs, key, icons), LayoutJob(path, dot_text, formats, roots)
+    outputs = {fmt: cache.output_file(output_dir, blueprint.name, fmt) for fmt in formats}
+    target = _Target(path, blueprint.name, outputs, key, icons, renderer.without_layout(blueprint, formats))
+    return target, LayoutJob(path, dot_text, renderer.layout_formats(formats), roots)
 
 
 def _run_and_write(jobs_to_run: list, targets: dict[str, _Target], output_dir: str, formats: tuple[str, ...],
-                   jobs: int | None, timeout: float | None) -> bool:
-    """Lay out every job (in parallel) and write its files; True when anything failed."""
+                   jobs: int | None, timeout: float | None, theme: str, check: bool) -> tuple[bool, int]:
+    """Lay out every job (in parallel) and write its files, or with `check` compare
+    them with the files there: (anything failed, number of stale or missing files)."""
+    from ..renderer import RenderError, finish
     from ..renderer.batch import default_workers, run_layouts
 
     failed = False
+    stale = 0
     # DOT alone needs no Graphviz: no layout, no child process.
     needs_layout = any(fmt != "dot" for job in jobs_to_run for fmt in job.formats)
     for job, outcome in run_layouts(jobs_to_run, jobs or default_workers(), timeout, isolate=needs_layout):
@@ -177,14 +222,41 @@ def _run_and_write(jobs_to_run: list, targets: dict[str, _Target], output_dir: s
         for warning in outcome.rendered.warnings:
             click.echo(f"{target.path}: warning: {warning}", err=True)
         try:
-            _write_outputs(output_dir, target, outcome.rendered.outputs)
+            outputs = finish(formats, outcome.rendered.outputs, target.model_outputs, job.image_roots, theme)
+        except RenderError as error:
+            click.echo(f"{target.path}: error: {error}", err=True)
+            failed = True
+            continue
+        if check:
+            problems = _compare(target, outputs)
+            for file, problem in problems:
+                click.echo(f"{target.path}: {problem}: {file}")
+            if not problems:
+                click.echo(f"{target.path}: up to date")
+            stale += len(problems)
+            continue
+        try:
+            _write_outputs(output_dir, target, outputs)
         except OSError as error:
             click.echo(f"{target.path}: error: cannot write to '{output_dir}': {error.strerror or error}", err=True)
             failed = True
             continue
         files = ", ".join(target.outputs[fmt] for fmt in formats)
         click.echo(f"{target.path}: wrote {files} ({outcome.seconds:.2f} s)")
-    return failed
+    return failed, stale
+
+
+def _compare(target: _Target, outputs: dict[str, bytes]) -> list[tuple[str, str]]:
+    """(file, 'missing' or 'stale') for each output that differs from the file on disk."""
+    problems = []
+    for fmt, data in outputs.items():
+        file = target.outputs[fmt]
+        existing = _read(file)
+        if existing is None:
+            problems.append((file, "missing"))
+        elif existing != data:
+            problems.append((file, "stale"))
+    return problems
 
 
 def _prepare_for_workers(jobs: list) -> None:
@@ -210,6 +282,8 @@ def _write_outputs(output_dir: str, target: _Target, outputs: dict[str, bytes]) 
 
     for fmt, data in outputs.items():
         write_atomic(target.outputs[fmt], data)
+    if target.path == STDIN:
+        return  # nothing to recognise it by next time
     record = cache.new_record(target.path, target.name, target.key, target.icons, outputs)
     write_atomic(cache.record_path(output_dir, target.path), cache.record_bytes(record))
 
