@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean mermaid-check
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,15 @@ demo: $(INSTALLED)
 ## Run the test suite.
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
+
+## Check the Mermaid exports with Mermaid's own parser (needs node + npm; ~180 MB
+## into .cache/mermaid, so not part of `make test`, whose test skips without it).
+MERMAID := .cache/mermaid/node_modules/mermaid/package.json
+$(MERMAID):
+	npm install --prefix .cache/mermaid --no-audit --no-fund --silent mermaid@11.17.2 jsdom@29.1.1
+
+mermaid-check: $(INSTALLED) $(MERMAID)
+	$(BIN)/python -m pytest tests/test_exports.py -k mermaid -rs
 
 ## Benchmarks (not tests): see bench/README.md.
 bench: $(INSTALLED)
