@@ -182,8 +182,11 @@ def _node(component: Component, base_dir: str, severity: str | None) -> str:
         "label": quote("\n".join(label_lines)),
         "image": quote(_icon_name(component, base_dir)),
         "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - 1):.2f}",
-        "tooltip": quote(f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"),
+        "tooltip": quote(_tooltip(component)),
     }
+    if component.link:
+        # The compiler accepts only http(s) URLs; Graphviz XML-escapes it in the SVG.
+        attributes.update({"URL": quote(component.link), "target": quote("_blank")})
     if severity in ("error", "warning"):
         attributes.update(
             {
@@ -194,6 +197,12 @@ def _node(component: Component, base_dir: str, severity: str | None) -> str:
             }
         )
     return f"{quote(component.id)} [{_attributes(attributes)}];"
+
+
+def _tooltip(component: Component) -> str:
+    """What a reader sees on hover: the component's `description`, after its id and kind."""
+    heading = f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"
+    return f"{heading}\n{component.description}" if component.description else heading
 
 
 def _anchor(blueprint: Blueprint, endpoint: str, is_group: bool) -> str:

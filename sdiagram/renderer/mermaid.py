@@ -32,6 +32,14 @@ def text(value: str) -> str:
     return '"' + "<br>".join(escaped) + '"'
 
 
+def _url(link: str) -> str:
+    """An http(s) link (the compiler checked it) with the characters that could end
+    a Mermaid string or start markup percent-encoded."""
+    from urllib.parse import quote
+
+    return quote(link, safe=":/?#[]@!$&'()*+,;=%~-._")
+
+
 def _node(component: Component) -> str:
     label = component.label
     if component.replicas >= 2:
@@ -81,4 +89,7 @@ def to_mermaid(blueprint: Blueprint) -> str:
 
     emit(None, "  ")
     lines += ["  " + _edge(connection) for connection in blueprint.connections]
+    lines += [
+        f'  click {_id("n_", c.id)} href "{_url(c.link)}" _blank' for c in blueprint.components.values() if c.link
+    ]
     return "\n".join(lines) + "\n"
