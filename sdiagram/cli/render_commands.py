@@ -24,6 +24,8 @@ DEFAULT_TIMEOUT = 300.0
 
 class _Target(NamedTuple):
     path: str
+    view: str  # "" for the whole model
+    views: tuple[str, ...]  # the whole model's target lists its views
     name: str
     outputs: dict[str, str]  # format -> file
     key: str
@@ -106,33 +108,30 @@ def render(
             failed = True
             continue
         record = None if path == STDIN else cache.load_record(output_dir, path)
-        # Without --lint the images depend only on bytes the record lists: an
+        # Without --lint the images depend only on bytes the records list: an
         # unchanged blueprint is recognised without parsing it.
-        if (
-            not force
-            and not with_lint
-            and source is not None
-            and record is not None
-            and cache.is_fresh(record, cache.content_key(source, formats, record.icons, mark), output_dir, formats)
-        ):
-            if _claim_name(names, record.name, path, output_dir):
-                click.echo(f"{path}: up to date")
-            else:
-                failed = True
-            continue
+        if not force and not with_lint and source is not None and record is not None:
+            fresh = _fresh_records(record, path, source, formats, mark, output_dir)
+            if fresh is not None:
+                if all([_claim_name(names, r.name, path, output_dir) for r in fresh]):
+                    click.echo(f"{path}: up to date")
+                else:
+                    failed = True
+                continue
         prepared = _prepare(path, source, formats, output_dir, with_lint, theme)
         if prepared is None:
             failed = True
             continue
-        target, job = prepared
-        if not _claim_name(names, target.name, path, output_dir):
+        if not all([_claim_name(names, target.name, path, output_dir) for target, _ in prepared]):
             failed = True
             continue
-        if not force and record is not None and cache.is_fresh(record, target.key, output_dir, formats):
-            click.echo(f"{path}: up to date")
-            continue
-        targets[path] = target
-        jobs_to_run.append(job)
+        for target, job in prepared:
+            existing = record if not target.view else cache.load_record(output_dir, path, target.view)
+            if not force and existing is not None and cache.is_fresh(existing, target.key, output_dir, formats):
+                click.echo(f"{path}: up to date" + (f" (view {target.view})" if target.view else ""))
+                continue
+            targets[job.key] = target
+            jobs_to_run.append(job)
 
     stale = 0
     if jobs_to_run:
@@ -145,6 +144,22 @@ def render(
         where = " ".join(paths)
         click.echo(f"{stale} image(s) stale or missing: run `sdiagram render {where}` and commit them", err=True)
         sys.exit(1)
+
+
+def _fresh_records(record, path: str, source: bytes, formats: tuple[str, ...], mark: str, output_dir: str) -> list | None:
+    """The records of a blueprint and of each of its views, if every one is fresh; else None."""
+    from . import render_cache as cache
+
+    records = [record]
+    for view in record.views:
+        view_record = cache.load_record(output_dir, path, view)
+        if view_record is None:
+            return None
+        records.append(view_record)
+    for each in records:
+        if not cache.is_fresh(each, cache.content_key(source, formats, each.icons, mark), output_dir, formats):
+            return None
+    return records
 
 
 def _read_stdin() -> bytes | None:
@@ -171,10 +186,12 @@ def _claim_name(names: dict[str, str], name: str, path: str, output_dir: str) ->
 
 
 def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_dir: str, with_lint: bool, theme: str):
-    """Load, compile and lay out the DOT for one blueprint; None (reported) when it is invalid."""
+    """Load and compile one blueprint and make the DOT of the whole model and of
+    each view: [(target, layout job)], or None (reported) when it is invalid."""
     from .. import renderer
     from ..diagnostics import BlueprintError
     from ..loading import load_path
+    from ..views import every_view
     from . import render_cache as cache
     from ..renderer.batch import LayoutJob
 
@@ -184,22 +201,28 @@ def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_d
         for diagnostic in error.diagnostics:
             click.echo(str(diagnostic), err=True)
         return None
+    # Lint always checks the whole model; a view draws the findings on what it shows.
     highlights = _highlights(blueprint) if with_lint else ()
-    options = renderer.dot_options(blueprint, highlights, theme)
-    if options.large:
-        click.echo(
-            f"{path}: note: {len(blueprint.components):,} components; using the large-graph layout "
-            "(straight edges, capped layout iterations) to keep the time bounded",
-            err=True,
-        )
-    dot_text = renderer.to_dot(blueprint, options)
-    roots = renderer.image_roots(blueprint)
-    icons = cache.icon_files(dot_text, roots)
     drawn = _theme_mark(theme) + (repr(highlights) if highlights else "")
-    key = cache.content_key(source or b"", formats, icons, drawn) or ""
-    outputs = {fmt: cache.output_file(output_dir, blueprint.name, fmt) for fmt in formats}
-    target = _Target(path, blueprint.name, outputs, key, icons, renderer.without_layout(blueprint, formats))
-    return target, LayoutJob(path, dot_text, renderer.layout_formats(formats), roots)
+    roots = renderer.image_roots(blueprint)
+    prepared = []
+    for model in every_view(blueprint):
+        view = model.name[len(blueprint.name) + 1:]
+        options = renderer.dot_options(model, highlights, theme)
+        if options.large:
+            click.echo(
+                f"{path}: note: {len(model.components):,} components; using the large-graph layout "
+                "(straight edges, capped layout iterations) to keep the time bounded",
+                err=True,
+            )
+        dot_text = renderer.to_dot(model, options)
+        icons = cache.icon_files(dot_text, roots)
+        key = cache.content_key(source or b"", formats, icons, drawn) or ""
+        outputs = {fmt: cache.output_file(output_dir, model.name, fmt) for fmt in formats}
+        views = tuple(blueprint.views) if not view else ()
+        target = _Target(path, view, views, model.name, outputs, key, icons, renderer.without_layout(model, formats))
+        prepared.append((target, LayoutJob(f"{path}\0{view}", dot_text, renderer.layout_formats(formats), roots)))
+    return prepared
 
 
 def _run_and_write(jobs_to_run: list, targets: dict[str, _Target], output_dir: str, formats: tuple[str, ...],
@@ -284,8 +307,8 @@ def _write_outputs(output_dir: str, target: _Target, outputs: dict[str, bytes]) 
         write_atomic(target.outputs[fmt], data)
     if target.path == STDIN:
         return  # nothing to recognise it by next time
-    record = cache.new_record(target.path, target.name, target.key, target.icons, outputs)
-    write_atomic(cache.record_path(output_dir, target.path), cache.record_bytes(record))
+    record = cache.new_record(target.path, target.name, target.key, target.icons, outputs, target.views)
+    write_atomic(cache.record_path(output_dir, target.path, target.view), cache.record_bytes(record))
 
 
 def _highlights(blueprint: "Blueprint") -> tuple:
