@@ -12,9 +12,13 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .diagnostics import BlueprintError, Diagnostic
 from .model import Blueprint
+
+if TYPE_CHECKING:
+    from .renderer.worker import LayoutWorker
 
 DEFAULT_TIMEOUT = 60.0
 _PROLOG = re.compile(rb"\A(?:\s*<\?xml[^>]*\?>|\s*<!DOCTYPE[^>]*>|\s*<!--.*?-->)*\s*", re.S)
@@ -58,6 +62,7 @@ def build(
     theme: str = "light",
     cache_dir: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    worker: "LayoutWorker | None" = None,
 ) -> Preview:
     """Compile, lint and draw one blueprint (the findings are listed by the
     page, not drawn on the picture).
@@ -65,6 +70,7 @@ def build(
     `source` is the blueprint's bytes; `text_path` names it in messages when it
     is not the file `path` (a fenced block inside a Markdown page). Never
     raises for a bad blueprint: the errors come back with their positions.
+    The layout runs in a child process: `worker`'s long-lived one when given.
     """
     from . import renderer
     from .cli import render_cache as cache
@@ -90,11 +96,11 @@ def build(
         with open(cached, "rb") as handle:
             return Preview(blueprint, inline_svg(handle.read()), findings=findings, warnings=tuple(warnings))
     job = LayoutJob(name, dot_text, ("svg",), roots)
-    for _, outcome in run_layouts([job], 1, timeout):
-        if outcome.rendered is None:
-            return Preview(blueprint, errors=(Diagnostic(name, str(outcome.error)),), findings=findings)
-        warnings += outcome.rendered.warnings
-        svg = renderer.finish(("svg",), outcome.rendered.outputs, {}, roots, theme)["svg"]
+    outcome = worker.run(job, timeout) if worker else next(run_layouts([job], 1, timeout))[1]
+    if outcome.rendered is None:
+        return Preview(blueprint, errors=(Diagnostic(name, str(outcome.error)),), findings=findings)
+    warnings += outcome.rendered.warnings
+    svg = renderer.finish(("svg",), outcome.rendered.outputs, {}, roots, theme)["svg"]
     if cached:
         from .cli.output import write_atomic
 
