@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -77,16 +78,20 @@ def test_mermaid_ids_are_distinct():
     assert len({_id("n_", i) for i in ids}) == len(ids)
 
 
-def _mermaid_modules() -> str | None:
-    candidates = [os.environ.get("SDIAGRAM_MERMAID_MODULES", ""), str(REPO / ".cache" / "mermaid" / "node_modules")]
+def _js_modules(package: str) -> str | None:
+    """The node_modules folder holding `package` and jsdom (`make js-check` installs them), if any."""
+    candidates = [os.environ.get("SDIAGRAM_JS_MODULES", ""), str(REPO / ".cache" / "js" / "node_modules")]
     for folder in candidates:
-        if folder and os.path.isfile(os.path.join(folder, "mermaid", "package.json")) and os.path.isdir(os.path.join(folder, "jsdom")):
+        if folder and os.path.isfile(os.path.join(folder, package, "package.json")) and os.path.isdir(os.path.join(folder, "jsdom")):
             return folder
     return None
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-@pytest.mark.skipif(_mermaid_modules() is None, reason="mermaid + jsdom npm packages absent: `make mermaid-check` installs them")
+NO_NODE = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+
+
+@NO_NODE
+@pytest.mark.skipif(_js_modules("mermaid") is None, reason="mermaid + jsdom npm packages absent: `make js-check` installs them")
 def test_mermaid_parser_accepts_every_export(write_blueprint, tmp_path):
     files = []
     for name in NAMES:
@@ -99,7 +104,7 @@ def test_mermaid_parser_accepts_every_export(write_blueprint, tmp_path):
     broken.write_text("flowchart LR\n  a[x] --> |oops\n")  # the parser must be able to fail
     script = REPO / "tests" / "js" / "mermaid_parse.mjs"
     result = subprocess.run(
-        ["node", str(script), _mermaid_modules(), *files, str(rich), str(broken)],
+        ["node", str(script), _js_modules("mermaid"), *files, str(rich), str(broken)],
         capture_output=True, text=True, timeout=120, check=False,
     )
     lines = result.stdout.splitlines()
@@ -203,6 +208,30 @@ def test_drawio_uses_the_graphviz_layout_with_groups_as_containers(write_bluepri
     svg = rendered.outputs["svg"].decode()
     icon = re.search(r"<title>users</title>.*?<image [^>]*? x=\"([-0-9.e]+)\"", svg, re.S)
     assert abs(float(icon.group(1)) - (geometry["n-users"]["x"] - 20)) < 0.05
+
+
+@NO_NODE
+@pytest.mark.skipif(_js_modules("mxgraph") is None, reason="mxgraph + jsdom npm packages absent: `make js-check` installs them")
+def test_mxgraph_codec_decodes_every_export(write_blueprint, tmp_path):
+    blueprints = [sdiagram.load(BLUEPRINTS / f"{name}.yaml") for name in NAMES] + [_rich(write_blueprint)]
+    files = []
+    for blueprint in blueprints:
+        files.append(tmp_path / f"{blueprint.name}.drawio")
+        files[-1].write_bytes(render(blueprint, "drawio"))
+    broken = tmp_path / "broken.drawio"  # an edge to a cell that is not there must show
+    broken.write_bytes(files[-1].read_bytes().replace(b'target="n-db"', b'target="n-nothing"'))
+    script = REPO / "tests" / "js" / "mxgraph_decode.cjs"
+    result = subprocess.run(["node", str(script), _js_modules("mxgraph"), *map(str, files), str(broken)],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    decoded = [json.loads(line) for line in result.stdout.splitlines()]
+    for blueprint, counts in zip(blueprints, decoded):
+        assert counts["edges"] == len(blueprint.connections) and counts["dangling"] == 0
+        assert counts["vertices"] == len(blueprint.components) + len(blueprint.groups) + 1  # + the title
+        assert counts["geometry"] == counts["vertices"] and counts["containers"] == len(blueprint.groups)
+        assert counts["inside"] == sum(1 for c in blueprint.components.values() if c.group) + sum(
+            1 for g in blueprint.groups.values() if g.parent)
+    assert decoded[-1]["dangling"] == 1
 
 
 def test_drawio_is_deterministic_and_holds_no_machine_path(write_blueprint):
