@@ -123,7 +123,7 @@ def from_layout(layout_json: bytes, image_roots: tuple[str, ...]) -> bytes:
         title_height = float(graph.get("lheight", 0.5)) * 72
         cell = ET.SubElement(root, "mxCell", {
             "id": "title", "value": title, "vertex": "1", "parent": "1",
-            "style": "text;" + _style(html=0, align="center", verticalAlign="middle", whiteSpace="wrap",
+            "style": "text;" + _style(html=0, fillColor="none", strokeColor="none", align="center", verticalAlign="middle", whiteSpace="wrap",
                             fontSize=13, fontColor=graph.get("fontcolor", "#2D3436")),
         })
         _geometry(cell, page.x(lx) - title_width / 2, page.y(ly) - title_height / 2, title_width, title_height)
