@@ -41,7 +41,9 @@ def inline_svg(svg: bytes) -> str:
     return body.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
 
 
-def _lint(blueprint: Blueprint, warnings: list[str]) -> tuple:
+def unsuppressed_findings(blueprint: Blueprint, warnings: list[str]) -> tuple:
+    """The whole model's lint findings that are not suppressed, with the project's
+    lint config (found from the blueprint's folder; an unusable one is a warning)."""
     from .lint.config import ConfigError, find_project_config, load_project_config
     from .lint.engine import lint_blueprint
 
@@ -51,7 +53,7 @@ def _lint(blueprint: Blueprint, warnings: list[str]) -> tuple:
         try:
             project = load_project_config(config_path)
         except ConfigError as error:
-            warnings.append(f"{config_path}: lint config ignored: {error}")
+            warnings.append(f"{config_path}: warning: lint config ignored: {error}")
     return tuple(f for f in lint_blueprint(blueprint, project) if f.suppressed is None)
 
 
@@ -87,7 +89,7 @@ def build(
     except BlueprintError as error:
         return Preview(None, errors=error.diagnostics)
     warnings: list[str] = []
-    findings = _lint(blueprint, warnings)
+    findings = unsuppressed_findings(blueprint, warnings)
     dot_text = renderer.to_dot(blueprint, renderer.dot_options(blueprint, (), theme))
     roots = renderer.image_roots(blueprint)
     key = cache.content_key(source, ("svg",), cache.icon_files(dot_text, roots), f"preview\0{theme}")

@@ -5,17 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import REPO, run_cli
+from test_cli_render import GOOD
 
-GOOD = """
-name: good
-components:
-  users: {kind: client}
-  lb: {kind: load_balancer, replicas: 2}
-  api: {kind: service, replicas: 2}
-connections:
-  - users -> lb
-  - lb -> api
-"""
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

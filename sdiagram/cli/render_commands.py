@@ -313,19 +313,14 @@ def _write_outputs(output_dir: str, target: _Target, outputs: dict[str, bytes]) 
 
 def _highlights(blueprint: "Blueprint") -> tuple:
     """The unsuppressed lint findings (with the project's lint config) as things to draw."""
-    from ..lint.config import ConfigError, find_project_config, load_project_config
-    from ..lint.engine import lint_blueprint
+    from ..preview import unsuppressed_findings
     from ..renderer import Highlight
 
-    project = None
-    config_path = find_project_config(os.path.dirname(os.path.abspath(blueprint.path)))
-    if config_path:
-        try:
-            project = load_project_config(config_path)
-        except ConfigError as error:
-            click.echo(f"{config_path}: warning: lint config ignored: {error}", err=True)
+    warnings: list[str] = []
+    findings = unsuppressed_findings(blueprint, warnings)
+    for warning in warnings:
+        click.echo(warning, err=True)
     return tuple(
         Highlight(finding.severity.value, finding.code, finding.rule, finding.message, finding.components[:1])
-        for finding in lint_blueprint(blueprint, project)
-        if finding.suppressed is None
+        for finding in findings
     )

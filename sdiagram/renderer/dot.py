@@ -130,12 +130,7 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     edge = {"color": quote(colors.edge), "fontname": quote(FONT), "fontsize": "11", "fontcolor": quote(colors.text)}
     lines.append(f"  edge [{_attributes(edge)}];")
 
-    children: dict[str | None, list[Group]] = {}
-    for group in blueprint.groups.values():
-        children.setdefault(group.parent, []).append(group)
-    members: dict[str | None, list[Component]] = {}
-    for component in blueprint.components.values():
-        members.setdefault(component.group, []).append(component)
+    children, members = nesting(blueprint)
 
     def emit_group(group: Group | None, depth: int, indent: str) -> None:
         for component in members.get(group.id if group else None, []):
@@ -160,6 +155,17 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
         lines.append("  " + _edge(blueprint, connection, options.large))
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def nesting(blueprint: Blueprint) -> tuple[dict[str | None, list[Group]], dict[str | None, list[Component]]]:
+    """The groups inside each group and the components directly in each (None: the top level), in source order."""
+    children: dict[str | None, list[Group]] = {}
+    for group in blueprint.groups.values():
+        children.setdefault(group.parent, []).append(group)
+    members: dict[str | None, list[Component]] = {}
+    for component in blueprint.components.values():
+        members.setdefault(component.group, []).append(component)
+    return children, members
 
 
 def _outlines(highlights: Iterable[Highlight]) -> dict[str, str]:

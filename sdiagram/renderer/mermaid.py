@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 
-from ..model import Blueprint, Component, Connection, Group
+from ..model import Blueprint, Component, Connection
+from .dot import nesting
 
 _DIRECTIONS = {"LR": "LR", "RL": "RL", "TB": "TB", "BT": "BT"}
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:/()-_+*'")
@@ -72,12 +73,7 @@ def to_mermaid(blueprint: Blueprint) -> str:
         "---",
         f"flowchart {_DIRECTIONS[blueprint.direction]}",
     ]
-    children: dict[str | None, list[Group]] = {}
-    for group in blueprint.groups.values():
-        children.setdefault(group.parent, []).append(group)
-    members: dict[str | None, list[Component]] = {}
-    for component in blueprint.components.values():
-        members.setdefault(component.group, []).append(component)
+    children, members = nesting(blueprint)
 
     def emit(group_id: str | None, indent: str) -> None:
         for component in members.get(group_id, []):
