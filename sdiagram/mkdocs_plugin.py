@@ -2,7 +2,7 @@
 
     plugins:
       - sdiagram:
-          theme: auto        # light | dark | auto (follows the reader's colour scheme)
+          theme: auto        # light (default) | dark | auto (follows the reader's colour scheme)
           lint: true         # list lint findings under each diagram (an admonition)
           cache_dir: .cache/sdiagram
 
@@ -45,7 +45,9 @@ _IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^)\s]+\.ya?ml)(?:[ \t]+\"
 
 
 class SdiagramConfig(base.Config):
-    theme = config_options.Choice(("light", "dark", "auto"), default="auto")
+    # `auto` suits themes that follow the reader's colour scheme (Material with a
+    # `media` palette); on a light-only theme it would draw dark boxes on a light page.
+    theme = config_options.Choice(("light", "dark", "auto"), default="light")
     lint = config_options.Type(bool, default=False)
     cache_dir = config_options.Type(str, default=".cache/sdiagram")
     timeout = config_options.Type((int, float), default=60)
@@ -125,9 +127,9 @@ class SdiagramPlugin(BasePlugin[SdiagramConfig]):
 
         result = preview.build(path, source, text_path, self.config.theme, cache_dir=self._cache,
                                timeout=float(self.config.timeout))
-        if result.svg is None:
+        if result.svg is None or result.blueprint is None:
             shown = [str(_shift(d, line_offset, column_offset, self._project)) for d in result.errors]
-            raise PluginError("invalid blueprint:\n" + "\n".join(shown))
+            raise PluginError("sdiagram could not draw a diagram:\n" + "\n".join(shown))
         label = f' role="img" aria-label="{html.escape(alt or result.blueprint.title)}"'
         figure = f'<div class="sdiagram"{label} style="overflow-x:auto">{result.svg}</div>'
         if self.config.lint and result.findings:

@@ -57,7 +57,7 @@ def build(root: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_build_renders_fences_and_image_links_to_inline_svg(tmp_path):
-    root = make_site(tmp_path, PAGE)
+    root = make_site(tmp_path, PAGE, "lint: true\n      theme: auto")
     result = build(root)
     assert result.returncode == 0, result.stderr
     page = (root / "site" / "index.html").read_text()
@@ -65,7 +65,7 @@ def test_build_renders_fences_and_image_links_to_inline_svg(tmp_path):
     assert figures == ["Chat system", "Orders"]
     assert "<title>user_a</title>" in page and "<title>api</title>" in page  # the nodes themselves
     assert 'xlink:href="https://example.com/runbook"' in page and "Orders &lt;API&gt;" in page
-    assert "prefers-color-scheme: dark" in page  # theme: auto by default
+    assert "prefers-color-scheme: dark" in page  # theme: auto
     assert "language-sdiagram" not in page and "sdiagramfigure" not in page
     assert "components: {a: {kind: service}}" in page  # other code blocks untouched
     assert "![indented code](../blueprints/chat.yaml)" in page and "![span](../blueprints/chat.yaml)" in page

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 
@@ -36,7 +35,7 @@ def watch(paths: tuple[str, ...], port: int, theme: str, open_browser: bool, exi
         raise click.UsageError("`sdiagram watch` needs watchfiles: pip install 'sdiagram[watch]'") from None
     from ..watch import State, run
 
-    files = blueprint_files(paths) if any(os.path.isfile(p) for p in paths) else _optional_files(paths)
+    files = _optional_files(paths)
     stop = threading.Event()
     if exit_after is not None:
         timer = threading.Timer(exit_after, stop.set)

@@ -67,9 +67,11 @@ class ViewsReader(Reader):
                                             ("tags", tags, "tag")):
                 node = nodes.get(field_name)
                 for item in node.items if isinstance(node, YSequence) else (node,) if node else ():
-                    if isinstance(item, YScalar) and item.value in values.get(field_name, ()) and item.value not in known:
-                        ctx.error(item.span,
-                                  f"view '{name}': unknown {noun} '{item.value}'{ctx.did_you_mean(item.value, known)}")
+                    # the valid ids (invalid ones were reported by the reader), each at its own position
+                    if isinstance(item, YScalar) and item.value in values.get(field_name, ()):
+                        word = str(item.value)
+                        if word not in known:
+                            ctx.error(item.span, f"view '{name}': unknown {noun} '{word}'{ctx.did_you_mean(word, known)}")
             around = values.get("around")
             if around is not None and around not in ctx.components:
                 ctx.error(nodes["around"].span,
