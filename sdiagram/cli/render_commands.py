@@ -13,6 +13,7 @@ from .paths import STDIN, blueprint_files
 
 if TYPE_CHECKING:
     from ..model import Blueprint
+    from .render_cache import Record
 
 # The same as renderer.OUTPUT_FORMATS and renderer.THEMES, spelled out so
 # that `--help` and a cached run do not import the renderer.
@@ -141,12 +142,13 @@ def render(
     if failed:
         sys.exit(2)
     if stale:
-        where = " ".join(paths)
-        click.echo(f"{stale} image(s) stale or missing: run `sdiagram render {where}` and commit them", err=True)
+        click.echo(f"{stale} image(s) stale or missing: run the same `sdiagram render` without --check "
+                   "and commit them", err=True)
         sys.exit(1)
 
 
-def _fresh_records(record, path: str, source: bytes, formats: tuple[str, ...], mark: str, output_dir: str) -> list | None:
+def _fresh_records(record: "Record", path: str, source: bytes, formats: tuple[str, ...], mark: str,
+                   output_dir: str) -> "list[Record] | None":
     """The records of a blueprint and of each of its views, if every one is fresh; else None."""
     from . import render_cache as cache
 
