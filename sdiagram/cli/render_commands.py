@@ -90,6 +90,8 @@ def render(
 ) -> None:
     """Render blueprints (files or folders; - reads standard input) to OUTPUT/<name>.<format>.
 
+    Each view of a blueprint's `views:` also goes to OUTPUT/<name>.<view>.<format>.
+
     Unchanged blueprints are skipped (a content hash of the blueprint, the
     formats, the theme, the sdiagram version and the icons); --force renders
     anyway. With --check nothing is written: the exit status is 1 when an image
