@@ -204,6 +204,10 @@ def test_drawio_uses_the_graphviz_layout_with_groups_as_containers(write_bluepri
     assert _style(edges[("n-api", "n-db")]).get("startArrow") == "classic"
     assert ("n-users", "g-inner") in edges
     assert edges[("n-users", "n-api")]["value"] == "GET /x?a=1&b=2"
+    # labels sit where Graphviz put them: an offset from draw.io's halfway point
+    labelled = [cell for cell, attributes in cells.values() if attributes.get("edge") == "1" and attributes.get("value")]
+    offsets = [cell.find("mxGeometry/mxPoint[@as='offset']") for cell in labelled]
+    assert all(o is not None and abs(float(o.get("x"))) < 500 and abs(float(o.get("y"))) < 500 for o in offsets)
     # the same layout as the SVG: the icon sits where the SVG draws it (draw.io adds a 20 pt margin)
     svg = rendered.outputs["svg"].decode()
     icon = re.search(r"<title>users</title>.*?<image [^>]*? x=\"([-0-9.e]+)\"", svg, re.S)

@@ -128,6 +128,7 @@ def from_layout(layout_json: bytes, image_roots: tuple[str, ...]) -> bytes:
         })
         _geometry(cell, page.x(lx) - title_width / 2, page.y(ly) - title_height / 2, title_width, title_height)
 
+    boxes: dict[str, tuple[float, float, float, float]] = {}  # cell id -> absolute x, y, width, height
     for cluster in clusters:
         x0, y0, x1, y1 = _floats(cluster["bb"])
         parent = cluster_parent.get(cluster["_gvid"])
@@ -141,6 +142,7 @@ def from_layout(layout_json: bytes, image_roots: tuple[str, ...]) -> bytes:
                             verticalAlign="top", align="left", spacingLeft=8),
         })
         _geometry(cell, page.x(x0) - px, page.y(y1) - py, x1 - x0, y1 - y0)
+        boxes[cell_id(cluster)] = (page.x(x0), page.y(y1), x1 - x0, y1 - y0)
 
     for node in nodes:
         cx, cy = _floats(node["pos"])
@@ -167,6 +169,7 @@ def from_layout(layout_json: bytes, image_roots: tuple[str, ...]) -> bytes:
             "style": _style(**style), "vertex": "1", "parent": cell_id(parent) if parent else "1",
         })
         _geometry(cell, page.x(cx) - ICON_SIZE / 2 - px, page.y(cy) - node_height / 2 - py, ICON_SIZE, ICON_SIZE)
+        boxes[cell_id(node)] = (page.x(cx) - ICON_SIZE / 2, page.y(cy) - node_height / 2, ICON_SIZE, ICON_SIZE)
 
     by_gvid = {o["_gvid"]: o for o in nodes}
     cluster_by_name = {str(c["name"]): c for c in clusters}
@@ -188,14 +191,51 @@ def from_layout(layout_json: bytes, image_roots: tuple[str, ...]) -> bytes:
             "source": cell_id(source), "target": cell_id(target), "style": _style(**style),
         })
         geometry = ET.SubElement(cell, "mxGeometry", {"relative": "1", "as": "geometry"})
-        route = _route(edge)
+        route = [(page.x(x), page.y(y)) for x, y in _route(edge)]
         if route:
             points = ET.SubElement(geometry, "Array", {"as": "points"})
             for x, y in route:
-                ET.SubElement(points, "mxPoint", {"x": f"{page.x(x):g}", "y": f"{page.y(y):g}"})
+                ET.SubElement(points, "mxPoint", {"x": f"{x:g}", "y": f"{y:g}"})
+        if label and ("lp" in edge or "xlp" in edge):
+            # draw.io puts a label halfway along the edge; move it to where Graphviz placed it
+            lx, ly = _floats(str(edge.get("lp") or edge.get("xlp")))
+            mx, my = _halfway(boxes[cell_id(source)], route, boxes[cell_id(target)])
+            ET.SubElement(geometry, "mxPoint", {"x": f"{round(page.x(lx) - mx, 2):g}",
+                                                "y": f"{round(page.y(ly) - my, 2):g}", "as": "offset"})
 
     ET.indent(mxfile, space="  ")
     return ET.tostring(mxfile, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+Point = tuple[float, float]
+
+
+def _perimeter(box: tuple[float, float, float, float], toward: Point) -> Point:
+    """Where the line from a box's centre toward a point leaves the box (mxGraph's rectangle perimeter)."""
+    x, y, width, height = box
+    cx, cy = x + width / 2, y + height / 2
+    dx, dy = toward[0] - cx, toward[1] - cy
+    if dx == 0 and dy == 0:
+        return cx, cy
+    scale = min(width / 2 / abs(dx) if dx else float("inf"), height / 2 / abs(dy) if dy else float("inf"))
+    return cx + dx * scale, cy + dy * scale
+
+
+def _halfway(source: tuple[float, float, float, float], route: list[Point],
+             target: tuple[float, float, float, float]) -> Point:
+    """The point halfway along an edge as draw.io draws it: perimeter, waypoints, perimeter."""
+    centre = lambda box: (box[0] + box[2] / 2, box[1] + box[3] / 2)  # noqa: E731
+    first = _perimeter(source, route[0] if route else centre(target))
+    last = _perimeter(target, route[-1] if route else centre(source))
+    points = [first, *route, last]
+    lengths = [((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5 for a, b in zip(points, points[1:])]
+    remaining = sum(lengths) / 2
+    for (a, b), length in zip(zip(points, points[1:]), lengths):
+        if remaining <= length and length > 0:
+            share = remaining / length
+            return a[0] + (b[0] - a[0]) * share, a[1] + (b[1] - a[1]) * share
+        remaining -= length
+    return points[-1]
 
 
 def _route(edge: dict) -> list[tuple[float, float]]:
