@@ -117,7 +117,7 @@ def render(
             fresh = _fresh_records(record, path, source, formats, mark, output_dir)
             if fresh is not None:
                 if all([_claim_name(names, r.name, path, output_dir) for r in fresh]):
-                    click.echo(f"{path}: up to date")
+                    click.echo(f"{_shown(path)}: up to date")
                 else:
                     failed = True
                 continue
@@ -131,7 +131,7 @@ def render(
         for target, job in prepared:
             existing = record if not target.view else cache.load_record(output_dir, path, target.view)
             if not force and existing is not None and cache.is_fresh(existing, target.key, output_dir, formats):
-                click.echo(f"{path}: up to date" + (f" (view {target.view})" if target.view else ""))
+                click.echo(f"{_shown(path)}: up to date" + (f" (view {target.view})" if target.view else ""))
                 continue
             targets[job.key] = target
             jobs_to_run.append(job)
@@ -166,6 +166,13 @@ def _fresh_records(record: "Record", path: str, source: bytes, formats: tuple[st
     return records
 
 
+def _shown(path: str) -> str:
+    """How messages name a blueprint: its path, or <stdin>."""
+    from ..loading import STDIN_PATH
+
+    return STDIN_PATH if path == STDIN else path
+
+
 def _read_stdin() -> bytes | None:
     from ..diagnostics import BlueprintError
     from ..loading import read_stdin
@@ -181,7 +188,7 @@ def _read_stdin() -> bytes | None:
 def _claim_name(names: dict[str, str], name: str, path: str, output_dir: str) -> bool:
     if name in names:
         click.echo(
-            f"{path}: error: name '{name}' is also used by {names[name]}; both would write {output_dir}/{name}.*",
+            f"{_shown(path)}: error: name '{name}' is also used by {names[name]}; both would write {output_dir}/{name}.*",
             err=True,
         )
         return False
@@ -215,7 +222,7 @@ def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_d
         options = renderer.dot_options(model, highlights, theme)
         if options.large:
             click.echo(
-                f"{path}: note: {len(model.components):,} components; using the large-graph layout "
+                f"{_shown(path)}: note: {len(model.components):,} components; using the large-graph layout "
                 "(straight edges, capped layout iterations) to keep the time bounded",
                 err=True,
             )
@@ -243,33 +250,33 @@ def _run_and_write(jobs_to_run: list, targets: dict[str, _Target], output_dir: s
     for job, outcome in run_layouts(jobs_to_run, jobs or default_workers(), timeout, isolate=needs_layout):
         target = targets[job.key]
         if outcome.rendered is None:
-            click.echo(f"{target.path}: error: {outcome.error}", err=True)
+            click.echo(f"{_shown(target.path)}: error: {outcome.error}", err=True)
             failed = True
             continue
         for warning in outcome.rendered.warnings:
-            click.echo(f"{target.path}: warning: {warning}", err=True)
+            click.echo(f"{_shown(target.path)}: warning: {warning}", err=True)
         try:
             outputs = finish(formats, outcome.rendered.outputs, target.model_outputs, job.image_roots, theme)
         except RenderError as error:
-            click.echo(f"{target.path}: error: {error}", err=True)
+            click.echo(f"{_shown(target.path)}: error: {error}", err=True)
             failed = True
             continue
         if check:
             problems = _compare(target, outputs)
             for file, problem in problems:
-                click.echo(f"{target.path}: {problem}: {file}")
+                click.echo(f"{_shown(target.path)}: {problem}: {file}")
             if not problems:
-                click.echo(f"{target.path}: up to date")
+                click.echo(f"{_shown(target.path)}: up to date")
             stale += len(problems)
             continue
         try:
             _write_outputs(output_dir, target, outputs)
         except OSError as error:
-            click.echo(f"{target.path}: error: cannot write to '{output_dir}': {error.strerror or error}", err=True)
+            click.echo(f"{_shown(target.path)}: error: cannot write to '{output_dir}': {error.strerror or error}", err=True)
             failed = True
             continue
         files = ", ".join(target.outputs[fmt] for fmt in formats)
-        click.echo(f"{target.path}: wrote {files} ({outcome.seconds:.2f} s)")
+        click.echo(f"{_shown(target.path)}: wrote {files} ({outcome.seconds:.2f} s)")
     return failed, stale
 
 

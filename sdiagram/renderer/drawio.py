@@ -210,10 +210,14 @@ def from_layout(layout_json: bytes, image_roots: tuple[str, ...]) -> bytes:
 Point = tuple[float, float]
 
 
+def _centre(box: tuple[float, float, float, float]) -> Point:
+    return box[0] + box[2] / 2, box[1] + box[3] / 2
+
+
 def _perimeter(box: tuple[float, float, float, float], toward: Point) -> Point:
     """Where the line from a box's centre toward a point leaves the box (mxGraph's rectangle perimeter)."""
-    x, y, width, height = box
-    cx, cy = x + width / 2, y + height / 2
+    _, _, width, height = box
+    cx, cy = _centre(box)
     dx, dy = toward[0] - cx, toward[1] - cy
     if dx == 0 and dy == 0:
         return cx, cy
@@ -224,9 +228,8 @@ def _perimeter(box: tuple[float, float, float, float], toward: Point) -> Point:
 def _halfway(source: tuple[float, float, float, float], route: list[Point],
              target: tuple[float, float, float, float]) -> Point:
     """The point halfway along an edge as draw.io draws it: perimeter, waypoints, perimeter."""
-    centre = lambda box: (box[0] + box[2] / 2, box[1] + box[3] / 2)  # noqa: E731
-    first = _perimeter(source, route[0] if route else centre(target))
-    last = _perimeter(target, route[-1] if route else centre(source))
+    first = _perimeter(source, route[0] if route else _centre(target))
+    last = _perimeter(target, route[-1] if route else _centre(source))
     points = [first, *route, last]
     lengths = [((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5 for a, b in zip(points, points[1:])]
     remaining = sum(lengths) / 2
