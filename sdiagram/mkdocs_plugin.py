@@ -60,7 +60,14 @@ class SdiagramPlugin(BasePlugin[SdiagramConfig]):
         self._project = os.path.dirname(os.path.abspath(config["config_file_path"] or "mkdocs.yml"))
         self._cache = os.path.join(self._project, self.config.cache_dir)
         self._figures: dict[str, dict[str, str]] = {}
+        self._linked: set[str] = set()  # blueprint files pages link to, for `mkdocs serve`
         return config
+
+    def on_serve(self, server: Any, /, *, config: Any, builder: Any) -> Any:
+        """`mkdocs serve` rebuilds when a linked blueprint changes, not only the pages."""
+        for file in sorted(self._linked):
+            server.watch(file)
+        return server
 
     # -- Markdown -> placeholders --------------------------------------------
 
@@ -99,6 +106,7 @@ class SdiagramPlugin(BasePlugin[SdiagramConfig]):
                     source = handle.read()
             except OSError as error:
                 raise PluginError(f"{where}: {error.strerror or error}") from None
+            self._linked.add(target)
             return placeholder(self._figure(target, source, None, 0, 0, match.group("alt")))
 
         # Not inside indented code blocks or `code spans`: those show the link as written.

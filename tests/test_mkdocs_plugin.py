@@ -118,3 +118,24 @@ def test_the_plugin_is_registered_as_an_entry_point():
 
     found = [e for e in entry_points(group="mkdocs.plugins") if e.name == "sdiagram"]
     assert found and found[0].load().__name__ == "SdiagramPlugin"
+
+
+def test_serve_watches_the_linked_blueprints(tmp_path, monkeypatch):
+    from mkdocs.commands.build import build as build_site
+    from mkdocs.config import load_config
+
+    root = make_site(tmp_path, PAGE)
+    monkeypatch.chdir(root)
+    config = load_config(str(root / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    build_site(config)
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = config.plugins.on_serve(Server(), config=config, builder=lambda: None)
+    assert server.watched == [str(root / "blueprints" / "chat.yaml")]
