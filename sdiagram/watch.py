@@ -66,23 +66,22 @@ class State:
 
 def render_path(path: str, theme: str, worker: Any = None) -> Preview | None:
     """The preview of one blueprint file; None when it is gone."""
+    import stat
+
     from . import preview
+    from .compiler import max_file_size
     from .diagnostics import Diagnostic
 
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the read
+            return Preview(None, errors=(Diagnostic(path, "not a regular file"),))
         with open(path, "rb") as handle:
-            source = handle.read(preview_limit() + 1)
+            source = handle.read(max_file_size() + 1)  # over the limit: loads() says so
     except FileNotFoundError:
         return None
     except OSError as error:
         return Preview(None, errors=(Diagnostic(path, f"cannot read file: {error.strerror or error}"),))
     return preview.build(path, source, theme=theme, worker=worker)
-
-
-def preview_limit() -> int:
-    from .compiler import max_file_size
-
-    return max_file_size()
 
 
 # -- HTML -------------------------------------------------------------------------
