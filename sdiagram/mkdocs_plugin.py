@@ -28,12 +28,14 @@ import hashlib
 import html
 import os
 import re
+import stat
 from typing import Any
 
 from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from .compiler import max_file_size
 from .diagnostics import Diagnostic, Span
 
 _FENCE = re.compile(
@@ -102,8 +104,10 @@ class SdiagramPlugin(BasePlugin[SdiagramConfig]):
             if os.path.commonpath([self._project, os.path.realpath(target)]) != self._project:
                 raise PluginError(f"{where} points outside the project folder")
             try:
+                if not stat.S_ISREG(os.stat(target).st_mode):
+                    raise PluginError(f"{where} is not a regular file")
                 with open(target, "rb") as handle:
-                    source = handle.read()
+                    source = handle.read(max_file_size() + 1)  # over the limit: the loader says so
             except OSError as error:
                 raise PluginError(f"{where}: {error.strerror or error}") from None
             self._linked.add(target)
