@@ -139,3 +139,14 @@ def test_serve_watches_the_linked_blueprints(tmp_path, monkeypatch):
 
     server = config.plugins.on_serve(Server(), config=config, builder=lambda: None)
     assert server.watched == [str(root / "blueprints" / "chat.yaml")]
+
+
+def test_options_and_defaults():
+    from sdiagram.mkdocs_plugin import SdiagramPlugin
+
+    plugin = SdiagramPlugin()
+    errors, _ = plugin.load_config({})
+    assert not errors
+    assert (plugin.config.theme, plugin.config.lint, plugin.config.cache_dir) == ("light", False, ".cache/sdiagram")
+    errors, _ = SdiagramPlugin().load_config({"theme": "sepia"})
+    assert errors and "sepia" in str(errors[0][1])
