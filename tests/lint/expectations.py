@@ -1,5 +1,5 @@
 """Pinned lint expectations in fixture comments, shared by the tests and
-bench/lint_quality.py (plain Python: it imports nothing from sdiagram, so the
+bench/lint_quality.py (reading them imports nothing from sdiagram, so the
 benchmark can score an older sdiagram against the same fixtures).
 
     # expect: 12:3 single-point-of-failure db        the rule must report exactly this
@@ -8,6 +8,9 @@ benchmark can score an older sdiagram against the same fixtures).
     # known-noise: 14:5 sync-cycle web->stripe        the rule reports it; a reviewer would not
     # expect: 24:5 missing-cache web->db info        with a severity other than the rule's default
     # known-noise: 9:3 shared-database db -- why it is not fixed (anything after ` -- `)
+
+To pin a new (or old-style) fixture: `python tests/lint/expectations.py FILE.yaml`,
+then check the written lines as a reviewer would.
 
 A finding is identified by line:column, rule name and subject: the blamed
 connection as `source->target` when the finding has one, else the blamed
@@ -81,3 +84,43 @@ def reported(findings: Iterable[object], rules: frozenset[str] | None = None) ->
         subject = f"{connection[0]}->{connection[1]}" if connection else (components[0] if components else "-")
         result.add(Expected(getattr(finding, "line"), getattr(finding, "column"), getattr(finding, "rule"), subject))
     return frozenset(result)
+
+
+def pin(path: Path) -> str:
+    """The fixture's text with `# expect:` lines for what the tool reports now (the
+    folder's rule for a rule fixture), at the top. An old-style `# expect:
+    <message substring>` line becomes a `# message:` line. For a new or migrated
+    fixture; read the result as a reviewer before committing it."""
+    from sdiagram.lint import lint_file
+    from sdiagram.lint.rules import BY_NAME
+
+    text = path.read_text(encoding="utf-8")
+    kept = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("# expect: ") and LINE.match(line.rstrip("\n")):
+            continue
+        kept.append("# message: " + line[len("# expect: "):] if line.startswith("# expect: ") else line)
+    body = "".join(kept)
+    path.write_text(body, encoding="utf-8")
+    rule = BY_NAME.get(path.parent.name)
+    findings = [f for f in lint_file(str(path), discover=False).findings
+                if f.suppressed is None and (rule is None or f.code == rule.code)]
+    items = sorted(zip(findings, map(lambda f: next(iter(reported([f]))), findings)),
+                   key=lambda pair: (pair[1].line, pair[1].column, pair[1].rule))
+    lines = []
+    for finding, item in items:
+        severity = "" if rule is None or finding.severity == rule.severity else f" {finding.severity.value}"
+        lines.append(f"# expect: {item.line + len(items)}:{item.column} {item.rule} {item.subject}{severity}\n")
+    return "".join(lines) + body
+
+
+if __name__ == "__main__":
+    import sys
+
+    if not sys.argv[1:]:
+        print("usage: python tests/lint/expectations.py FIXTURE.yaml...   (rewrites each with pinned # expect: lines)")
+        raise SystemExit(2)
+    for name in sys.argv[1:]:
+        target = Path(name)
+        target.write_text(pin(target), encoding="utf-8")
+        print(f"{name}: pinned")
