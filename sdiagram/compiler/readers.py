@@ -490,7 +490,7 @@ class Version(Reader):
         self.version = version
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
-        if isinstance(value, YScalar) and value.value == self.version and not isinstance(value.value, (bool, float)):
+        if isinstance(value, YScalar) and value.value == self.version and not isinstance(value.value, bool):
             return self.version
         ctx.error(value.span, f"unsupported format version {show(value)}; this sdiagram reads version {self.version}")
         return INVALID
