@@ -170,3 +170,11 @@ def test_every_row_has_a_model_field_with_its_default(table, model):
         if row.model_attr in ("traffic", "placement", "lint", "reads") or row.computed_default or row.required:
             continue
         assert row.default == default, f"{model.__name__}.{row.model_attr}: table {row.default!r}, model {default!r}"
+
+
+def test_kinds_command_lists_new_kinds_and_aliases():
+    from conftest import run_cli
+
+    output = run_cli("kinds").output
+    assert "observability" in output and "aws.management.Cloudwatch" in output
+    assert "(also: postgres, pg)" in output

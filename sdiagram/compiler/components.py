@@ -32,7 +32,7 @@ MAX_GROUP_DEPTH = 32
 DEAD_LETTER_KINDS = ("queue", "stream")
 # Kinds that keep data: replication and failover say how their copies agree,
 # and `owner` says whose data it is.
-STATEFUL_KINDS = ("cache", "database", "object_storage", "queue", "stream", "pubsub", "search_index",
+DATA_KINDS = ("cache", "database", "object_storage", "queue", "stream", "pubsub", "search_index",
                   "vector_db", "warehouse")
 # Kinds that run code: they can own data.
 OWNER_KINDS = ("service", "worker", "function", "scheduler", "api_gateway")
@@ -232,12 +232,12 @@ def _component(ctx: Context, component_id: str, span: Span, spec: YValue) -> tup
         if "dead_letter" in values and kind not in DEAD_LETTER_KINDS:
             ctx.error(nodes["dead_letter"].span, f"dead_letter is for queues and streams, not a {kind}")
         for key in ("replication", "failover", "owner"):
-            if key in nodes and kind not in STATEFUL_KINDS:
-                ctx.error(nodes[key].span, f"{key} is for components that keep data ({', '.join(STATEFUL_KINDS)}), "
+            if key in nodes and kind not in DATA_KINDS:
+                ctx.error(nodes[key].span, f"{key} is for components that keep data ({', '.join(DATA_KINDS)}), "
                                            f"not a {kind}")
         replicas = values.get("replicas", 1 if "replicas" not in nodes else MAX_REPLICAS)
         for key in ("replication", "failover"):
-            if key in values and kind in STATEFUL_KINDS and replicas < 2:
+            if key in values and kind in DATA_KINDS and replicas < 2:
                 ctx.error(nodes[key].span, f"{key} needs copies to fail over between: set replicas to 2 or more")
     if kind is None:
         return None, nodes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 from ..catalog import KINDS
@@ -58,7 +59,15 @@ def compile_blueprint(document: YValue | None, path: str, problems: list[Diagnos
     """Compile parsed YAML; `problems` are earlier ones from parsing, reported together."""
     ctx = Context(path)
     ctx.problems.extend(problems or ())
-    blueprint = _document(ctx, document)
+    # Compiling allocates an object or more per key and frees none in cycles;
+    # the cyclic garbage collector would only rescan them, again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        blueprint = _document(ctx, document)
+    finally:
+        if collecting:
+            gc.enable()
     if ctx.problems or blueprint is None:
         raise BlueprintError(ctx.problems)
     return blueprint

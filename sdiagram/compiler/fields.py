@@ -35,14 +35,14 @@ class Field(NamedTuple):
 Table = tuple[Field, ...]
 
 
-# table id -> (table, name -> (position, field)); tables are module constants
-_INDEXES: dict[int, tuple[Table, dict[str, tuple[int, Field]]]] = {}
+# table id -> (table, name -> (position, field, model attribute)); tables are module constants
+_INDEXES: dict[int, tuple[Table, dict[str, tuple[int, Field, str]]]] = {}
 
 
-def _index(table: Table) -> dict[str, tuple[int, Field]]:
+def _index(table: Table) -> dict[str, tuple[int, Field, str]]:
     cached = _INDEXES.get(id(table))
     if cached is None or cached[0] is not table:
-        cached = (table, {field.name: (i, field) for i, field in enumerate(table)})
+        cached = (table, {field.name: (i, field, field.model_attr) for i, field in enumerate(table)})
         _INDEXES[id(table)] = cached
     return cached[1]
 
@@ -58,13 +58,16 @@ class Read(NamedTuple):
 def read_section(ctx: Context, value: YValue, what: str, table: Table, prefix: str = "") -> Read:
     """Read a mapping by its table, in table order; reports unknown keys and bad values."""
     index = _index(table)
-    nodes = {key: item for key, _, item in ctx.mapping_items(value, what, index)}
+    if isinstance(value, YMapping) and all(key.value.__class__ is str and key.value in index for key, _ in value.entries):
+        nodes = {key.value: item for key, item in value.entries}  # the common case, without checks
+    else:
+        nodes = {key: item for key, _, item in ctx.mapping_items(value, what, index)}
     values: dict[str, Any] = {}
-    for name in sorted(nodes, key=lambda name: index[name][0]):
-        field = index[name][1]
-        result = field.reader.read(ctx, nodes[name], f"{prefix}{name}")
+    for name in sorted(nodes, key=lambda name: index[name][0]) if len(nodes) > 1 else nodes:
+        _, field, attr = index[name]
+        result = field.reader.read(ctx, nodes[name], prefix + name if prefix else name)
         if result is not INVALID:
-            values[field.model_attr] = result
+            values[attr] = result
     return Read(values, nodes)
 
 

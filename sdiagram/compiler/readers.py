@@ -424,43 +424,51 @@ class Choice(Reader):
         return " \\| ".join(f"`{c}`" for c in self.choices)
 
 
-class Url(Reader):
-    """An absolute http(s) URL."""
+class _CheckedText(Reader):
+    """Text that must also pass `problem` (None when it does)."""
 
-    type_name = "URL"
+    __slots__ = ()
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
         text = Text().read(ctx, value, what)
         if text is INVALID:
             return INVALID
+        problem = self.problem(ctx, text, value, what)
+        if problem:
+            ctx.error(value.span, problem)
+            return INVALID
+        return text
+
+    def problem(self, ctx: Context, text: str, value: YValue, what: str) -> str | None:
+        raise NotImplementedError
+
+
+class Url(_CheckedText):
+    """An absolute http(s) URL."""
+
+    type_name = "URL"
+
+    def problem(self, ctx: Context, text: str, value: YValue, what: str) -> str | None:
         from urllib.parse import urlsplit  # only when a link is given
 
         parts = urlsplit(text) if not any(c.isspace() or ord(c) < 32 for c in text) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or text != text.strip():
-            ctx.error(value.span, f"{what} must be an http:// or https:// URL, not {show(value)}")
-            return INVALID
-        return text
+            return f"{what} must be an http:// or https:// URL, not {show(value)}"
+        return None
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "uri", "pattern": "^https?://[^\\s/]+\\S*$", "maxLength": MAX_TEXT}
 
 
-class Icon(Reader):
+class Icon(_CheckedText):
     """A diagrams class path or an image file inside the blueprint's folder."""
 
     type_name = "icon"
 
-    def read(self, ctx: Context, value: YValue, what: str) -> Any:
-        spec = Text().read(ctx, value, what)
-        if spec is INVALID:
-            return INVALID
+    def problem(self, ctx: Context, text: str, value: YValue, what: str) -> str | None:
         from .. import icons  # reads the diagrams sources: only when an icon is given
 
-        problem = icons.check_icon(spec, ctx.base_dir)
-        if problem:
-            ctx.error(value.span, problem)
-            return INVALID
-        return spec
+        return icons.check_icon(text, ctx.base_dir)
 
     def schema(self) -> dict[str, Any]:
         return {
@@ -482,7 +490,7 @@ class Version(Reader):
         self.version = version
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
-        if isinstance(value, YScalar) and value.value == self.version and not isinstance(value.value, (bool, float)):
+        if isinstance(value, YScalar) and value.value == self.version and not isinstance(value.value, bool):
             return self.version
         ctx.error(value.span, f"unsupported format version {show(value)}; this sdiagram reads version {self.version}")
         return INVALID
