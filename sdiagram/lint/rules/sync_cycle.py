@@ -46,6 +46,7 @@ class SyncCycle(Rule):
     name = "sync-cycle"
     severity = Severity.ERROR
     Options = NoOptions
+    identity = "members"  # which member comes first depends on the source order
 
     def check(self, graph: AnalysisGraph, options: NoOptions) -> Iterator[Issue]:
         calls = graph.call_successors
