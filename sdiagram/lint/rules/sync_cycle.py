@@ -54,8 +54,14 @@ class SyncCycle(Rule):
         for members in strongly_connected_components(list(graph.components), calls):
             if len(members) < 2:
                 continue
-            start = min(members, key=graph.order.__getitem__)
-            cycles.append(shortest_cycle_through(start, set(members), calls))
+            # The cycle is chosen by id, not by source order, so the same design
+            # written in another order reports the same cycle (and keeps its
+            # fingerprint); it is shown from the member written first.
+            inside = set(members)
+            ordered = {node: sorted(calls.get(node, ())) for node in inside}
+            cycle = shortest_cycle_through(min(inside), inside, ordered)[:-1]
+            first = cycle.index(min(cycle, key=graph.order.__getitem__))
+            cycles.append(cycle[first:] + cycle[:first + 1])
         cycles.sort(key=lambda cycle: graph.order[cycle[0]])
         for cycle in cycles:
             edge = next(e for e in graph.out_edges[cycle[0]] if e.target == cycle[1] and e.is_call)
