@@ -10,6 +10,7 @@ from ..diagnostics import Span
 from ..model import FAILOVER_MODES, REPLICATION_MODES, Component, Group
 from ..yamlsource import YMapping, YValue
 from .fields import Field, Table, empty_mapping_if_null, read_section
+from .suppressions import Suppressions
 from .readers import (
     INVALID,
     Boolean,
@@ -19,7 +20,6 @@ from .readers import (
     Identifier,
     Integer,
     Reader,
-    Suppressions,
     Text,
     Url,
 )

@@ -10,7 +10,8 @@ from ..model import LintSettings, Placement, RuleSettings, Setting, Traffic
 from ..yamlsource import YValue
 from .components import MAX_ZONES
 from .fields import Field, Read, Section, Table
-from .readers import Context, Integer, Quantity, Ratio, Reader, RuleNames, Suppressions, plain
+from .readers import Context, Integer, Quantity, Ratio, Reader, RuleNames, plain
+from .suppressions import Suppressions
 
 TRAFFIC_FIELDS: Table = (
     Field("dau", Quantity(0, whole=True), help="Daily active users; `50M`, `1.5k` and plain numbers.",
