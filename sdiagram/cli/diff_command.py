@@ -216,5 +216,30 @@ def _report(diffs: list, output_format: str) -> str:
     return renderer.render(diffs)
 
 
+IMAGE_FORMATS = ("svg", "png", "pdf", "dot")
+
+
 def _draw(pair: tuple, result: "BlueprintDiff", image: str) -> None:
-    raise click.UsageError("--image is not available yet")
+    """Lay out NEW with the changes marked and write it to `image` (the format from its suffix)."""
+    from ..renderer import image_roots
+    from ..renderer.diff_picture import diff_picture
+    from ..renderer.dot import to_dot
+    from ..renderer.engine import RenderError, layout_and_render
+    from .output import write_atomic
+
+    fmt = os.path.splitext(image)[1].lstrip(".").lower()
+    if fmt not in IMAGE_FORMATS:
+        raise click.BadParameter(f"'{image}': the file name must end in {', '.join('.' + f for f in IMAGE_FORMATS)}",
+                                 param_hint="--image")
+    old, new = pair
+    combined, options = diff_picture(old, new, result)
+    dot_text = to_dot(combined, options)
+    try:
+        data = dot_text.encode("utf-8") if fmt == "dot" else layout_and_render(dot_text, (fmt,), image_roots(new)).outputs[fmt]
+        write_atomic(image, data)
+    except RenderError as error:
+        click.echo(f"error: cannot draw {image}: {error}", err=True)
+        sys.exit(2)
+    except OSError as error:
+        raise click.BadParameter(f"cannot write '{image}': {error.strerror or error}", param_hint="--image") from None
+    click.echo(f"wrote {image}", err=True)

@@ -262,17 +262,25 @@ def connection_id(source: str, target: str, bidirectional: bool) -> str:
     return f"{source} -> {target}"
 
 
-def _keyed_connections(connections: Iterable[Connection], mapping: Mapping[str, str]) -> dict[str, dict[str, Any]]:
-    keyed: dict[str, dict[str, Any]] = {}
+def connection_keys(connections: Iterable[Connection], mapping: Mapping[str, str] = {}) -> list[str]:
+    """The id of each connection (endpoints through `mapping`), `#2`, `#3`... for repeats of a pair."""
+    keys: list[str] = []
+    seen: set[str] = set()
     for connection in connections:
         base = connection_id(mapping.get(connection.source, connection.source),
                              mapping.get(connection.target, connection.target), connection.bidirectional)
         key, number = base, 1
-        while key in keyed:
+        while key in seen:
             number += 1
             key = f"{base} #{number}"
-        keyed[key] = _values(connection, CONNECTION_FIELDS, {}, ())
-    return keyed
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
+def _keyed_connections(connections: Sequence[Connection], mapping: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    return {key: _values(connection, CONNECTION_FIELDS, {}, ())
+            for key, connection in zip(connection_keys(connections, mapping), connections)}
 
 
 def _diff_connections(old: Sequence[Connection], new: Sequence[Connection], mapping: Mapping[str, str]) -> list[ElementChange]:
