@@ -46,7 +46,7 @@ class SyncCycle(Rule):
     name = "sync-cycle"
     severity = Severity.ERROR
     Options = NoOptions
-    identity = "members"  # which member comes first depends on the source order
+    identity = "members"  # one finding per set of components calling each other in a loop
 
     def check(self, graph: AnalysisGraph, options: NoOptions) -> Iterator[Issue]:
         calls = graph.call_successors
@@ -54,21 +54,19 @@ class SyncCycle(Rule):
         for members in strongly_connected_components(list(graph.components), calls):
             if len(members) < 2:
                 continue
-            # The cycle is chosen by id, not by source order, so the same design
-            # written in another order reports the same cycle (and keeps its
-            # fingerprint); it is shown from the member written first.
-            inside = set(members)
-            ordered = {node: sorted(calls.get(node, ())) for node in inside}
-            cycle = shortest_cycle_through(min(inside), inside, ordered)[:-1]
-            first = cycle.index(min(cycle, key=graph.order.__getitem__))
-            cycles.append(cycle[first:] + cycle[:first + 1])
-        cycles.sort(key=lambda cycle: graph.order[cycle[0]])
-        for cycle in cycles:
+            start = min(members, key=graph.order.__getitem__)
+            cycle = shortest_cycle_through(start, set(members), calls)
+            # the cycle's members, then the rest of the tangle: the finding is
+            # about all of them (its fingerprint is their set, see `identity`)
+            rest = sorted(set(members) - set(cycle), key=graph.order.__getitem__)
+            cycles.append((cycle, rest))
+        cycles.sort(key=lambda found: graph.order[found[0][0]])
+        for cycle, rest in cycles:
             edge = next(e for e in graph.out_edges[cycle[0]] if e.target == cycle[1] and e.is_call)
             yield Issue(
                 message=f"synchronous cycle: {chain(cycle)}",
                 span=edge.span,
-                components=tuple(cycle[:-1]),
+                components=(*cycle[:-1], *rest),
                 connection=edge.ids,
                 fix="make one hop asynchronous (`async: true`) or merge the responsibilities",
             )
