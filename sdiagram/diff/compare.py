@@ -91,7 +91,7 @@ def diff_blueprints(
         elements=tuple(elements),
         introduced=introduced,
         resolved=resolved,
-        open_findings=still_open,
+        still_open=still_open,
     )
 
 
@@ -325,11 +325,12 @@ def _diff_settings(old: Blueprint, new: Blueprint) -> tuple[KeyChange, ...]:
 
 
 def _findings(old: Sequence[Finding], new: Sequence[Finding], mapping: Mapping[str, str]
-              ) -> tuple[tuple[FindingChange, ...], tuple[FindingChange, ...], int]:
+              ) -> tuple[tuple[FindingChange, ...], tuple[FindingChange, ...], tuple[FindingChange, ...]]:
     old_open = [f for f in old if f.suppressed is None]
     new_open = [f for f in new if f.suppressed is None]
     old_prints = dict(zip(fingerprints(old_open, mapping), old_open))
     new_prints = dict(zip(fingerprints(new_open), new_open))
     introduced = tuple(FindingChange(p, f) for p, f in new_prints.items() if p not in old_prints)
     resolved = tuple(FindingChange(p, f) for p, f in old_prints.items() if p not in new_prints)
-    return introduced, resolved, len(new_prints) - len(introduced)
+    still_open = tuple(FindingChange(p, f) for p, f in new_prints.items() if p in old_prints)
+    return introduced, resolved, still_open

@@ -59,8 +59,8 @@ class BlueprintDiff:
 
     `old_path` is None for a blueprint that was added, `new_path` for one that
     was deleted. `settings` are top-level keys (title, traffic.dau, lint.ignore,
-    ...). `open_findings` counts the new version's unsuppressed findings that
-    were already there.
+    ...). `still_open` are the new version's unsuppressed findings that were
+    already there.
     """
 
     name: str
@@ -70,7 +70,11 @@ class BlueprintDiff:
     elements: tuple[ElementChange, ...] = ()
     introduced: tuple[FindingChange, ...] = ()
     resolved: tuple[FindingChange, ...] = ()
-    open_findings: int = 0
+    still_open: tuple[FindingChange, ...] = ()
+
+    @property
+    def open_findings(self) -> int:
+        return len(self.still_open)
 
     @property
     def status(self) -> str:

@@ -7,7 +7,7 @@
                      "settings": [{"key", "old", "new"}],
                      "elements": [{"element", "id", "status", "old_id", "similarity",
                                    "keys": [{"key", "old", "new"}]}],
-                     "findings": {"introduced": [finding], "resolved": [finding], "open": int}}]}
+                     "findings": {"introduced": [finding], "resolved": [finding], "open": [finding]}}]}
 
 A finding has the shape of `sdiagram lint --format json`.
 """
@@ -44,7 +44,7 @@ def blueprint_dict(diff: BlueprintDiff) -> dict[str, Any]:
         "findings": {
             "introduced": [finding_dict(f.finding, f.fingerprint) for f in diff.introduced],
             "resolved": [finding_dict(f.finding, f.fingerprint) for f in diff.resolved],
-            "open": diff.open_findings,
+            "open": [finding_dict(f.finding, f.fingerprint) for f in diff.still_open],
         },
     }
 

@@ -108,6 +108,12 @@ def _resolved_section(diff: BlueprintDiff) -> list[str]:
     return _details(f"Findings resolved ({len(diff.resolved)})", _finding_rows(diff.resolved))
 
 
+def _open_section(diff: BlueprintDiff) -> list[str]:
+    if not diff.still_open:
+        return []
+    return _details(f"Findings already open before this change ({len(diff.still_open)})", _finding_rows(diff.still_open))
+
+
 def _keys_section(diff: BlueprintDiff) -> list[str]:
     rows = []
     for setting in diff.settings:
@@ -122,7 +128,7 @@ def _keys_section(diff: BlueprintDiff) -> list[str]:
 
 
 SECTIONS: tuple[Callable[[BlueprintDiff], list[str]], ...] = (
-    _changes_section, _introduced_section, _resolved_section, _keys_section,
+    _changes_section, _introduced_section, _resolved_section, _open_section, _keys_section,
 )
 
 
@@ -151,8 +157,6 @@ def render(diffs: Sequence[BlueprintDiff]) -> str:
         lines += [_blueprint_heading(diff), ""]
         per_file = counts([diff])
         facts = [change_phrase(per_file), findings_phrase(per_file)] if len(changed) > 1 else []
-        if diff.open_findings:
-            facts.append(f"{plural(diff.open_findings, 'finding')} already open before this change")
         if facts:
             lines += [" · ".join(facts), ""]
         for section in SECTIONS:
