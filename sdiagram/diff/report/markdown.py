@@ -145,6 +145,9 @@ def render(diffs: Sequence[BlueprintDiff]) -> str:
     totals = counts(diffs)
     changed = [d for d in diffs if d.changed]
     lines = [MARKER]
+    if not diffs:
+        lines.append("### Architecture diff: no blueprint changed")
+        return "\n".join(lines) + "\n"
     if not changed:
         lines.append(f"### Architecture diff: no changes in {plural(len(diffs), 'blueprint')}")
         return "\n".join(lines) + "\n"
