@@ -53,3 +53,9 @@ def test_edits_are_valid_and_change_what_they_say() -> None:
             "similarity": 1.0, "keys": []} in chat["elements"]
     revert = json.loads((GOLDEN / "url-shortener-revert.json").read_text())
     assert revert["summary"]["findings_resolved"] == 1 and revert["summary"]["findings_introduced"] == 0
+
+
+def test_docs_show_the_golden_markdown_verbatim() -> None:
+    docs = (REPO / "docs" / "review.md").read_text(encoding="utf-8")
+    assert (GOLDEN / "url-shortener-rate-limiter.md").read_text(encoding="utf-8") in docs
+    assert (REPO / "docs" / "workflows" / "architecture-review.yml").read_text(encoding="utf-8") in docs
