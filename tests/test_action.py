@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BLUEPRINTS, REPO
+from conftest import REPO, git, init_repository
 
 WORKFLOW = REPO / "docs" / "workflows" / "architecture-review.yml"
 SCRIPT = REPO / "action" / "diff.sh"
@@ -78,24 +78,12 @@ exit "${FAKE_STATUS:-0}"
 """
 
 
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
-
-
 @pytest.fixture
 def pull_request(tmp_path: Path) -> Path:
     """A clone of `origin` checked out on a pull-request branch; origin/main is not fetched yet
     (as after actions/checkout)."""
     origin, work = tmp_path / "origin.git", tmp_path / "work"
-    seed = tmp_path / "seed"
-    (seed / "blueprints").mkdir(parents=True)
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "config", "user.email", "t@example.com")
-    git(seed, "config", "user.name", "t")
-    for name in ("url-shortener.yaml", "chat.yaml"):
-        shutil.copy(BLUEPRINTS / name, seed / "blueprints" / name)
-    git(seed, "add", "-A")
-    git(seed, "commit", "-qm", "base")
+    seed = init_repository(tmp_path / "seed", ("url-shortener.yaml", "chat.yaml"))
     git(seed, "checkout", "-qb", "rate-limiter")
     shutil.copy(EDIT, seed / "blueprints" / "url-shortener.yaml")
     git(seed, "commit", "-qam", "head: a rate limiter")

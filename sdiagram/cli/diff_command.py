@@ -7,6 +7,7 @@ All reading happens here (files, `git show`), the comparison is
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import sys
 from typing import TYPE_CHECKING, Callable
@@ -68,8 +69,8 @@ def diff(arguments: tuple[str, ...], base_ref: str | None, renames: bool, output
         raise click.UsageError(str(error)) from None
 
     diffs = []
-    problems = []
-    loaded = []
+    problems: list = []
+    loaded: list = []
     for old_version, new_version in pairs:
         try:
             old = _load(old_version)
@@ -142,10 +143,10 @@ def _changed_since(base_ref: str, pathspecs: tuple[str, ...]) -> list[tuple[_Ver
             source = read_blob(base, changed.old_path, max_file_size())
             marked = is_blueprint_text(source)
             base_path = os.path.join(root, changed.old_path)
-            old = _Version(shown, lambda t=source, s=shown, b=base_path: compile_text(t, s, b))
+            old = _Version(shown, functools.partial(compile_text, source, shown, base_path))
         if changed.new_path is not None:
             local = os.path.relpath(os.path.join(root, changed.new_path))
-            new = _Version(local, lambda p=local: load(p))
+            new = _Version(local, functools.partial(load, local))
             marked = marked or _file_is_blueprint(local)
         if marked:
             pairs.append((old, new))

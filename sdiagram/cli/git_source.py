@@ -115,6 +115,7 @@ def changed_yaml_files(base: str, pathspecs: tuple[str, ...]) -> list[ChangedFil
     index = 0
     while index < len(fields) and fields[index]:
         status = fields[index][0]
+        old: str | None
         if status in "RC":
             old, new = fields[index + 1], fields[index + 2]
             index += 3

@@ -107,14 +107,13 @@ def _lint(blueprint: Blueprint, project: ConfigLayer | None, command_line: Confi
 
 
 def _expired(suppression: Suppression, today: datetime.date) -> bool:
-    until = getattr(suppression, "until", None)
-    return until is not None and today > until
+    return suppression.until is not None and today > suppression.until
 
 
 def _justification(suppression: Suppression) -> str:
     """The reason, with the lifecycle when there is one: 'reason (until 2027-01-31, ticket OPS-12)'."""
-    extra = [f"until {suppression.until.isoformat()}"] if getattr(suppression, "until", None) else []
-    extra += [f"ticket {suppression.ticket}"] if getattr(suppression, "ticket", None) else []
+    extra = [f"until {suppression.until.isoformat()}"] if suppression.until is not None else []
+    extra += [f"ticket {suppression.ticket}"] if suppression.ticket else []
     return f"{suppression.reason} ({', '.join(extra)})" if extra else suppression.reason
 
 

@@ -41,9 +41,9 @@ def diff_picture(old: Blueprint | None, new: Blueprint, change: BlueprintDiff) -
                 groups[group.id] = dataclasses.replace(group, parent=None)
         for component in old.components.values():
             if status.get(("component", component.id)) == REMOVED:
-                group = renames.get(component.group, component.group) if component.group else None
+                old_group = renames.get(component.group, component.group) if component.group else None
                 components[component.id] = dataclasses.replace(
-                    component, group=group if group in groups else None, dead_letter=None, ignore=())
+                    component, group=old_group if old_group in groups else None, dead_letter=None, ignore=())
         for key, connection in zip(connection_keys(old.connections, renames), old.connections):
             if status.get(("connection", key)) != REMOVED:
                 continue
@@ -60,9 +60,9 @@ def diff_picture(old: Blueprint | None, new: Blueprint, change: BlueprintDiff) -
         elif element == "group" and element_id in groups:
             styles[f"cluster:{element_id}"] = _cluster(state)
     for index, key in enumerate(connection_keys(combined.connections)):
-        state = REMOVED if index >= len(new.connections) else status.get(("connection", key))
-        if state is not None:
-            styles[f"edge:{index}"] = _edge(state)
+        edge_state = REMOVED if index >= len(new.connections) else status.get(("connection", key))
+        if edge_state is not None:
+            styles[f"edge:{index}"] = _edge(edge_state)
     return combined, DotOptions(styles=styles, label_rows=(_legend(change),))
 
 

@@ -4,33 +4,22 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import BLUEPRINTS, run_cli
+from conftest import BLUEPRINTS, git, init_repository, run_cli
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
-
-
 def make_repo(tmp_path: Path) -> Path:
     """A repository with a base commit (the bundled chat and search designs and a workflow)."""
-    repo = tmp_path / "repo"
-    (repo / "blueprints").mkdir(parents=True)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "t@example.com")
-    git(repo, "config", "user.name", "t")
-    for name in ("chat.yaml", "search.yaml"):
-        shutil.copy(BLUEPRINTS / name, repo / "blueprints" / name)
+    repo = init_repository(tmp_path / "repo", ("chat.yaml", "search.yaml"))
     (repo / ".github").mkdir()
     (repo / ".github" / "ci.yml").write_text("on: push\njobs: {}\n")
     git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "base")
+    git(repo, "commit", "-qm", "a workflow")
     return repo
 
 

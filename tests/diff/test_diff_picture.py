@@ -43,7 +43,7 @@ def test_marks_added_changed_and_removed_elements() -> None:
 def test_removed_components_are_ghosts_in_their_old_group() -> None:
     dot = picture_dot(BLUEPRINTS / "news-feed.yaml", EDITS / "news-feed-drop-dlq.yaml")
     ghost = line_of(dot, '"fanout_dlq" [')
-    assert "image=" not in ghost and "(removed)" in ghost and f'fillcolor="#FDECEA"' in ghost
+    assert "image=" not in ghost and "(removed)" in ghost and 'fillcolor="#FDECEA"' in ghost
     cluster = dot[dot.index('subgraph "cluster_push_tier"'):]
     assert cluster.index('"fanout_dlq" [') < cluster.index("}")  # still drawn inside Fan-out on write
     assert f'color="{RED}"' in line_of(dot, '"fanout" -> "fanout_dlq"')
