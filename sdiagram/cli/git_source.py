@@ -106,7 +106,8 @@ def merge_base(reference: str) -> str:
 
 
 def changed_yaml_files(base: str, pathspecs: tuple[str, ...]) -> list[ChangedFile]:
-    """YAML files changed between `base` and the working tree, renames detected."""
+    """YAML files changed between `base` and the working tree (untracked ones
+    included), renames detected."""
     root = repository_root()
     specs = [os.path.relpath(os.path.abspath(p), root) for p in pathspecs]
     raw = git("diff", "--name-status", "-z", "--find-renames", base, "--", *specs, cwd=root)
@@ -127,6 +128,11 @@ def changed_yaml_files(base: str, pathspecs: tuple[str, ...]) -> list[ChangedFil
         entry = ChangedFile(status, None if status == "A" else old, None if status == "D" else new)
         if any(p.endswith(BLUEPRINT_SUFFIXES) for p in (entry.old_path, entry.new_path) if p):
             found.append(entry)
+    # new files not added to git yet are changes of the working tree too
+    untracked = git("ls-files", "-z", "--others", "--exclude-standard", "--", *specs, cwd=root)
+    for path in untracked.decode("utf-8", "surrogateescape").split("\0"):
+        if path.endswith(BLUEPRINT_SUFFIXES):
+            found.append(ChangedFile("A", None, path))
     return found
 
 

@@ -100,6 +100,9 @@ def test_base_compares_every_changed_blueprint(tmp_path: Path, monkeypatch) -> N
     assert [(b["name"], b["status"]) for b in document["blueprints"]] == [
         ("chat", "changed"), ("search", "removed"), ("url-shortener", "added")]
     assert document["blueprints"][0]["old"] == document["blueprints"][0]["new"] == "blueprints/chat.yaml"
+    shutil.copy(BLUEPRINTS / "notification.yaml", repo / "blueprints" / "notification.yaml")  # untracked
+    names = [b["name"] for b in json.loads(run_cli("diff", "--base", "main", "--format", "json").stdout)["blueprints"]]
+    assert names == ["chat", "search", "url-shortener", "notification"]
     limited = run_cli("diff", "--base", "main", "blueprints/chat.yaml")
     assert "search" not in limited.output and "replicas: 3 -> 6" in limited.output
     assert run_cli("diff", "--base", "no-such-ref").exit_code == 2
