@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # The edit drawn in docs/diff-example.{svg,png} (docs/review.md).
 DIFF_EXAMPLE := blueprints/url-shortener.yaml tests/diff/edits/url-shortener-rate-limiter.yaml
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench docs clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ demo: $(INSTALLED)
 	$(BIN)/sdiagram lint blueprints/
 	$(BIN)/sdiagram diff --renames $(DIFF_EXAMPLE) --image docs/diff-example.svg > /dev/null
 	$(BIN)/sdiagram diff --renames $(DIFF_EXAMPLE) --image docs/diff-example.png > /dev/null
+
+## Regenerate the files made from the format's field tables (tests fail while they are stale).
+docs: $(INSTALLED)
+	$(BIN)/sdiagram schema > sdiagram/blueprint.schema.json
+	$(BIN)/python -m sdiagram.compiler.reference > docs/blueprint.md
 
 ## Run the test suite.
 test: $(INSTALLED)
