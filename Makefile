@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 # The edit drawn in docs/diff-example.{svg,png} (docs/review.md).
-DIFF_EXAMPLE := blueprints/url-shortener.yaml tests/diff/edits/url-shortener-rate-limiter.yaml
+DIFF_EXAMPLE := tests/diff/edits/url-shortener-rate-limiter.before.yaml tests/diff/edits/url-shortener-rate-limiter.after.yaml
 
 .PHONY: demo test bench docs clean
 

@@ -18,7 +18,7 @@ from conftest import REPO, git, init_repository
 
 WORKFLOW = REPO / "docs" / "workflows" / "architecture-review.yml"
 SCRIPT = REPO / "action" / "diff.sh"
-EDIT = REPO / "tests" / "diff" / "edits" / "url-shortener-rate-limiter.yaml"
+EDITS = REPO / "tests" / "diff" / "edits"
 BIN = Path(sys.executable).parent  # where `sdiagram` is installed
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None or shutil.which("bash") is None,
@@ -83,9 +83,12 @@ def pull_request(tmp_path: Path) -> Path:
     """A clone of `origin` checked out on a pull-request branch; origin/main is not fetched yet
     (as after actions/checkout)."""
     origin, work = tmp_path / "origin.git", tmp_path / "work"
-    seed = init_repository(tmp_path / "seed", ("url-shortener.yaml", "chat.yaml"))
+    seed = init_repository(tmp_path / "seed", ("chat.yaml",))
+    shutil.copy(EDITS / "url-shortener-rate-limiter.before.yaml", seed / "blueprints" / "url-shortener.yaml")
+    git(seed, "add", "-A")
+    git(seed, "commit", "-qm", "base: the url shortener")
     git(seed, "checkout", "-qb", "rate-limiter")
-    shutil.copy(EDIT, seed / "blueprints" / "url-shortener.yaml")
+    shutil.copy(EDITS / "url-shortener-rate-limiter.after.yaml", seed / "blueprints" / "url-shortener.yaml")
     git(seed, "commit", "-qam", "head: a rate limiter")
     git(tmp_path, "clone", "-q", "--bare", str(seed), str(origin))
     git(tmp_path, "clone", "-q", "-b", "rate-limiter", str(origin), str(work))

@@ -25,7 +25,7 @@ def make_repo(tmp_path: Path) -> Path:
 
 def test_files_exit_codes(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    old = BLUEPRINTS / "chat.yaml"
+    old = BLUEPRINTS.parent / "tests" / "diff" / "edits" / "chat-presence-tier.before.yaml"
     new = tmp_path / "chat.yaml"
     new.write_text(old.read_text().replace("replicas: 3, group: realtime}", "replicas: 5, group: realtime}"))
     same = run_cli("diff", "--exit-code", str(old), str(old))
@@ -35,7 +35,7 @@ def test_files_exit_codes(tmp_path: Path, monkeypatch) -> None:
     assert run_cli("diff", str(old), str(new)).exit_code == 0  # without --exit-code
     written = run_cli("diff", "--format", "json", "-o", "out/diff.json", str(old), str(new))
     assert written.exit_code == 0
-    assert json.loads((tmp_path / "out" / "diff.json").read_text())["summary"]["changed"] == 2  # chat and presence
+    assert json.loads((tmp_path / "out" / "diff.json").read_text())["summary"]["changed"] == 1
 
 
 def test_bad_input_is_exit_status_2_without_output_file(tmp_path: Path, monkeypatch) -> None:

@@ -18,13 +18,15 @@ GOLDEN = HERE / "golden"
 
 # (golden name, old, new): rename + regroup + replicas + a new finding; a group
 # rename + regroup + replicas; a removal that introduces a finding; and the
-# first edit undone (the finding is resolved).
+# first edit undone (the finding is resolved). Each `.before.yaml` is a copy of
+# a bundled design (frozen, so later changes to blueprints/ do not move the
+# goldens); `.after.yaml` is the edit.
+EDITS = "tests/diff/edits"
 CASES = [
-    ("url-shortener-rate-limiter", "blueprints/url-shortener.yaml", "tests/diff/edits/url-shortener-rate-limiter.yaml"),
-    ("chat-presence-tier", "blueprints/chat.yaml", "tests/diff/edits/chat-presence-tier.yaml"),
-    ("news-feed-drop-dlq", "blueprints/news-feed.yaml", "tests/diff/edits/news-feed-drop-dlq.yaml"),
-    ("url-shortener-revert", "tests/diff/edits/url-shortener-rate-limiter.yaml", "blueprints/url-shortener.yaml"),
-]
+    (name, f"{EDITS}/{name}.before.yaml", f"{EDITS}/{name}.after.yaml")
+    for name in ("url-shortener-rate-limiter", "chat-presence-tier", "news-feed-drop-dlq")
+] + [("url-shortener-revert", f"{EDITS}/url-shortener-rate-limiter.after.yaml",
+      f"{EDITS}/url-shortener-rate-limiter.before.yaml")]
 
 
 @pytest.mark.parametrize("output_format,suffix", [("markdown", "md"), ("json", "json")])

@@ -11,7 +11,7 @@ from sdiagram.renderer.diff_picture import COLORS, diff_picture
 from sdiagram.renderer.dot import to_dot
 from sdiagram.renderer.engine import layout_and_render
 
-from conftest import BLUEPRINTS, REPO, run_cli
+from conftest import REPO, run_cli
 
 EDITS = REPO / "tests" / "diff" / "edits"
 GREEN, AMBER, RED = COLORS["added"], COLORS["changed"], COLORS["removed"]
@@ -28,8 +28,9 @@ def line_of(dot: str, start: str) -> str:
 
 
 def test_marks_added_changed_and_removed_elements() -> None:
-    dot = picture_dot(BLUEPRINTS / "url-shortener.yaml", EDITS / "url-shortener-rate-limiter.yaml")
-    assert dot == picture_dot(BLUEPRINTS / "url-shortener.yaml", EDITS / "url-shortener-rate-limiter.yaml")
+    dot = picture_dot(EDITS / "url-shortener-rate-limiter.before.yaml", EDITS / "url-shortener-rate-limiter.after.yaml")
+    assert dot == picture_dot(EDITS / "url-shortener-rate-limiter.before.yaml",
+                              EDITS / "url-shortener-rate-limiter.after.yaml")
     assert f'color="{GREEN}"' in line_of(dot, '"limiter" [')          # added component
     assert f'color="{AMBER}"' in line_of(dot, '"api" [')              # replicas changed
     assert f'color="{AMBER}"' in line_of(dot, '"url_store" [')        # renamed
@@ -41,7 +42,7 @@ def test_marks_added_changed_and_removed_elements() -> None:
 
 
 def test_removed_components_are_ghosts_in_their_old_group() -> None:
-    dot = picture_dot(BLUEPRINTS / "news-feed.yaml", EDITS / "news-feed-drop-dlq.yaml")
+    dot = picture_dot(EDITS / "news-feed-drop-dlq.before.yaml", EDITS / "news-feed-drop-dlq.after.yaml")
     ghost = line_of(dot, '"fanout_dlq" [')
     assert "image=" not in ghost and "(removed)" in ghost and 'fillcolor="#FDECEA"' in ghost
     cluster = dot[dot.index('subgraph "cluster_push_tier"'):]
@@ -50,7 +51,7 @@ def test_removed_components_are_ghosts_in_their_old_group() -> None:
 
 
 def test_cli_writes_the_image_and_refuses_unknown_suffixes(tmp_path: Path) -> None:
-    old, new = str(BLUEPRINTS / "chat.yaml"), str(EDITS / "chat-presence-tier.yaml")
+    old, new = str(EDITS / "chat-presence-tier.before.yaml"), str(EDITS / "chat-presence-tier.after.yaml")
     result = run_cli("diff", "--renames", old, new, "--image", str(tmp_path / "chat.svg"))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "chat.svg").read_bytes().startswith(b"<?xml")
@@ -59,7 +60,7 @@ def test_cli_writes_the_image_and_refuses_unknown_suffixes(tmp_path: Path) -> No
 
 
 def test_committed_docs_picture_is_current() -> None:
-    old, new = BLUEPRINTS / "url-shortener.yaml", EDITS / "url-shortener-rate-limiter.yaml"
+    old, new = EDITS / "url-shortener-rate-limiter.before.yaml", EDITS / "url-shortener-rate-limiter.after.yaml"
     dot = picture_dot(old, new)
     rendered = layout_and_render(dot, ("svg", "png"), image_roots(sdiagram.load(new)))
     for fmt in ("svg", "png"):
