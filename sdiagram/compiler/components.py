@@ -84,7 +84,8 @@ COMPONENT_FIELDS: Table = (
     Field("link", Url(), help="An http(s) URL: a runbook, dashboard or repository.",
           example="link: https://runbooks.example.com/orders-db"),
     Field("ignore", Suppressions(), default=(),
-          help="Lint suppressions next to what they excuse: `{rule: \"reason\"}`; a reason is required.",
+          help="Lint suppressions next to what they excuse: `{rule: \"reason\"}`, or "
+               "`{rule: {reason, until, ticket}}` to expire; a reason is required.",
           example="ignore: {single-point-of-failure: \"cold standby restored from backup\"}"),
 )
 

@@ -12,6 +12,7 @@ from .connections import CONNECTION_FIELDS, MAX_EXPANSION
 from .document import TOP_LEVEL_FIELDS
 from .fields import Table
 from .settings import LINT_FIELDS, PLACEMENT_FIELDS, TRAFFIC_FIELDS
+from .suppressions import SUPPRESSION_FIELDS
 
 SECTIONS: tuple[tuple[str, str, Table], ...] = (
     ("Top level", "The keys of the blueprint file itself.", TOP_LEVEL_FIELDS),
@@ -24,6 +25,9 @@ SECTIONS: tuple[tuple[str, str, Table], ...] = (
     ("traffic", "`traffic: {...}`: back-of-envelope load inputs.", TRAFFIC_FIELDS),
     ("placement", "`placement: {...}`: defaults for every component's `zones` and `regions`.", PLACEMENT_FIELDS),
     ("lint", "`lint: {...}`: lint settings that travel with the blueprint (see docs/lint.md).", LINT_FIELDS),
+    ("Suppressions with a lifecycle", "`ignore: {<rule>: {...}}` on a component or in `lint:`, instead of "
+     "`{<rule>: \"reason\"}`: a suppression that stops suppressing after `until` (see docs/lint.md).",
+     SUPPRESSION_FIELDS),
 )
 
 _HEADER = f"""\
