@@ -40,7 +40,7 @@ class _Version:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when anything changed (like `git diff --exit-code`).")
 @click.option("--image", type=click.Path(dir_okay=False),
-              help="Also draw NEW with the changes marked (.svg, .png or .pdf): added green, changed amber, "
+              help="Also draw NEW with the changes marked (.svg, .png, .pdf or .dot): added green, changed amber, "
                    "removed as red ghosts.")
 def diff(arguments: tuple[str, ...], base_ref: str | None, renames: bool, output_format: str, output: str | None,
          exit_code: bool, image: str | None) -> None:
@@ -72,16 +72,17 @@ def diff(arguments: tuple[str, ...], base_ref: str | None, renames: bool, output
     problems: list = []
     loaded: list = []
     for old_version, new_version in pairs:
-        try:
-            old = _load(old_version)
-            new = _load(new_version)
-        except BlueprintError as error:
-            problems.extend(error.diagnostics)
+        sides = []
+        for version in (old_version, new_version):
+            try:
+                sides.append(version.load() if version is not None else None)
+            except BlueprintError as error:  # both sides' problems are reported
+                problems.extend(error.diagnostics)
+            except GitError as error:
+                raise click.UsageError(str(error)) from None
+        if len(sides) < 2 or sides == [None, None]:
             continue
-        except GitError as error:
-            raise click.UsageError(str(error)) from None
-        if old is None and new is None:
-            continue
+        old, new = sides
         diffs.append(_compare(old, new, renames, old_version, new_version))
         loaded.append((old, new))
     if problems:
@@ -161,10 +162,6 @@ def _file_is_blueprint(path: str) -> bool:
             return is_blueprint_text(handle.read(1_000_000))
     except OSError:
         return True  # load() reports why it cannot be read
-
-
-def _load(version: _Version | None) -> "Blueprint | None":
-    return version.load() if version is not None else None
 
 
 def _compare(old: "Blueprint | None", new: "Blueprint | None", renames: bool, old_version: _Version | None,
