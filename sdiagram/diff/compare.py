@@ -312,6 +312,8 @@ def _settings(blueprint: Blueprint) -> dict[str, Any]:
         if field.name in _SECTIONS:
             continue
         value = plain(getattr(blueprint, field.model_attr, None))
+        if isinstance(value, dict) and "reads" in value and "writes" in value:  # as written: "100:1"
+            value["read_write_ratio"] = f"{value.pop('reads'):g}:{value.pop('writes'):g}"
         if isinstance(value, dict):  # traffic, placement, lint: one key each
             for key, item in value.items():
                 values[f"{field.name}.{key}"] = item

@@ -48,14 +48,15 @@ def test_identical_blueprints_have_no_changes_even_when_reordered_and_commented(
 def test_changed_keys_with_old_and_new_values() -> None:
     edited = BASE.replace("api:   {kind: service, replicas: 2, group: app}", "api:   {kind: service, replicas: 4}")
     edited = edited.replace("- api -> db: orders", "- api -> db: {label: orders, async: true}")
-    edited = edited.replace("dau: 1M", "dau: 2M").replace("title: Shop", "title: Shop v2")
+    edited = edited.replace("dau: 1M", "dau: 2M").replace("title: Shop", "title: Shop v2").replace('"1:1"', '"10:1"')
     change = diff_blueprints(bp(BASE), bp(edited))
     assert summary(change) == [
         ("component", "api", "changed", (("replicas", 2, 4), ("group", "app", None))),
         ("connection", "api -> db", "changed", (("async", False, True),)),
     ]
     assert [(k.key, k.old, k.new) for k in change.settings] == [("title", "Shop", "Shop v2"),
-                                                                 ("traffic.dau", 1_000_000, 2_000_000)]
+                                                                 ("traffic.dau", 1_000_000, 2_000_000),
+                                                                 ("traffic.read_write_ratio", "1:1", "10:1")]
 
 
 def test_a_rename_is_a_removal_and_an_addition_unless_renames_pairs_it() -> None:
