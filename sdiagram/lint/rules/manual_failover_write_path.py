@@ -78,7 +78,6 @@ class ManualFailoverWritePath(Rule):
                          f"someone promotes a replica"),
                 span=edge.span,
                 components=(cid, *writers),
-                connection=edge.ids,
                 fix="fail over automatically (`failover: automatic`), or let several copies take writes "
                     "(`replication: multi-primary` or `quorum`)",
             )

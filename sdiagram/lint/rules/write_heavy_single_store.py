@@ -114,7 +114,6 @@ class WriteHeavySingleStore(Rule):
                          f"('{edge.source}'), in a write-heavy design (reads:writes is {shape})"),
                 span=edge.span,
                 components=(cid, *dict.fromkeys(e.source for e in writes)),
-                connection=edge.ids,
                 fix=f"partition '{cid}' (`shards: N`), let several copies take writes (`replication: quorum`), "
                     f"or put a queue in front and write in batches",
             )
