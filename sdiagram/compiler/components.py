@@ -242,7 +242,8 @@ def _component(ctx: Context, component_id: str, span: Span, spec: YValue) -> tup
         replicas = values.get("replicas", 1 if "replicas" not in nodes else MAX_REPLICAS)
         for key in ("replication", "failover"):
             if key in values and kind in DATA_KINDS and replicas < 2:
-                ctx.error(nodes[key].span, f"{key} needs copies to fail over between: set replicas to 2 or more")
+                need = "copies to fail over between" if key == "failover" else "copies to replicate to"
+                ctx.error(nodes[key].span, f"{key} needs {need}: set replicas to 2 or more")
     if kind is None:
         return None, nodes
     values.setdefault("label", component_id)
