@@ -12,7 +12,7 @@ from typing import Iterable
 from .. import icons
 from ..model import Blueprint
 from .dot import DotOptions, Highlight, to_dot
-from .engine import FORMATS, Rendered, RenderError, layout_and_render
+from .engine import FORMATS, Rendered, RenderError
 
 # Past this many components Graphviz's network simplex and crossing
 # minimisation dominate (measured: 500 components took 4-7 s with the full
@@ -41,13 +41,19 @@ def dot_options(blueprint: Blueprint, highlights: Iterable[Highlight] = ()) -> D
 def render_formats(
     blueprint: Blueprint, formats: Iterable[str], highlights: Iterable[Highlight] = ()
 ) -> Rendered:
-    """Lay the blueprint out once and render every format in `formats`."""
+    """Lay the blueprint out once and render every format in `formats`.
+
+    The layout runs in a child process (see `batch.layout_in_child`): a crash of
+    Graphviz raises RenderError here rather than ending the interpreter.
+    """
+    from .batch import layout_in_child
+
     formats = tuple(formats)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise RenderError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
     dot_text = to_dot(blueprint, dot_options(blueprint, highlights))
-    return layout_and_render(dot_text, formats, image_roots(blueprint))
+    return layout_in_child(dot_text, formats, image_roots(blueprint))
 
 
 def render(blueprint: Blueprint, format: str = "svg", highlights: Iterable[Highlight] = ()) -> bytes:  # noqa: A002

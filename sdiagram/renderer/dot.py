@@ -14,6 +14,7 @@ nodes or attributes to the graph.
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import Iterable, Mapping
@@ -49,23 +50,49 @@ class DotOptions:
     large: bool = False
 
 
+# What reaches Graphviz must be text it can hold and SVG can carry: NUL ends a C
+# string, and the other C0 controls are not allowed in XML 1.0. They are drawn
+# as their Unicode "control pictures" (U+2401 ...), so they stay visible and
+# literal; a tab is a space. Lone surrogates and U+FFFE/U+FFFF cannot be
+# encoded in UTF-8 or XML and become U+FFFD.
+_CONTROL_PICTURES = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x09: 0x20}
+_UNENCODABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """`text` with line breaks as `\\n` and every character Graphviz and XML can carry."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL_PICTURES)
+    return _UNENCODABLE.sub("\ufffd", text)
+
+
 def quote(text: str) -> str:
     """A DOT double-quoted string whose content is shown literally.
 
     Backslashes are doubled (so `\\N`, `\\G` and `\\l` stay text), quotes are
-    escaped, and newlines become DOT's centred line break.
+    escaped, and newlines become DOT's centred line break. A label whose first
+    line is empty gets a space on it: the Graphviz 14 in the pygraphviz wheels
+    corrupts its heap on such a label (a node, edge or cluster label starting
+    with a line break) and crashes when it frees the layout.
     """
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    text = printable(text)
+    if text.startswith("\n"):
+        text = " " + text
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{escaped}"'
 
 
+def quote_tooltip(text: str) -> str:
+    """A DOT string for `tooltip`: Graphviz expands its escapes twice, so backslashes are doubled twice."""
+    return quote(text.replace("\\", "\\\\"))
+
+
 def html_text(text: str) -> str:
-    """Text for a DOT HTML-like label, shown literally."""
+    """Text for a DOT HTML-like label, shown literally (Graphviz expands `\\G` and the like there too)."""
     escaped = (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        printable(text).replace("\\", "\\\\")
+        .replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
-    return escaped.replace("\r\n", "\n").replace("\n", "<br/>")
+    return escaped.replace("\n", "<br/>")
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -182,7 +209,7 @@ def _node(component: Component, base_dir: str, severity: str | None) -> str:
         "label": quote("\n".join(label_lines)),
         "image": quote(_icon_name(component, base_dir)),
         "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - 1):.2f}",
-        "tooltip": quote(f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"),
+        "tooltip": quote_tooltip(f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"),
     }
     if severity in ("error", "warning"):
         attributes.update(
