@@ -262,3 +262,80 @@ def test_clustered_graph_with_labels_renders_without_crashing(write_blueprint, t
     result = run_cli("render", path, "-o", str(tmp_path / "out"), "-f", "svg")
     assert result.exit_code == 0, result.output
     assert files_in(tmp_path / "out") == ["clustered.svg"]
+
+
+def test_stale_temporaries_of_a_killed_render_are_removed_by_the_next(write_blueprint, tmp_path):
+    import subprocess
+    import sys
+
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    dead, alive = finished.pid, os.getppid()
+    out = tmp_path / "out"
+    (out / ".sdiagram-cache").mkdir(parents=True)
+    ours = [
+        f".good.svg.{dead}-abcd1234.tmp",  # its writer was killed
+        ".good.png.x1y2z3_4.tmp",  # the naming before pids (sdiagram 0.1)
+        f".sdiagram-cache/.0123abcd.json.{dead}-abcd1234.tmp",
+    ]
+    kept = [
+        f".good.svg.{alive}-abcd1234.tmp",  # its writer is still running
+        ".notes.tmp", "draft.svg.abcd1234.tmp", ".good.svg.abcd1234.tmp.bak",  # not ours
+    ]
+    for name in ours + kept:
+        (out / name).write_bytes(b"partial")
+    result = run_cli("render", write_blueprint(GOOD, "good.yaml"), "-o", str(out), "-f", "svg")
+    assert result.exit_code == 0, result.output
+    for name in ours:
+        assert not (out / name).exists(), name
+    for name in kept:
+        assert (out / name).exists(), name
+
+
+def _record_file(out: Path) -> Path:
+    [record] = (out / ".sdiagram-cache").iterdir()
+    return record
+
+
+def _hostile_record(kind: str, record: Path, tmp_path: Path) -> None:
+    import json
+
+    record.unlink()
+    if kind == "deep":
+        record.write_text("[" * 100_000 + "]" * 100_000)
+    elif kind == "fifo":
+        os.mkfifo(record)
+    elif kind == "dev-zero":
+        record.symlink_to("/dev/zero")
+    elif kind == "huge":
+        record.write_bytes(b" " * (2 * 1024 * 1024) + b"{}")
+    elif kind == "wrong-types":
+        record.write_text(json.dumps({"source": 1, "name": ["x"], "key": {}, "icons": "abc", "files": []}))
+    elif kind == "icon-is-a-fifo":
+        fifo = tmp_path / "icon.png"
+        os.mkfifo(fifo)
+        record.write_text(json.dumps({"source": "x", "name": "good", "key": "0" * 64, "icons": [str(fifo)],
+                                      "files": {"svg": "0" * 64}}))
+    elif kind == "icon-is-dev-zero":
+        record.write_text(json.dumps({"source": "x", "name": "good", "key": "0" * 64, "icons": ["/dev/zero"],
+                                      "files": {"svg": "0" * 64}}))
+    elif kind == "name-escapes":
+        record.write_text(json.dumps({"source": "x", "name": "../../etc/passwd", "key": "0" * 64, "icons": [],
+                                      "files": {"svg": "0" * 64}}))
+
+
+@pytest.mark.parametrize(
+    "kind", ["deep", "fifo", "dev-zero", "huge", "wrong-types", "icon-is-a-fifo", "icon-is-dev-zero", "name-escapes"]
+)
+def test_a_bad_cache_record_is_a_cache_miss(write_blueprint, tmp_path, kind):
+    path = write_blueprint(GOOD)
+    out = tmp_path / "out"
+    assert run_cli("render", path, "-o", str(out), "-f", "svg").exit_code == 0
+    record = _record_file(out)
+    _hostile_record(kind, record, tmp_path)
+    result = run_cli("render", path, "-o", str(out), "-f", "svg")
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.output
+    # and the damaged record is replaced by a good one
+    again = run_cli("render", path, "-o", str(out), "-f", "svg")
+    assert "up to date" in again.output
