@@ -339,3 +339,30 @@ def test_a_bad_cache_record_is_a_cache_miss(write_blueprint, tmp_path, kind):
     # and the damaged record is replaced by a good one
     again = run_cli("render", path, "-o", str(out), "-f", "svg")
     assert "up to date" in again.output
+
+
+def test_an_empty_image_from_graphviz_is_an_error_and_nothing_is_written(write_blueprint, tmp_path, monkeypatch):
+    import pygraphviz.graphviz as gv
+
+    real = gv.gvRenderData
+    monkeypatch.setattr(gv, "gvRenderData", lambda context, graph, fmt: (0, b"") if fmt == b"png" else real(context, graph, fmt))
+    out = tmp_path / "out"
+    result = run_cli("render", write_blueprint(GOOD), "-o", str(out), "-f", "svg,png")
+    assert result.exit_code == 2
+    assert "error: Graphviz produced an empty png; nothing was written" in result.output
+    assert files_in(out) == []
+    assert not (out / ".sdiagram-cache").exists() or not any((out / ".sdiagram-cache").iterdir())
+
+
+def test_an_icon_too_large_to_decode_is_refused_with_its_position(write_blueprint, tmp_path):
+    import struct
+    import zlib
+
+    body = b"IHDR" + struct.pack(">IIBBBBB", 20_000, 20_000, 8, 0, 0, 0, 0)
+    (tmp_path / "big.png").write_bytes(b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + body + struct.pack(">I", zlib.crc32(body)))
+    path = write_blueprint(GOOD.replace("{kind: client}", "{kind: client, icon: big.png}"))
+    for command in (["validate", path], ["render", path, "-o", str(tmp_path / "out"), "-f", "png"]):
+        result = run_cli(*command)
+        assert result.exit_code == 2
+        assert "bp.yaml:3:31: error: icon file 'big.png' is 20,000 x 20,000 px" in result.output
+    assert files_in(tmp_path / "out") == []

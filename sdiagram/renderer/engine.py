@@ -65,6 +65,10 @@ def layout_and_render(dot_text: str, formats: tuple[str, ...], image_roots: tupl
             outputs, warnings = _render_in_process(dot_text, wanted, image_roots)
         else:
             outputs, warnings = _render_with_binary(dot_text, wanted, image_roots)
+    for fmt in wanted:
+        if not outputs.get(fmt):
+            # Seen when cairo cannot allocate an image: Graphviz reports success with no bytes.
+            raise RenderError(f"Graphviz produced an empty {fmt}; nothing was written")
     if "svg" in outputs:
         outputs["svg"] = embed_icons(outputs["svg"], image_roots)
     if "dot" in formats:
