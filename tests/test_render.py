@@ -192,3 +192,35 @@ def test_huge_png_is_scaled_down_with_a_warning(write_blueprint):
     width, height = struct.unpack(">II", rendered.outputs["png"][16:24])
     assert max(width, height) <= PNG_MAX_PIXELS
     assert any("over cairo's limit" in warning for warning in rendered.warnings)
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("libglib-2.0.so.0: cannot open shared object file: No such file or directory",
+         "the system library libglib-2.0.so.0 is missing; install it (Debian/Ubuntu: apt-get install libglib2.0-0)"),
+        ("libXrender.so.1: cannot open shared object file: No such file or directory",
+         "the system library libXrender.so.1 is missing; install it (Debian/Ubuntu: apt-get install libxrender1)"),
+        ("dlopen(_graphviz.so): Library not loaded: @rpath/libcairo.2.dylib",
+         "pygraphviz is installed but cannot be loaded: dlopen(_graphviz.so): Library not loaded"),
+    ],
+)
+def test_an_installed_pygraphviz_that_cannot_load_names_the_missing_library(monkeypatch, message, expected):
+    import builtins
+    import shutil
+
+    from sdiagram.renderer import engine
+
+    real_import = builtins.__import__
+
+    def failing_import(name, *args, **kwargs):
+        if name == "pygraphviz":
+            raise ImportError(message)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", failing_import)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(sdiagram.renderer.RenderError) as raised:
+        engine.engine_name()
+    assert expected in str(raised.value)
+    assert "install pygraphviz" not in str(raised.value)

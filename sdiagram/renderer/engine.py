@@ -8,6 +8,7 @@ out once and every requested format is rendered from that one layout.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import re
 import shutil
@@ -36,18 +37,47 @@ class Rendered:
     warnings: tuple[str, ...] = ()
 
 
+# The system libraries the pygraphviz wheels load (`ldd` of their bundled
+# Graphviz, cairo and pango) -> the Debian/Ubuntu package that provides each.
+SYSTEM_LIBRARIES = {
+    "libglib-2.0.so.0": "libglib2.0-0", "libgobject-2.0.so.0": "libglib2.0-0", "libX11.so.6": "libx11-6",
+    "libXext.so.6": "libxext6", "libXrender.so.1": "libxrender1", "libxcb.so.1": "libxcb1",
+    "libXau.so.6": "libxau6", "libXdmcp.so.6": "libxdmcp6", "libexpat.so.1": "libexpat1", "libz.so.1": "zlib1g",
+    "libbsd.so.0": "libbsd0", "libmd.so.0": "libmd0", "libpcre2-8.so.0": "libpcre2-8-0", "libffi.so.8": "libffi8",
+    "libstdc++.so.6": "libstdc++6", "libgcc_s.so.1": "libgcc-s1",
+}
+_MISSING_LIBRARY = re.compile(r"([\w.+-]+\.so[\w.]*): cannot open shared object file")
+
+
 def engine_name() -> str:
     """'pygraphviz', 'dot' (the binary), or raises RenderError when there is neither."""
     try:
         import pygraphviz  # noqa: F401
 
         return "pygraphviz"
-    except ImportError:
+    except ImportError as error:
         if shutil.which("dot"):
             return "dot"
+        if importlib.util.find_spec("pygraphviz") is not None:
+            raise RenderError(_cannot_load(error)) from None
     raise RenderError(
         "no Graphviz engine: install pygraphviz (`pip install pygraphviz`, its wheels bundle Graphviz) "
         "or put Graphviz's `dot` on PATH"
+    )
+
+
+def _cannot_load(error: ImportError) -> str:
+    """Why an installed pygraphviz does not import: usually a system library its wheel expects."""
+    text = str(error).strip()
+    missing = _MISSING_LIBRARY.search(text)
+    if missing is None:
+        return f"pygraphviz is installed but cannot be loaded: {text}"
+    library = missing.group(1)
+    package = SYSTEM_LIBRARIES.get(library)
+    hint = (f"install it (Debian/Ubuntu: apt-get install {package}); " if package else "install it; ")
+    return (
+        f"pygraphviz is installed but cannot be loaded: the system library {library} is missing; "
+        f"{hint}the README lists every system package the wheels need"
     )
 
 
