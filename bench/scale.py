@@ -83,7 +83,8 @@ SYNC_LABELS = ("GET", "POST", "read", "write", "lookup", "query", "gRPC call", "
 ASYNC_LABELS = ("publish", "consume", "events", "enqueue", "fan-out", "retry", "audit log")
 
 
-def generate(size: int, seed: int = 7, direction: str = "LR", group_size: int = 10, shape: str = "tiered") -> str:
+def generate(size: int, seed: int = 7, direction: str = "LR", group_size: int = 10, shape: str = "tiered",
+             mesh_share: float = 0.3) -> str:
     """A blueprint of `size` components as YAML text (deterministic for a seed).
 
     Groups of about `group_size` sit in zones of about 5 groups. Inside a group
@@ -94,9 +95,10 @@ def generate(size: int, seed: int = 7, direction: str = "LR", group_size: int = 
       the one after, 10% stay in their tier. The graph stays about 30 ranks deep.
     - "chained" (a stress case): groups call the next few groups, so the graph
       gets about half as many ranks as components (1,444 for 3,000).
-    - "mesh" (dense cross-group traffic, the shape of a large real estate of
-      micro-services): groups call any other group, so most inter-group edges
-      cross zone and cluster boundaries far apart in the layout.
+    - "mesh" (dense cross-group traffic, the shape of a large estate of
+      micro-services): tiered, but `mesh_share` of the calls between groups go
+      to any group at all, so they cross zones and clusters far apart in the
+      layout (30% is the default; 100% is a worst case).
     """
     rng = random.Random(seed * 1_000_003 + size)
     kinds = list(KIND_MIX)
@@ -191,7 +193,7 @@ def generate(size: int, seed: int = 7, direction: str = "LR", group_size: int = 
     while len(edges) < target_edges and attempts < target_edges * 20 and n_groups > 1:
         attempts += 1
         g, source = rng.choice(callers)
-        if shape == "mesh":
+        if shape == "mesh" and rng.random() < mesh_share:
             other = members[rng.randrange(n_groups)]
         elif shape == "chained":
             step = rng.choice([1, 1, 1, 2, 2, 3, 5]) * (-1 if rng.random() < 0.1 else 1)

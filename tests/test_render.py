@@ -224,3 +224,12 @@ def test_an_installed_pygraphviz_that_cannot_load_names_the_missing_library(monk
         engine.engine_name()
     assert expected in str(raised.value)
     assert "install pygraphviz" not in str(raised.value)
+
+
+def test_png_scale_bounds_the_area_too():
+    from sdiagram.renderer.engine import PNG_MAX_AREA
+
+    scale = _png_scale(17_000, 12_000)  # 22,667 x 16,000 px: under the side limit, 363 M pixels
+    assert scale is not None
+    width, height = (side * 96 / 72 * scale for side in (17_000, 12_000))
+    assert width * height <= PNG_MAX_AREA and width * height > 0.9 * PNG_MAX_AREA

@@ -147,8 +147,9 @@ def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_d
     options = renderer.dot_options(blueprint, highlights)
     if options.large:
         click.echo(
-            f"{path}: note: {len(blueprint.components):,} components; using the large-graph layout "
-            "(straight edges, capped layout iterations) to keep the time bounded",
+            f"{path}: note: {len(blueprint.components):,} components; using the large-graph layout to keep "
+            "the time bounded: groups packed in a grid, connections between groups drawn straight over it "
+            "(they do not shape the layout), straight edges, capped layout iterations",
             err=True,
         )
     dot_text = renderer.to_dot(blueprint, options)

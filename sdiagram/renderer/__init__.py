@@ -17,7 +17,8 @@ from .engine import FORMATS, Rendered, RenderError
 # Past this many components Graphviz's network simplex and crossing
 # minimisation dominate (measured: 500 components took 4-7 s with the full
 # settings, 1,000 took 2 s with the bounded ones; bench/scale.py), and a
-# diagram that size is read by zooming, not by following curves.
+# diagram that size is read by zooming, not by following curves. The large
+# layout is planned in `large.py`.
 LARGE_GRAPH_COMPONENTS = 300
 
 __all__ = [

@@ -21,6 +21,7 @@ from typing import Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint, Component, Connection, Group
+from .large import DEFERRED, SPACER, plan_large_layout
 
 FONT = "Sans-Serif"
 TEXT_COLOR = "#2D3436"
@@ -183,8 +184,12 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
             lines.append(f"{indent}}}")
 
     emit_group(None, 0, "  ")
-    for connection in blueprint.connections:
-        lines.append("  " + _edge(blueprint, connection, options.large))
+    plan = plan_large_layout(blueprint) if options.large else None
+    for index, connection in enumerate(blueprint.connections):
+        deferred = plan is not None and index in plan.deferred
+        lines.append("  " + _edge(blueprint, connection, options.large, deferred))
+    for tail, head, minlen in plan.spacers if plan else ():
+        lines.append(f"  {quote(tail)} -> {quote(head)} [style=invis, minlen={minlen}, sdiagram={SPACER}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -230,8 +235,8 @@ def _anchor(blueprint: Blueprint, endpoint: str, is_group: bool) -> str:
     return blueprint.members(endpoint)[0]
 
 
-def _edge(blueprint: Blueprint, connection: Connection, large: bool = False) -> str:
-    attributes: dict[str, str] = {}
+def _edge(blueprint: Blueprint, connection: Connection, large: bool = False, deferred: bool = False) -> str:
+    attributes: dict[str, str] = {"sdiagram": DEFERRED} if deferred else {}
     text = connection.label or ""
     if connection.protocol:
         text = f"{text}\n[{connection.protocol}]" if text else f"[{connection.protocol}]"

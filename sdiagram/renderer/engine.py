@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import math
 import os
 import re
 import shutil
@@ -25,6 +26,9 @@ PNG_MAX_PIXELS = 32_767
 # What a scaled-down PNG aims for: a little under the limit, so that Graphviz's
 # own rounding does not trip its "too large for cairo" rescale on top of ours.
 PNG_TARGET_PIXELS = 32_000
+# And at most this many pixels in all: cairo holds the whole bitmap (4 bytes a
+# pixel) while it draws, so this bounds a PNG's memory to about 400 MB.
+PNG_MAX_AREA = 100_000_000
 
 
 class RenderError(Exception):
@@ -107,17 +111,21 @@ def layout_and_render(dot_text: str, formats: tuple[str, ...], image_roots: tupl
 
 
 def _png_scale(width_pt: float, height_pt: float) -> float | None:
-    """The dpi factor that keeps a PNG under cairo's pixel ceiling, or None if it fits."""
-    largest = max(width_pt, height_pt) * PNG_DPI / 72.0
-    if largest <= PNG_MAX_PIXELS:
+    """The dpi factor that keeps a PNG under cairo's side and area limits, or None if it fits."""
+    width, height = (side * PNG_DPI / 72.0 for side in (width_pt, height_pt))
+    if max(width, height) <= PNG_MAX_PIXELS and width * height <= PNG_MAX_AREA:
         return None
-    return PNG_TARGET_PIXELS / largest
+    return min(PNG_TARGET_PIXELS / max(width, height), 0.98 * math.sqrt(PNG_MAX_AREA / (width * height)))
 
 
 def _png_warning(width_pt: float, height_pt: float, dpi: float) -> str:
     full = (round(width_pt * PNG_DPI / 72), round(height_pt * PNG_DPI / 72))
+    limit = (
+        f"over cairo's limit of {PNG_MAX_PIXELS:,} px" if max(full) > PNG_MAX_PIXELS
+        else f"over the limit of {PNG_MAX_AREA // 1_000_000:,} million pixels"
+    )
     return (
-        f"PNG would be {full[0]:,} x {full[1]:,} px, over cairo's limit of {PNG_MAX_PIXELS:,} px; "
+        f"PNG would be {full[0]:,} x {full[1]:,} px, {limit}; "
         f"scaled down to {dpi:.0f} dpi (use SVG or PDF for full detail)"
     )
 
@@ -146,9 +154,18 @@ def _layout_and_render_all(
 ) -> None:
     import pygraphviz.graphviz as gv
 
+    deferred = _take_deferred_edges(graph)
     try:
         if gv.gvLayout(context, graph.handle, b"dot") != 0:
             raise RenderError("Graphviz layout failed")
+        if deferred:
+            # Pass 2 of the large-graph layout (see renderer/large.py).
+            laid_out = _with_deferred_edges(context, graph, deferred)
+            gv.gvFreeLayout(context, graph.handle)
+            graph.close()
+            graph = laid_out
+            if gv.gvLayout(context, graph.handle, b"nop2") != 0:
+                raise RenderError("Graphviz could not add the connections between groups")
         try:
             for fmt in formats:
                 if fmt == "png":
@@ -167,6 +184,33 @@ def _layout_and_render_all(
     finally:
         gv.gvFreeContext(context)
         graph.close()
+
+
+def _take_deferred_edges(graph: Any) -> list[tuple[str, str, dict[str, str]]]:
+    """Remove the edges marked for pass 2 of a large layout; returns them."""
+    from .large import DEFERRED
+
+    taken = []
+    for edge in graph.edges():
+        if edge.attr.get("sdiagram") == DEFERRED:
+            attributes = {k: v for k, v in edge.attr.items() if v and k != "sdiagram"}
+            taken.append((edge[0], edge[1], attributes))
+            graph.delete_edge(edge)
+    return taken
+
+
+def _with_deferred_edges(context: Any, graph: Any, deferred: list[tuple[str, str, dict[str, str]]]) -> Any:
+    """The laid-out graph (positions attached) with the deferred edges added back, unrouted."""
+    import pygraphviz
+    import pygraphviz.graphviz as gv
+
+    error, _ = gv.gvRenderData(context, graph.handle, b"dot")  # attaches pos, bb, lp
+    if error:
+        raise RenderError("Graphviz could not attach the layout")
+    laid_out = pygraphviz.AGraph(string=graph.string())
+    for tail, head, attributes in deferred:
+        laid_out.add_edge(tail, head, **attributes)
+    return laid_out
 
 
 @contextlib.contextmanager
