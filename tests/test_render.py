@@ -130,7 +130,11 @@ def test_svg_is_self_contained(write_blueprint, tmp_path):
     blueprint = sdiagram.load(write_blueprint(SMALL.replace("{kind: client}", "{kind: client, icon: logo.png}")))
     svg = sdiagram.render(blueprint, "svg").decode()
     hrefs = re.findall(r'xlink:href="([^"]*)"', svg)
-    assert len(hrefs) == 5 and all(h.startswith("data:image/png;base64,") for h in hrefs)
+    uses = re.findall(r'<use xlink:href="#(icon-[0-9a-f]{16})" x="[-\d.]+" y="[-\d.]+"/>', svg)
+    defined = dict(re.findall(r'<image id="(icon-[0-9a-f]{16})" xlink:href="([^"]*)"', svg))
+    assert len(uses) == 5 and set(uses) == set(defined)  # five icons drawn, each distinct one defined once
+    assert len(defined) == 5 and all(uri.startswith("data:image/png;base64,") for uri in defined.values())
+    assert len(hrefs) == len(uses) + len(defined)
     assert str(tmp_path) not in svg and "site-packages" not in svg and "resources/" not in svg
     header = re.search(r"<svg [^>]*>", svg).group(0)
     assert re.search(r'width="\d+pt"', header) and re.search(r'height="\d+pt"', header)
@@ -233,3 +237,13 @@ def test_png_scale_bounds_the_area_too():
     assert scale is not None
     width, height = (side * 96 / 72 * scale for side in (17_000, 12_000))
     assert width * height <= PNG_MAX_AREA and width * height > 0.9 * PNG_MAX_AREA
+
+
+def test_an_icon_used_many_times_is_embedded_once(write_blueprint):
+    components = "\n".join(f"  c{i}: {{kind: service}}" for i in range(40))
+    svg = sdiagram.render(sdiagram.load(write_blueprint(f"components:\n{components}\n")), "svg").decode()
+    assert svg.count("data:image/png;base64,") == 1
+    assert svg.count('<use xlink:href="#icon-') == 40
+    import xml.etree.ElementTree as ElementTree
+
+    ElementTree.fromstring(svg)
