@@ -21,7 +21,7 @@ from typing import Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint, Component, Connection, Group
-from .large import DEFERRED, SPACER, plan_large_layout
+from .large import DEFERRED, SPACER, connection_ends, plan_large_layout
 
 FONT = "Sans-Serif"
 TEXT_COLOR = "#2D3436"
@@ -185,9 +185,9 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
 
     emit_group(None, 0, "  ")
     plan = plan_large_layout(blueprint) if options.large else None
-    for index, connection in enumerate(blueprint.connections):
+    for index, (connection, ends) in enumerate(zip(blueprint.connections, connection_ends(blueprint))):
         deferred = plan is not None and index in plan.deferred
-        lines.append("  " + _edge(blueprint, connection, options.large, deferred))
+        lines.append("  " + _edge(connection, ends, options.large, deferred))
     for tail, head, minlen in plan.spacers if plan else ():
         lines.append(f"  {quote(tail)} -> {quote(head)} [style=invis, minlen={minlen}, sdiagram={SPACER}];")
     lines.append("}")
@@ -228,14 +228,7 @@ def _node(component: Component, base_dir: str, severity: str | None) -> str:
     return f"{quote(component.id)} [{_attributes(attributes)}];"
 
 
-def _anchor(blueprint: Blueprint, endpoint: str, is_group: bool) -> str:
-    """The node an edge attaches to: the component, or the first member of a group."""
-    if not is_group:
-        return endpoint
-    return blueprint.members(endpoint)[0]
-
-
-def _edge(blueprint: Blueprint, connection: Connection, large: bool = False, deferred: bool = False) -> str:
+def _edge(connection: Connection, ends: tuple[str, str], large: bool = False, deferred: bool = False) -> str:
     attributes: dict[str, str] = {"sdiagram": DEFERRED} if deferred else {}
     text = connection.label or ""
     if connection.protocol:
@@ -252,8 +245,7 @@ def _edge(blueprint: Blueprint, connection: Connection, large: bool = False, def
         attributes["ltail"] = quote("cluster_" + connection.source)
     if connection.target_is_group:
         attributes["lhead"] = quote("cluster_" + connection.target)
-    source = _anchor(blueprint, connection.source, connection.source_is_group)
-    target = _anchor(blueprint, connection.target, connection.target_is_group)
+    source, target = ends
     suffix = f" [{_attributes(attributes)}]" if attributes else ""
     return f"{quote(source)} -> {quote(target)}{suffix};"
 

@@ -55,10 +55,7 @@ class _Unit:
 
 def plan_large_layout(blueprint: Blueprint) -> LargePlan:
     components = blueprint.components
-    ends = [
-        (_anchor(blueprint, c.source, c.source_is_group), _anchor(blueprint, c.target, c.target_is_group))
-        for c in blueprint.connections
-    ]
+    ends = connection_ends(blueprint)
     deferred = frozenset(
         index for index, (source, target) in enumerate(ends)
         if components[source].group is None or components[source].group != components[target].group
@@ -126,8 +123,23 @@ def plan_large_layout(blueprint: Blueprint) -> LargePlan:
     return LargePlan(deferred, tuple(spacers))
 
 
-def _anchor(blueprint: Blueprint, endpoint: str, is_group: bool) -> str:
-    return blueprint.members(endpoint)[0] if is_group else endpoint
+def connection_ends(blueprint: Blueprint) -> list[tuple[str, str]]:
+    """The nodes each connection attaches to: a component, or the first member of a group.
+
+    One pass over the components (`Blueprint.members` per connection would be
+    quadratic on a large blueprint with many edges to groups).
+    """
+    first: dict[str, str] = {}
+    for component in blueprint.components.values():
+        group, seen = component.group, set()
+        while group is not None and group not in seen:
+            seen.add(group)
+            first.setdefault(group, component.id)
+            group = blueprint.groups[group].parent if group in blueprint.groups else None
+    return [
+        (first[c.source] if c.source_is_group else c.source, first[c.target] if c.target_is_group else c.target)
+        for c in blueprint.connections
+    ]
 
 
 def _levels(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
