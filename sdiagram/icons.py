@@ -33,6 +33,11 @@ MAX_ICON_BYTES = 2 * 1024 * 1024
 # Graphviz (cairo) decodes it whole: 1.6 GB. An icon is drawn about 100 px
 # wide, so its header must say at most this many pixels on a side.
 MAX_ICON_SIDE = 4096
+# All the distinct custom icons of one blueprint together: for PNG and PDF
+# Graphviz holds each one decoded (4 bytes a pixel), and the SVG embeds each
+# file once. These bound both to about 256 MB and 45 MB.
+MAX_CUSTOM_ICON_PIXELS = 64 * 1024 * 1024
+MAX_CUSTOM_ICON_BYTES = 32 * 1024 * 1024
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 _CLASS_PATH = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\Z")
 _MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -193,6 +198,27 @@ def image_size(data: bytes) -> tuple[int, int] | None:
         if marker == 0xD9 or length < 2:  # end of image, or a broken segment
             return None
         position += 2 + length
+    return None
+
+
+def custom_icons_problem(files: set[str]) -> str | None:
+    """What is wrong with a blueprint's distinct custom icon files taken together, or None."""
+    pixels = size = 0
+    for file in sorted(files):
+        try:
+            with open(file, "rb") as handle:
+                head = handle.read(64 * 1024)
+            size += os.path.getsize(file)
+        except OSError:
+            continue  # reported where the icon is resolved
+        width, height = image_size(head) or (0, 0)
+        pixels += width * height
+    if pixels > MAX_CUSTOM_ICON_PIXELS or size > MAX_CUSTOM_ICON_BYTES:
+        return (
+            f"its {len(files):,} custom icon files hold {pixels / 1e6:,.0f} million pixels in {size / 2**20:,.1f} MiB; "
+            f"a blueprint's custom icons may hold at most {MAX_CUSTOM_ICON_PIXELS / 1e6:,.0f} million pixels "
+            f"and {MAX_CUSTOM_ICON_BYTES // 2**20} MiB in all"
+        )
     return None
 
 

@@ -366,3 +366,27 @@ def test_an_icon_too_large_to_decode_is_refused_with_its_position(write_blueprin
         assert result.exit_code == 2
         assert "bp.yaml:3:31: error: icon file 'big.png' is 20,000 x 20,000 px" in result.output
     assert files_in(tmp_path / "out") == []
+
+
+def test_custom_icons_too_large_together_are_refused(write_blueprint, tmp_path):
+    import struct
+    import zlib
+
+    def header(width: int, height: int) -> bytes:
+        body = b"IHDR" + struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+        return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + body + struct.pack(">I", zlib.crc32(body))
+
+    lines = ["name: icons", "components:"]
+    for i in range(5):  # each allowed alone (4,096 px a side), 84 million pixels together
+        (tmp_path / f"i{i}.png").write_bytes(header(4096, 4096) + bytes([i]))
+        lines.append(f"  c{i}: {{kind: service, icon: i{i}.png}}")
+    path = write_blueprint("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    result = run_cli("render", path, "-o", str(out), "-f", "png")
+    assert result.exit_code == 2
+    assert "error: its 5 custom icon files hold 84 million pixels" in result.output
+    assert files_in(out) == []
+    import sdiagram
+
+    with pytest.raises(sdiagram.renderer.RenderError, match="at most 67 million pixels"):
+        sdiagram.render(sdiagram.load(path), "svg")

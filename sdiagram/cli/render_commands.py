@@ -143,6 +143,11 @@ def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_d
         for diagnostic in error.diagnostics:
             click.echo(str(diagnostic), err=True)
         return None
+    try:
+        renderer.check_custom_icons(blueprint)
+    except renderer.RenderError as error:
+        click.echo(f"{path}: error: {error}", err=True)
+        return None
     highlights = _highlights(blueprint) if with_lint else ()
     options = renderer.dot_options(blueprint, highlights)
     if options.large:

@@ -23,13 +23,26 @@ LARGE_GRAPH_COMPONENTS = 300
 
 __all__ = [
     "FORMATS", "Highlight", "LARGE_GRAPH_COMPONENTS", "Rendered", "RenderError",
-    "dot_options", "image_roots", "render", "render_formats", "to_dot",
+    "check_custom_icons", "dot_options", "image_roots", "render", "render_formats", "to_dot",
 ]
 
 
 def image_roots(blueprint: Blueprint) -> tuple[str, ...]:
     """The folders the icon names in a blueprint's DOT are relative to."""
     return (icons.diagrams_root(), os.path.dirname(os.path.abspath(blueprint.path)))
+
+
+def check_custom_icons(blueprint: Blueprint) -> None:
+    """Raise RenderError when the blueprint's custom icons together are too large to draw."""
+    base_dir = os.path.dirname(os.path.abspath(blueprint.path))
+    files = {
+        icons.component_icon(component, base_dir).file
+        for component in blueprint.components.values()
+        if component.icon and not icons.is_class_path(component.icon)
+    }
+    problem = icons.custom_icons_problem(files)
+    if problem:
+        raise RenderError(problem)
 
 
 def dot_options(blueprint: Blueprint, highlights: Iterable[Highlight] = ()) -> DotOptions:
@@ -53,6 +66,7 @@ def render_formats(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise RenderError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    check_custom_icons(blueprint)
     dot_text = to_dot(blueprint, dot_options(blueprint, highlights))
     return layout_in_child(dot_text, formats, image_roots(blueprint))
 
