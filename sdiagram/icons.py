@@ -117,6 +117,7 @@ def is_class_path(spec: str) -> bool:
     return spec.count(".") == 2 and not spec.lower().endswith(IMAGE_SUFFIXES) and "/" not in spec and "\\" not in spec
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve_class_path(class_path: str) -> Icon:
     """`aws.database.RDS` -> its icon; raises ValueError with a helpful message."""
     if not _CLASS_PATH.match(class_path):

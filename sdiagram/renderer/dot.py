@@ -58,10 +58,13 @@ class DotOptions:
 # encoded in UTF-8 or XML and become U+FFFD.
 _CONTROL_PICTURES = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x09: 0x20}
 _UNENCODABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+_NEEDS_CARE = re.compile("[\x00-\x09\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def printable(text: str) -> str:
     """`text` with line breaks as `\\n` and every character Graphviz and XML can carry."""
+    if _NEEDS_CARE.search(text) is None:  # the common case, and the fast one
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL_PICTURES)
     return _UNENCODABLE.sub("\ufffd", text)
 
@@ -78,8 +81,9 @@ def quote(text: str) -> str:
     text = printable(text)
     if text.startswith("\n"):
         text = " " + text
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
+    if "\\" in text or '"' in text or "\n" in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'
 
 
 def quote_tooltip(text: str) -> str:
@@ -99,6 +103,8 @@ def html_text(text: str) -> str:
 def wrap(text: str, width: int) -> list[str]:
     """Lines of at most `width` characters; a longer word stays whole unless it is
     much longer (a split "Elasticsearch" reads worse than a slightly wide line)."""
+    if len(text) <= width and text.isprintable() and text == text.strip():
+        return [text]  # most labels: what textwrap would return, at a tenth of the cost
     hard_limit = width + width // 2
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):

@@ -8,6 +8,7 @@ out once and every requested format is rendered from that one layout.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import math
@@ -324,6 +325,7 @@ def embed_icons(svg: bytes, image_roots: tuple[str, ...]) -> bytes:
     """
     roots = [os.path.realpath(root) for root in image_roots]
 
+    @functools.lru_cache(maxsize=None)
     def data_uri(reference: str) -> bytes:
         candidates = [reference] if os.path.isabs(reference) else [os.path.join(r, reference) for r in roots]
         for candidate in candidates:
@@ -334,14 +336,17 @@ def embed_icons(svg: bytes, image_roots: tuple[str, ...]) -> bytes:
 
     definitions: dict[bytes, bytes] = {}  # id -> <image> element
 
-    def use(match: re.Match[bytes]) -> bytes:
-        href, width, height, x, y = match.groups()
+    @functools.lru_cache(maxsize=None)
+    def definition(href: bytes, width: bytes, height: bytes) -> bytes:
         uri = data_uri(href.decode("utf-8"))
         shape = b'" width="' + width + b'" height="' + height + b'" preserveAspectRatio="xMinYMin meet"/>'
         key = b"icon-" + hashlib.sha256(uri + shape).hexdigest()[:16].encode("ascii")
-        if key not in definitions:
-            definitions[key] = b'<image id="' + key + b'" xlink:href="' + uri + shape
-        return b'<use xlink:href="#' + key + b'" x="' + x + b'" y="' + y + b'"/>'
+        definitions.setdefault(key, b'<image id="' + key + b'" xlink:href="' + uri + shape)
+        return key
+
+    def use(match: re.Match[bytes]) -> bytes:
+        href, width, height, x, y = match.groups()
+        return b'<use xlink:href="#' + definition(href, width, height) + b'" x="' + x + b'" y="' + y + b'"/>'
 
     svg = _ICON.sub(use, svg)
     # Any other image reference (another Graphviz's layout of the element) is embedded where it is.

@@ -75,6 +75,8 @@ def plan_large_layout(blueprint: Blueprint) -> LargePlan:
         successors.setdefault(source, []).append(target)
 
     def leaf(members: list[str]) -> _Unit:
+        if len(members) == 1:
+            return _Unit(members[0], 1, 1, levels[members[0]])
         ranks = _ranks(members, successors)
         widest = max(Counter(ranks.values()).values())
         first = next(member for member in members if ranks[member] == 0)
