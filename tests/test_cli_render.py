@@ -354,12 +354,17 @@ def test_an_empty_image_from_graphviz_is_an_error_and_nothing_is_written(write_b
     assert not (out / ".sdiagram-cache").exists() or not any((out / ".sdiagram-cache").iterdir())
 
 
-def test_an_icon_too_large_to_decode_is_refused_with_its_position(write_blueprint, tmp_path):
+def png_header(width: int, height: int) -> bytes:
+    """The first bytes of a PNG of that size: all sdiagram reads before deciding."""
     import struct
     import zlib
 
-    body = b"IHDR" + struct.pack(">IIBBBBB", 20_000, 20_000, 8, 0, 0, 0, 0)
-    (tmp_path / "big.png").write_bytes(b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + body + struct.pack(">I", zlib.crc32(body)))
+    body = b"IHDR" + struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + body + struct.pack(">I", zlib.crc32(body))
+
+
+def test_an_icon_too_large_to_decode_is_refused_with_its_position(write_blueprint, tmp_path):
+    (tmp_path / "big.png").write_bytes(png_header(20_000, 20_000))
     path = write_blueprint(GOOD.replace("{kind: client}", "{kind: client, icon: big.png}"))
     for command in (["validate", path], ["render", path, "-o", str(tmp_path / "out"), "-f", "png"]):
         result = run_cli(*command)
@@ -369,16 +374,9 @@ def test_an_icon_too_large_to_decode_is_refused_with_its_position(write_blueprin
 
 
 def test_custom_icons_too_large_together_are_refused(write_blueprint, tmp_path):
-    import struct
-    import zlib
-
-    def header(width: int, height: int) -> bytes:
-        body = b"IHDR" + struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-        return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + body + struct.pack(">I", zlib.crc32(body))
-
     lines = ["name: icons", "components:"]
     for i in range(5):  # each allowed alone (4,096 px a side), 84 million pixels together
-        (tmp_path / f"i{i}.png").write_bytes(header(4096, 4096) + bytes([i]))
+        (tmp_path / f"i{i}.png").write_bytes(png_header(4096, 4096) + bytes([i]))
         lines.append(f"  c{i}: {{kind: service, icon: i{i}.png}}")
     path = write_blueprint("\n".join(lines) + "\n")
     out = tmp_path / "out"

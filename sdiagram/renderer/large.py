@@ -153,17 +153,19 @@ def _levels(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
         if source != target:
             called.add(target)
     level: dict[str, int] = {}
+    deepest = 0
     queue: deque[str] = deque()
-    for start in [n for n in nodes if n not in called] + nodes:  # then whatever a cycle hides
+    for start in [n for n in nodes if n not in called] + nodes:  # then whatever a cycle hides, after the rest
         if start in level:
             continue
-        level[start] = 0 if start not in called else max(level.values(), default=0)
+        level[start] = 0 if start not in called else deepest
         queue.append(start)
         while queue:
             node = queue.popleft()
             for target in successors.get(node, ()):
                 if target not in level:
                     level[target] = level[node] + 1
+                    deepest = max(deepest, level[target])
                     queue.append(target)
     return level
 
