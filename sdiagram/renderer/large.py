@@ -105,23 +105,27 @@ def plan_large_layout(blueprint: Blueprint) -> LargePlan:
         rows = max(sum(unit.rows for unit in column) for column in columns)
         return _Unit(first, ranks, rows, units[0].level)
 
-    def group_unit(group: str | None) -> tuple[_Unit | None, int]:
-        units: list[_Unit] = []
-        size = 0
+    # Innermost groups first (iteratively: nesting depth is the compiler's to cap, not this walk's).
+    depth: dict[str, int] = {}
+    for group in blueprint.groups:
+        chain, parent = [], group
+        while parent is not None and parent not in depth and parent not in chain:
+            chain.append(parent)
+            parent = blueprint.groups[parent].parent if parent in blueprint.groups else None
+        base = depth.get(parent, -1) if parent is not None else -1
+        for offset, name in enumerate(reversed(chain), start=1):
+            depth[name] = base + offset
+    packed: dict[str | None, tuple[_Unit | None, int]] = {}
+    for group in sorted(blueprint.groups, key=lambda g: -depth[g]) + [None]:
         members = direct.get(group, [])
-        if group is None:  # components outside every group each stand alone
-            units += [leaf([member]) for member in members]
-        elif members:
-            units.append(leaf(members))
-        size += len(members)
+        units = [leaf([member]) for member in members] if group is None else [leaf(members)] if members else []
+        size = len(members)
         for child in child_groups.get(group, []):
-            unit, child_size = group_unit(child)
+            unit, child_size = packed[child]
             if unit is not None:
                 units.append(unit)
                 size += child_size
-        return pack(units, size), size
-
-    group_unit(None)
+        packed[group] = (pack(units, size), size)
     return LargePlan(deferred, tuple(spacers))
 
 
