@@ -152,9 +152,9 @@ def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_d
     options = renderer.dot_options(blueprint, highlights)
     if options.large:
         click.echo(
-            f"{path}: note: {len(blueprint.components):,} components; using the large-graph layout to keep "
-            "the time bounded: groups packed in a grid, connections between groups drawn straight over it "
-            "(they do not shape the layout), straight edges, capped layout iterations",
+            f"{path}: note: {len(blueprint.components):,} components; using the large-graph layout to bound "
+            "the time: groups packed in a grid, connections between groups drawn over it as straight lines "
+            "(they do not place anything), every edge straight, layout iterations capped",
             err=True,
         )
     dot_text = renderer.to_dot(blueprint, options)
