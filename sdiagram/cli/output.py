@@ -44,7 +44,7 @@ def write_atomic(path: str, data: bytes) -> None:
 
 def remove_stale_temporaries(folder: str) -> list[str]:
     """Remove the temporaries in `folder` that no running writer owns; returns their names."""
-    removed = []
+    removed: list[str] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

@@ -107,8 +107,9 @@ def plan_large_layout(blueprint: Blueprint) -> LargePlan:
 
     # Innermost groups first (iteratively: nesting depth is the compiler's to cap, not this walk's).
     depth: dict[str, int] = {}
-    for group in blueprint.groups:
-        chain, parent = [], group
+    for start in blueprint.groups:
+        chain: list[str] = []
+        parent: str | None = start
         while parent is not None and parent not in depth and parent not in chain:
             chain.append(parent)
             parent = blueprint.groups[parent].parent if parent in blueprint.groups else None
@@ -116,16 +117,18 @@ def plan_large_layout(blueprint: Blueprint) -> LargePlan:
         for offset, name in enumerate(reversed(chain), start=1):
             depth[name] = base + offset
     packed: dict[str | None, tuple[_Unit | None, int]] = {}
-    for group in sorted(blueprint.groups, key=lambda g: -depth[g]) + [None]:
-        members = direct.get(group, [])
-        units = [leaf([member]) for member in members] if group is None else [leaf(members)] if members else []
+    innermost_first = sorted(blueprint.groups, key=lambda g: -depth[g])
+    owners: list[str | None] = [*innermost_first, None]
+    for owner in owners:
+        members = direct.get(owner, [])
+        units = [leaf([member]) for member in members] if owner is None else [leaf(members)] if members else []
         size = len(members)
-        for child in child_groups.get(group, []):
+        for child in child_groups.get(owner, []):
             unit, child_size = packed[child]
             if unit is not None:
                 units.append(unit)
                 size += child_size
-        packed[group] = (pack(units, size), size)
+        packed[owner] = (pack(units, size), size)
     return LargePlan(deferred, tuple(spacers))
 
 
