@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from .. import __version__
 
 CACHE_FOLDER = ".sdiagram-cache"
+# Output formats whose file extension is not the format's name.
+_EXTENSIONS = {"mermaid": "mmd"}
 _IMAGE = re.compile(r'image="((?:[^"\\]|\\.)*)"')
 MAX_RECORD_BYTES = 1024 * 1024
 # An icon is at most icons.MAX_ICON_BYTES (2 MiB); an image we wrote can be large.
@@ -39,6 +41,8 @@ class Record:
     key: str
     icons: tuple[str, ...]
     files: dict[str, str]  # format -> sha256 of the file written
+    # the blueprint's views, each with a record of its own (only on the whole model's record)
+    views: tuple[str, ...] = ()
 
 
 def icon_files(dot_text: str, image_roots: tuple[str, ...]) -> tuple[str, ...]:
@@ -101,14 +105,20 @@ def _hash_regular_file(path: str, limit: int, digest: "hashlib._Hash") -> bool:
     return True
 
 
-def record_path(output_dir: str, source: str) -> str:
-    tag = hashlib.sha256(os.path.realpath(source).encode()).hexdigest()[:20]
+def output_file(output_dir: str, name: str, fmt: str) -> str:
+    """Where one format of one blueprint is written: OUTPUT/<name>.<extension>."""
+    return os.path.join(output_dir, f"{name}.{_EXTENSIONS.get(fmt, fmt)}")
+
+
+def record_path(output_dir: str, source: str, view: str = "") -> str:
+    place = os.path.realpath(source) + (f"\0{view}" if view else "")
+    tag = hashlib.sha256(place.encode()).hexdigest()[:20]
     return os.path.join(output_dir, CACHE_FOLDER, f"{tag}.json")
 
 
-def load_record(output_dir: str, source: str) -> Record | None:
+def load_record(output_dir: str, source: str, view: str = "") -> Record | None:
     """The record of a previous render, or None when there is none or it is not one we could have written."""
-    descriptor = _open_regular(record_path(output_dir, source), MAX_RECORD_BYTES)
+    descriptor = _open_regular(record_path(output_dir, source, view), MAX_RECORD_BYTES)
     if descriptor is None:
         return None
     try:
@@ -124,6 +134,7 @@ def _record(raw: object) -> Record | None:
     if not isinstance(raw, dict):
         return None
     source, name, key, icons, files = (raw.get(field) for field in ("source", "name", "key", "icons", "files"))
+    views = raw.get("views", [])
     if not (isinstance(source, str) and isinstance(name, str) and _NAME.match(name) and isinstance(key, str)
             and _DIGEST.match(key)):
         return None
@@ -132,7 +143,9 @@ def _record(raw: object) -> Record | None:
     if not (isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) and _DIGEST.match(v)
                                             for k, v in files.items())):
         return None
-    return Record(source, name, key, tuple(icons), dict(files))
+    if not (isinstance(views, list) and all(isinstance(view, str) for view in views)):
+        return None
+    return Record(source, name, key, tuple(icons), dict(files), tuple(views))
 
 
 def _file_digest(path: str) -> str | None:
@@ -147,16 +160,18 @@ def is_fresh(record: Record, key: str | None, output_dir: str, formats: tuple[st
         return False
     for fmt in formats:
         expected = record.files.get(fmt)
-        if expected is None or expected != _file_digest(os.path.join(output_dir, f"{record.name}.{fmt}")):
+        if expected is None or expected != _file_digest(output_file(output_dir, record.name, fmt)):
             return False
     return True
 
 
 def record_bytes(record: Record) -> bytes:
-    raw = {"source": record.source, "name": record.name, "key": record.key, "icons": list(record.icons), "files": record.files}
+    raw = {"source": record.source, "name": record.name, "key": record.key, "icons": list(record.icons),
+           "files": record.files, "views": list(record.views)}
     return (json.dumps(raw, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def new_record(source: str, name: str, key: str, icons: tuple[str, ...], outputs: dict[str, bytes]) -> Record:
+def new_record(source: str, name: str, key: str, icons: tuple[str, ...], outputs: dict[str, bytes],
+               views: tuple[str, ...] = ()) -> Record:
     files = {fmt: hashlib.sha256(data).hexdigest() for fmt, data in sorted(outputs.items())}
-    return Record(os.path.realpath(source), name, key, icons, files)
+    return Record(os.path.realpath(source), name, key, icons, files, views)

@@ -1,5 +1,8 @@
 """Render stage: Blueprint -> DOT (`dot.py`, pure) -> Graphviz -> bytes (`engine.py`).
 
+Exports from the same model: `mermaid.py` needs no layout; `drawio.py` is
+built from the Graphviz layout. `theme.py` holds the colour themes.
+
 Writing files is the CLI's job (`sdiagram.cli.render_commands`); everything
 here returns bytes.
 """
@@ -13,6 +16,7 @@ from .. import icons
 from ..model import Blueprint
 from .dot import DotOptions, Highlight, to_dot
 from .engine import FORMATS, Rendered, RenderError
+from .theme import THEMES, palette
 
 # Past this many components Graphviz's network simplex and crossing
 # minimisation dominate (measured: 500 components took 4-7 s with the full
@@ -21,9 +25,13 @@ from .engine import FORMATS, Rendered, RenderError
 # layout is planned in `large.py`.
 LARGE_GRAPH_COMPONENTS = 300
 
+# What a user can ask for.
+OUTPUT_FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "drawio")
+
 __all__ = [
-    "FORMATS", "Highlight", "LARGE_GRAPH_COMPONENTS", "Rendered", "RenderError",
-    "check_custom_icons", "dot_options", "image_roots", "render", "render_formats", "to_dot",
+    "FORMATS", "Highlight", "LARGE_GRAPH_COMPONENTS", "OUTPUT_FORMATS", "Rendered", "RenderError", "THEMES",
+    "check_custom_icons", "dot_options", "finish", "image_roots", "layout_formats", "render", "render_formats",
+    "to_dot", "without_layout",
 ]
 
 
@@ -45,15 +53,52 @@ def check_custom_icons(blueprint: Blueprint) -> None:
         raise RenderError(problem)
 
 
-def dot_options(blueprint: Blueprint, highlights: Iterable[Highlight] = ()) -> DotOptions:
+def dot_options(blueprint: Blueprint, highlights: Iterable[Highlight] = (), theme: str = "light") -> DotOptions:
     return DotOptions(
         highlights=tuple(highlights),
         large=len(blueprint.components) > LARGE_GRAPH_COMPONENTS,
+        palette=palette(theme),
     )
 
 
+def layout_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """What Graphviz has to produce for `formats`: draw.io is built from the
+    layout's JSON; Mermaid needs no layout at all."""
+    wanted = ("json0" if fmt == "drawio" else fmt for fmt in formats if fmt != "mermaid")
+    return tuple(dict.fromkeys(wanted))
+
+
+def without_layout(blueprint: Blueprint, formats: Iterable[str]) -> dict[str, bytes]:
+    """The outputs made from the model alone (Mermaid)."""
+    if "mermaid" not in formats:
+        return {}
+    from .mermaid import to_mermaid
+
+    return {"mermaid": to_mermaid(blueprint).encode("utf-8")}
+
+
+def finish(
+    formats: Iterable[str], laid_out: dict[str, bytes], model_outputs: dict[str, bytes],
+    roots: tuple[str, ...], theme: str = "light",
+) -> dict[str, bytes]:
+    """The requested outputs, from Graphviz's (`laid_out`) and the model's own."""
+    outputs: dict[str, bytes] = {}
+    for fmt in formats:
+        if fmt == "drawio":
+            from .drawio import from_layout
+
+            outputs[fmt] = from_layout(laid_out["json0"], roots)
+        elif fmt == "svg":
+            from .theme import style_svg
+
+            outputs[fmt] = style_svg(laid_out[fmt], theme)
+        else:
+            outputs[fmt] = model_outputs[fmt] if fmt in model_outputs else laid_out[fmt]
+    return outputs
+
+
 def render_formats(
-    blueprint: Blueprint, formats: Iterable[str], highlights: Iterable[Highlight] = ()
+    blueprint: Blueprint, formats: Iterable[str], highlights: Iterable[Highlight] = (), theme: str = "light"
 ) -> Rendered:
     """Lay the blueprint out once and render every format in `formats`.
 
@@ -63,14 +108,21 @@ def render_formats(
     from .batch import layout_in_child
 
     formats = tuple(formats)
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats if f not in OUTPUT_FORMATS]
     if unknown:
-        raise RenderError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+        raise RenderError(f"unknown format {unknown[0]!r}; choose from {', '.join(OUTPUT_FORMATS)}")
+    if theme not in THEMES:
+        raise RenderError(f"unknown theme {theme!r}; choose from {', '.join(THEMES)}")
     check_custom_icons(blueprint)
-    dot_text = to_dot(blueprint, dot_options(blueprint, highlights))
-    return layout_in_child(dot_text, formats, image_roots(blueprint))
+    dot_text = to_dot(blueprint, dot_options(blueprint, highlights, theme))
+    roots = image_roots(blueprint)
+    laid_out = layout_in_child(dot_text, layout_formats(formats), roots)
+    outputs = finish(formats, laid_out.outputs, without_layout(blueprint, formats), roots, theme)
+    return Rendered(outputs, laid_out.warnings)
 
 
-def render(blueprint: Blueprint, format: str = "svg", highlights: Iterable[Highlight] = ()) -> bytes:  # noqa: A002
-    """One format as bytes: 'svg', 'png', 'pdf' or 'dot'."""
-    return render_formats(blueprint, (format,), highlights).outputs[format]
+def render(
+    blueprint: Blueprint, format: str = "svg", highlights: Iterable[Highlight] = (), theme: str = "light"  # noqa: A002
+) -> bytes:
+    """One format as bytes: 'svg', 'png', 'pdf', 'dot', 'mermaid' or 'drawio'."""
+    return render_formats(blueprint, (format,), highlights, theme).outputs[format]

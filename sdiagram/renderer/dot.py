@@ -16,17 +16,15 @@ from __future__ import annotations
 import os
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint, Component, Connection, Group
 from .large import DEFERRED, SPACER, connection_ends, plan_large_layout
+from .theme import LIGHT, Palette
 
 FONT = "Sans-Serif"
-TEXT_COLOR = "#2D3436"
-EDGE_COLOR = "#7B8894"
-CLUSTER_COLORS = ("#E5F5FD", "#EBF3E7", "#ECE8F6", "#FDF7E3")
 SEVERITY_COLORS = {"error": "#D62728", "warning": "#E8A317", "info": "#1F77B4"}
 LABEL_WIDTH = 13  # characters per line under an icon: the node is 1.4 in (~100 pt) wide
 NODE_HEIGHT = 1.9
@@ -49,6 +47,13 @@ class DotOptions:
     highlights: tuple[Highlight, ...] = ()
     # Settings for very large graphs (see renderer.LARGE_GRAPH_COMPONENTS).
     large: bool = False
+    palette: Palette = LIGHT
+    # Extra DOT attributes by element, "node:ID", "cluster:ID" or "edge:INDEX"
+    # (index into `Blueprint.connections`), values already quoted; None removes
+    # an attribute. Plus HTML rows for the graph label (a legend). The diff
+    # picture (`renderer.diff_picture`) draws its marks with these.
+    styles: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    label_rows: tuple[str, ...] = ()
 
 
 # What reaches Graphviz must be text it can hold and SVG can carry: NUL ends a C
@@ -124,20 +129,21 @@ def _icon_name(component: Component, base_dir: str) -> str:
 def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     base_dir = os.path.dirname(os.path.abspath(blueprint.path))
     outline = _outlines(options.highlights)
+    colors = options.palette
     lines = [f"digraph {quote(blueprint.name)} {{"]
     graph = {
-        "label": _graph_label(blueprint, options.highlights),
+        "label": _graph_label(blueprint, options.highlights, colors, options.label_rows),
         "labelloc": "t",
         "fontname": quote(FONT),
         "fontsize": "15",
-        "fontcolor": quote(TEXT_COLOR),
+        "fontcolor": quote(colors.text),
         "rankdir": blueprint.direction,
         "pad": "0.5",
         "nodesep": "0.6",
         "ranksep": "0.9",
         "splines": "spline",
         "compound": "true",
-        "bgcolor": quote("white"),
+        "bgcolor": quote(colors.background),
         # Required, not cosmetic: with the classic ranking, the Graphviz 14 in
         # the pygraphviz wheels aborts (mincross.c fixLabelOrder assertion) on
         # clustered graphs of ~100+ nodes with edge labels.
@@ -158,32 +164,29 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
         "imagepos": "tc",
         "fontname": quote(FONT),
         "fontsize": "13",
-        "fontcolor": quote(TEXT_COLOR),
+        "fontcolor": quote(colors.text),
     }
     lines.append(f"  node [{_attributes(node)}];")
-    edge = {"color": quote(EDGE_COLOR), "fontname": quote(FONT), "fontsize": "11", "fontcolor": quote(TEXT_COLOR)}
+    edge = {"color": quote(colors.edge), "fontname": quote(FONT), "fontsize": "11", "fontcolor": quote(colors.text)}
     lines.append(f"  edge [{_attributes(edge)}];")
 
-    children: dict[str | None, list[Group]] = {}
-    for group in blueprint.groups.values():
-        children.setdefault(group.parent, []).append(group)
-    members: dict[str | None, list[Component]] = {}
-    for component in blueprint.components.values():
-        members.setdefault(component.group, []).append(component)
+    children, members = nesting(blueprint)
 
     def emit_group(group: Group | None, depth: int, indent: str) -> None:
         for component in members.get(group.id if group else None, []):
-            lines.append(f"{indent}{_node(component, base_dir, outline.get(component.id))}")
+            node = _node(component, base_dir, outline.get(component.id), options.styles.get(f"node:{component.id}", {}))
+            lines.append(f"{indent}{node}")
         for child in children.get(group.id if group else None, []):
             cluster = {
                 "label": quote(child.label),
                 "style": quote("rounded,filled"),
-                "fillcolor": quote(CLUSTER_COLORS[depth % len(CLUSTER_COLORS)]),
-                "pencolor": quote("#AEB6BE"),
+                "fillcolor": quote(colors.cluster_fills[depth % len(colors.cluster_fills)]),
+                "pencolor": quote(colors.cluster_pen),
                 "labeljust": "l",
                 "fontsize": "12",
                 "margin": "16",
             }
+            _restyle(cluster, options.styles.get(f"cluster:{child.id}", {}))
             lines.append(f"{indent}subgraph {quote('cluster_' + child.id)} {{")
             lines.append(f"{indent}  graph [{_attributes(cluster)}];")
             emit_group(child, depth + 1, indent + "  ")
@@ -193,11 +196,22 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     plan = plan_large_layout(blueprint) if options.large else None
     for index, (connection, ends) in enumerate(zip(blueprint.connections, connection_ends(blueprint))):
         deferred = plan is not None and index in plan.deferred
-        lines.append("  " + _edge(connection, ends, options.large, deferred))
+        lines.append("  " + _edge(connection, ends, options.large, options.styles.get(f"edge:{index}", {}), deferred))
     for tail, head, minlen in plan.spacers if plan else ():
         lines.append(f"  {quote(tail)} -> {quote(head)} [style=invis, minlen={minlen}, sdiagram={SPACER}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def nesting(blueprint: Blueprint) -> tuple[dict[str | None, list[Group]], dict[str | None, list[Component]]]:
+    """The groups inside each group and the components directly in each (None: the top level), in source order."""
+    children: dict[str | None, list[Group]] = {}
+    for group in blueprint.groups.values():
+        children.setdefault(group.parent, []).append(group)
+    members: dict[str | None, list[Component]] = {}
+    for component in blueprint.components.values():
+        members.setdefault(component.group, []).append(component)
+    return children, members
 
 
 def _outlines(highlights: Iterable[Highlight]) -> dict[str, str]:
@@ -212,16 +226,30 @@ def _outlines(highlights: Iterable[Highlight]) -> dict[str, str]:
     return found
 
 
-def _node(component: Component, base_dir: str, severity: str | None) -> str:
+def _restyle(attributes: dict[str, str], extra: Mapping[str, str | None]) -> None:
+    for key, value in extra.items():
+        if value is None:
+            attributes.pop(key, None)
+        else:
+            attributes[key] = value
+
+
+def _node(component: Component, base_dir: str, severity: str | None, extra: Mapping[str, str | None] = {}) -> str:
     label_lines = wrap(component.label, LABEL_WIDTH)
-    if component.replicas >= 2:
-        label_lines.append(f"\u00d7{component.replicas}")
+    counts = [f"\u00d7{component.replicas}"] if component.replicas >= 2 else []
+    if component.shards >= 2:
+        counts.append(f"{component.shards} shards")
+    if counts:
+        label_lines.append(" \u00b7 ".join(counts))
     attributes = {
         "label": quote("\n".join(label_lines)),
         "image": quote(_icon_name(component, base_dir)),
         "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - 1):.2f}",
-        "tooltip": quote_tooltip(f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"),
+        "tooltip": quote_tooltip(_tooltip(component)),
     }
+    if component.link:
+        # The compiler accepts only http(s) URLs; Graphviz XML-escapes it in the SVG.
+        attributes.update({"URL": quote(component.link), "target": quote("_blank")})
     if severity in ("error", "warning"):
         attributes.update(
             {
@@ -231,10 +259,18 @@ def _node(component: Component, base_dir: str, severity: str | None) -> str:
                 "penwidth": "3",
             }
         )
+    _restyle(attributes, extra)
     return f"{quote(component.id)} [{_attributes(attributes)}];"
 
 
-def _edge(connection: Connection, ends: tuple[str, str], large: bool = False, deferred: bool = False) -> str:
+def _tooltip(component: Component) -> str:
+    """What a reader sees on hover: the component's `description`, after its id and kind."""
+    heading = f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"
+    return f"{heading}\n{component.description}" if component.description else heading
+
+
+def _edge(connection: Connection, ends: tuple[str, str], large: bool = False,
+          extra: Mapping[str, str | None] = {}, deferred: bool = False) -> str:
     attributes: dict[str, str] = {"sdiagram": DEFERRED} if deferred else {}
     text = connection.label or ""
     if connection.protocol:
@@ -245,31 +281,37 @@ def _edge(connection: Connection, ends: tuple[str, str], large: bool = False, de
         attributes["xlabel" if large else "label"] = quote("\n".join(wrap(text, 28)))
     if connection.is_async:
         attributes["style"] = "dashed"
+    if connection.reply:
+        # a response path: dotted, open arrowhead, and it does not pull the layout
+        attributes.update({"style": "dotted", "arrowhead": "vee", "constraint": "false"})
     if connection.bidirectional:
         attributes["dir"] = "both"
     if connection.source_is_group:
         attributes["ltail"] = quote("cluster_" + connection.source)
     if connection.target_is_group:
         attributes["lhead"] = quote("cluster_" + connection.target)
+    _restyle(attributes, extra)
     source, target = ends
     suffix = f" [{_attributes(attributes)}]" if attributes else ""
     return f"{quote(source)} -> {quote(target)}{suffix};"
 
 
-def _graph_label(blueprint: Blueprint, highlights: tuple[Highlight, ...]) -> str:
+def _graph_label(blueprint: Blueprint, highlights: tuple[Highlight, ...], colors: Palette,
+                 extra_rows: tuple[str, ...] = ()) -> str:
     rows = [f'<tr><td><font point-size="22"><b>{html_text(blueprint.title)}</b></font></td></tr>']
     if blueprint.summary:
         summary = "<br/>".join(html_text(line) for line in wrap(blueprint.summary, 110))
-        rows.append(f'<tr><td><font point-size="13" color="#5A6368">{summary}</font></td></tr>')
+        rows.append(f'<tr><td><font point-size="13" color="{colors.muted_text}">{summary}</font></td></tr>')
     if highlights:
-        rows.append(_legend(highlights))
+        rows.append(_legend(highlights, colors))
+    rows += extra_rows
     return "<<table border=\"0\" cellpadding=\"2\" cellspacing=\"0\">" + "".join(rows) + "</table>>"
 
 
-def _legend(highlights: tuple[Highlight, ...]) -> str:
+def _legend(highlights: tuple[Highlight, ...], colors: Palette) -> str:
     cells = []
     for highlight in highlights:
-        color = SEVERITY_COLORS.get(highlight.severity, TEXT_COLOR)
+        color = SEVERITY_COLORS.get(highlight.severity, colors.text)
         lines = wrap(f"{highlight.code} {highlight.rule}: {highlight.message}", 120)
         text = '<br align="left"/>'.join(html_text(line) for line in lines) + '<br align="left"/>'
 
@@ -278,7 +320,7 @@ def _legend(highlights: tuple[Highlight, ...]) -> str:
             f'<font point-size="12"> {text}</font></td></tr>'
         )
     return (
-        '<tr><td align="left"><table border="1" color="#AEB6BE" cellborder="0" cellpadding="3" cellspacing="0">'
+        f'<tr><td align="left"><table border="1" color="{colors.cluster_pen}" cellborder="0" cellpadding="3" cellspacing="0">'
         + '<tr><td align="left"><font point-size="13"><b>Lint findings</b></font></td></tr>'
         + "".join(cells)
         + "</table></td></tr>"

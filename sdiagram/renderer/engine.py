@@ -20,7 +20,8 @@ from typing import Any, Iterator
 
 from .. import icons
 
-RENDER_FORMATS = ("svg", "png", "pdf")
+# json0: the layout itself (positions, no drawing operations), which the draw.io export is built from.
+RENDER_FORMATS = ("svg", "png", "pdf", "json0")
 FORMATS = RENDER_FORMATS + ("dot",)
 PNG_DPI = 96.0
 # cairo refuses bitmaps wider or taller than this many pixels.
@@ -241,8 +242,10 @@ def _native_stderr(warnings: list[str]) -> Iterator[None]:
             text = sink.read().decode("utf-8", errors="replace")
     for line in text.splitlines():
         line = line.strip()
-        # A label a little wider than its icon is drawn in full; not worth a warning.
-        if line and not line.startswith("Fontconfig") and not line.endswith("size too small for label"):
+        # A label a little wider than its icon is drawn in full; not worth a
+        # warning. The JSON layout output cannot load images and needs not.
+        if (line and not line.startswith("Fontconfig") and not line.endswith("size too small for label")
+                and 'No loadimage plugin for "png:json' not in line):
             warnings.append(f"Graphviz: {line.removeprefix('Warning: ')}")
 
 
@@ -323,16 +326,10 @@ def embed_icons(svg: bytes, image_roots: tuple[str, ...]) -> bytes:
     the file up. The ids are content hashes, so two diagrams inlined in one
     HTML page cannot point at each other's icons.
     """
-    roots = [os.path.realpath(root) for root in image_roots]
 
     @functools.lru_cache(maxsize=None)
     def data_uri(reference: str) -> bytes:
-        candidates = [reference] if os.path.isabs(reference) else [os.path.join(r, reference) for r in roots]
-        for candidate in candidates:
-            real = os.path.realpath(candidate)
-            if any(os.path.commonpath([root, real]) == root for root in roots) and os.path.isfile(real):
-                return icons.data_uri(real).encode("ascii")
-        raise RenderError(f"SVG references an image outside the icon folders: {reference!r}")
+        return image_data_uri(reference, image_roots).encode("ascii")
 
     definitions: dict[bytes, bytes] = {}  # id -> <image> element
 
@@ -356,3 +353,14 @@ def embed_icons(svg: bytes, image_roots: tuple[str, ...]) -> bytes:
         defs = b"\n<defs>\n" + b"\n".join(definitions.values()) + b"\n</defs>"
         svg = svg[: start.end()] + defs + svg[start.end() :]
     return svg
+
+
+def image_data_uri(reference: str, image_roots: tuple[str, ...]) -> str:
+    """The data URI of an image named in a layout; RenderError unless it is a file inside `image_roots`."""
+    roots = [os.path.realpath(root) for root in image_roots]
+    candidates = [reference] if os.path.isabs(reference) else [os.path.join(r, reference) for r in roots]
+    for candidate in candidates:
+        real = os.path.realpath(candidate)
+        if any(os.path.commonpath([root, real]) == root for root in roots) and os.path.isfile(real):
+            return icons.data_uri(real)
+    raise RenderError(f"the layout references an image outside the icon folders: {reference!r}")
