@@ -32,6 +32,7 @@ import json
 import os
 import sys
 import tempfile
+from typing import Callable
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -41,45 +42,36 @@ LIMIT_SECONDS = 10.0
 LIMIT_MB = 1024.0
 
 
-def many_components(budget: int) -> str:
-    line = "  c{0}: {{kind: service}}\n"
-    count = budget // len(line.format(100000))
-    return "name: many\ncomponents:\n" + "".join(line.format(i) for i in range(count))
+def many_components(n: int) -> str:
+    return "name: many\ncomponents:\n" + "".join(f"  c{i}: {{kind: service}}\n" for i in range(n))
 
 
-def many_connections(budget: int) -> str:
-    per = len("  c100000: {kind: service}\n") + len('  - c100000 -> c100001: "call 100000"\n')
-    count = budget // per
-    parts = ["name: chain\ncomponents:\n"]
-    parts += [f"  c{i}: {{kind: service}}\n" for i in range(count)]
-    parts.append("connections:\n")
-    parts += [f'  - c{i} -> c{i + 1}: "call {i}"\n' for i in range(count - 1)]
-    return "".join(parts)
+def many_connections(n: int) -> str:
+    chain = "".join(f'  - c{i} -> c{i + 1}: "call {i}"\n' for i in range(n - 1))
+    return many_components(n).replace("name: many", "name: chain") + "connections:\n" + chain
 
 
-def many_groups(budget: int) -> str:
-    per = len("  c100000: {kind: service, group: g100000}\n") + len("  g100000: {label: G100000, parent: g100000}\n")
-    count = budget // per
-    parts = ["name: groups\ncomponents:\n"]
-    parts += [f"  c{i}: {{kind: service, group: g{i}}}\n" for i in range(count)]
-    parts.append("groups:\n")
-    for i in range(count):
-        parent = f", parent: g{i - 1}" if i % 8 else ""
-        parts.append(f"  g{i}: {{label: G{i}{parent}}}\n")
-    return "".join(parts)
+def many_groups(n: int) -> str:
+    components = "".join(f"  c{i}: {{kind: service, group: g{i}}}\n" for i in range(n))
+    groups = "".join(f"  g{i}: {{label: G{i}{f', parent: g{i - 1}' if i % 8 else ''}}}\n" for i in range(n))
+    return f"name: groups\ncomponents:\n{components}groups:\n{groups}"
 
 
-def group_edges(budget: int) -> str:
-    groups = 200
-    per = len("  c100000: {kind: service, group: g100}\n") + len("  - g100 -> g101\n")
-    count = budget // per
-    parts = ["name: gedges\ncomponents:\n"]
-    parts += [f"  c{i}: {{kind: service, group: g{i % groups}}}\n" for i in range(count)]
-    parts.append("groups:\n")
-    parts += [f"  g{g}: {{label: G{g}}}\n" for g in range(groups)]
-    parts.append("connections:\n")
-    parts += [f"  - g{i % groups} -> g{(i * 7 + 1) % groups}\n" for i in range(count)]
-    return "".join(parts)
+def group_edges(n: int, groups: int = 200) -> str:
+    components = "".join(f"  c{i}: {{kind: service, group: g{i % groups}}}\n" for i in range(n))
+    labels = "".join(f"  g{g}: {{label: G{g}}}\n" for g in range(groups))
+    edges = "".join(f"  - g{i % groups} -> g{(i * 7 + 1) % groups}\n" for i in range(n))
+    return f"name: gedges\ncomponents:\n{components}groups:\n{labels}connections:\n{edges}"
+
+
+def fit(shape: Callable[[int], str], budget: int) -> str:
+    """The blueprint of that shape with as many components as fit in `budget` bytes."""
+    n = max(2, budget * 1000 // len(shape(1000)))
+    text = shape(n)
+    while len(text) > budget:  # ids grow longer with n
+        n = n * budget // len(text) - 1
+        text = shape(n)
+    return text
 
 
 STAGES = ("compile", "dot", "icons", "embed", "write")
@@ -155,7 +147,7 @@ def main() -> int:
         for shape in args.shapes.split(","):
             path = os.path.join(work, f"{shape}.yaml")
             with open(path, "w", encoding="utf-8") as handle:
-                handle.write(SHAPES[shape](budget))
+                handle.write(fit(SHAPES[shape], budget))
             size = os.path.getsize(path)
             for stage in args.stages.split(","):
                 result = run([python, "-c", STAGE, stage, path, work], timeout=600)
