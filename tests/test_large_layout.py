@@ -70,7 +70,8 @@ def test_the_large_layout_is_deterministic(big):
     assert first == second
 
 
-def test_groups_are_packed_into_a_grid_not_one_column(write_blueprint, monkeypatch):
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_groups_are_packed_into_a_grid_not_one_column(write_blueprint, monkeypatch, direction):
     """24 groups of 5 in one zone-less diagram: without packing they line up in one tall column."""
     import sdiagram.renderer
 
@@ -78,6 +79,7 @@ def test_groups_are_packed_into_a_grid_not_one_column(write_blueprint, monkeypat
     text = blueprint_text(groups=24).replace(", parent: zone", ", x: zone").split("  zone0:")[0]
     text = re.sub(r", x: zone\d+", "", text)
     text += "connections:\n" + blueprint_text(groups=24).split("connections:\n", 1)[1]
+    text = text.replace("name: big", f"name: big\ndirection: {direction}")
     blueprint = sdiagram.load(write_blueprint(text))
     svg = render_formats(blueprint, ("svg",)).outputs["svg"].decode()
     width, height = (float(v) for v in re.search(r'viewBox="0.00 0.00 ([\d.]+) ([\d.]+)"', svg).groups())
