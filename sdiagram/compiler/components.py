@@ -225,6 +225,10 @@ def _component(ctx: Context, component_id: str, span: Span, spec: YValue) -> tup
     for key in ("zones", "regions"):
         if key not in nodes:
             values[key] = getattr(ctx.placement, key)
+    if ("zones" in nodes or "regions" in nodes) and values.get("zones", MAX_ZONES) < values.get("regions", 1):
+        where = nodes["zones"] if "zones" in nodes else nodes["regions"]
+        ctx.error(where.span, f"zones ({values['zones']}) must be at least regions ({values['regions']}): "
+                              "every region has a zone of its own")
     group = values.get("group")
     if group is not None and group not in ctx.groups:
         ctx.error(nodes["group"].span, f"unknown group '{group}'{ctx.did_you_mean(group, ctx.groups)}")
@@ -239,7 +243,8 @@ def _component(ctx: Context, component_id: str, span: Span, spec: YValue) -> tup
         replicas = values.get("replicas", 1 if "replicas" not in nodes else MAX_REPLICAS)
         for key in ("replication", "failover"):
             if key in values and kind in DATA_KINDS and replicas < 2:
-                ctx.error(nodes[key].span, f"{key} needs copies to fail over between: set replicas to 2 or more")
+                need = "copies to fail over between" if key == "failover" else "copies to replicate to"
+                ctx.error(nodes[key].span, f"{key} needs {need}: set replicas to 2 or more")
     if kind is None:
         return None, nodes
     values.setdefault("label", component_id)

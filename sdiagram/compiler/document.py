@@ -89,6 +89,10 @@ def _document(ctx: Context, document: YValue | None) -> Blueprint | None:
     if "components" not in read.nodes:
         return None
     values = read.values
+    placement = values.get("placement")
+    if placement is not None and placement.zones < placement.regions:
+        ctx.error(placement.span, f"placement: zones ({placement.zones}) must be at least regions "
+                                  f"({placement.regions}): every region has a zone of its own")
     stem = os.path.splitext(os.path.basename(ctx.path))[0]
     values.setdefault("name", stem)
     values.setdefault("title", values["name"])

@@ -12,7 +12,7 @@ NOT_JUDGED = frozenset({"client", "external"}) | OFF_PATH_KINDS
 # The dominator analysis runs once per entry point; a blueprint with thousands
 # of entry points in front of a deep graph would make that quadratic. Past this
 # many visited nodes the remaining entry points only count for stateful stores.
-MAX_DOMINATOR_VISITS = 500_000
+MAX_DOMINATOR_VISITS = 200_000
 # What a cache-aside or read-through cache can stand in for.
 CACHED_KINDS = ORIGIN_KINDS | {"external", "llm"}
 
