@@ -7,6 +7,7 @@ at custom icon files next to the blueprint.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import replace
@@ -27,7 +28,7 @@ from .model import (
     Traffic,
     group_members,
 )
-from .yamlsource import DEFAULT_MAX_BYTES, YMapping, YScalar, YSequence, YValue, describe, load_yaml_file
+from .yamlsource import YMapping, YScalar, YSequence, YValue, describe, load_yaml_file
 
 FORMAT_VERSION = 1
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_-]*\Z")
@@ -52,16 +53,8 @@ _SUFFIXES = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
 def load(path: str | os.PathLike[str], max_bytes: int | None = None) -> Blueprint:
     """Read, parse and compile a blueprint file; raises BlueprintError with every problem."""
     path = os.fspath(path)
-    document, problems = load_yaml_file(path, max_file_size() if max_bytes is None else max_bytes)
+    document, problems = load_yaml_file(path, max_bytes)
     return compile_blueprint(document, path, problems)
-
-
-def max_file_size() -> int:
-    """The blueprint size limit: $SDIAGRAM_MAX_FILE_SIZE bytes, default 5 MB."""
-    try:
-        return int(os.environ.get("SDIAGRAM_MAX_FILE_SIZE", DEFAULT_MAX_BYTES))
-    except ValueError:
-        return DEFAULT_MAX_BYTES
 
 
 def compile_blueprint(document: YValue | None, path: str, problems: list[Diagnostic] | None = None) -> Blueprint:
@@ -140,8 +133,11 @@ class _Compiler:
         raw = value.value if isinstance(value, YScalar) else None
         if isinstance(raw, str):
             raw = _parse_quantity(raw)
-        if not isinstance(raw, (int, float)) or isinstance(raw, bool) or raw != raw:
+        if not isinstance(raw, (int, float)) or isinstance(raw, bool):
             self.error(value.span, f"{what} must be a number, not {describe(value)}")
+            return None
+        if not math.isfinite(raw):
+            self.error(value.span, f"{what} must be a finite number, not {raw}")
             return None
         if raw < minimum:
             self.error(value.span, f"{what} must be at least {minimum:g}, not {raw:g}")

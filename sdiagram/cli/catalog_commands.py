@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from . import main
 
 
-@main.command()
+
+@click.command()
 def kinds() -> None:
     """List the component kinds and the known technologies."""
     from ..catalog import KINDS, TECHS

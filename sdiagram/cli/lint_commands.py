@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from . import main
+
 from .paths import blueprint_files
 
 FORMAT_CHOICES = ("text", "json", "sarif", "github")
@@ -27,7 +27,7 @@ def _write_atomically(path: str, text: str) -> None:
         raise click.BadParameter(f"cannot write '{path}': {error.strerror or error}", param_hint="--output") from None
 
 
-@main.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "output_format", type=click.Choice(FORMAT_CHOICES),
               help="Output format. Default: text, or github when GITHUB_ACTIONS=true.")
@@ -97,7 +97,7 @@ def lint(
     sys.exit(summary.exit_code)
 
 
-@main.command()
+@click.command()
 @click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
 def rules(output_format: str) -> None:
     """List every lint rule: code, name, default severity and what it finds."""
@@ -120,7 +120,7 @@ def rules(output_format: str) -> None:
     click.echo("`sdiagram explain RULE` shows a rule's documentation (RULE is a code or a name).")
 
 
-@main.command()
+@click.command()
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Print the documentation of a rule, given its code (SD101) or name."""

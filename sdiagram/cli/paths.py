@@ -1,4 +1,4 @@
-"""Turning the PATH arguments of a command into blueprint files."""
+"""Turning the PATHS arguments of a command into blueprint files."""
 
 from __future__ import annotations
 
@@ -7,13 +7,22 @@ import os
 import click
 
 BLUEPRINT_SUFFIXES = (".yaml", ".yml")
+PATHS_HINT = "PATHS"
 
 
 def blueprint_files(paths: tuple[str, ...]) -> list[str]:
     """Files as given; folders searched recursively for *.yaml / *.yml, in sorted order.
 
-    A path that does not exist is a usage error (exit status 2).
+    A file named twice (`a.yaml ./a.yaml`, or through a folder) counts once.
+    A path that does not exist, a folder without blueprints or an unusable
+    $SDIAGRAM_MAX_FILE_SIZE is a usage error (exit status 2).
     """
+    from ..sourcefile import FileSizeSettingError, max_file_size
+
+    try:
+        max_file_size()
+    except FileSizeSettingError as error:
+        raise click.UsageError(str(error)) from None
     files: list[str] = []
     for path in paths:
         if os.path.isdir(path):
@@ -21,11 +30,14 @@ def blueprint_files(paths: tuple[str, ...]) -> list[str]:
             for folder, subfolders, names in os.walk(path):
                 subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
                 found += [os.path.join(folder, n) for n in names if n.endswith(BLUEPRINT_SUFFIXES)]
+            if not found:
+                raise click.BadParameter(f"no blueprint files (*.yaml, *.yml) in folder '{path}'", param_hint=PATHS_HINT)
             files += sorted(found)
-        elif os.path.exists(path):
+        elif os.path.lexists(path):
             files.append(path)
         else:
-            raise click.BadParameter(f"'{path}' does not exist", param_hint="PATH")
-    if not files:
-        raise click.BadParameter("no blueprint files (*.yaml, *.yml) found", param_hint="PATH")
-    return list(dict.fromkeys(files))
+            raise click.BadParameter(f"'{path}' does not exist", param_hint=PATHS_HINT)
+    unique: dict[str, str] = {}
+    for file in files:
+        unique.setdefault(os.path.realpath(file), file)
+    return list(unique.values())

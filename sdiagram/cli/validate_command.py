@@ -6,11 +6,11 @@ import sys
 
 import click
 
-from . import main
+
 from .paths import blueprint_files
 
 
-@main.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 def validate(paths: tuple[str, ...]) -> None:
     """Check blueprints; print `path:line:col: error: message` for each problem.

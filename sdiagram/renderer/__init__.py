@@ -7,7 +7,7 @@ here returns bytes.
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint
@@ -31,25 +31,38 @@ def image_roots(blueprint: Blueprint) -> tuple[str, ...]:
     return (icons.diagrams_root(), os.path.dirname(os.path.abspath(blueprint.path)))
 
 
-def dot_options(blueprint: Blueprint, highlights: Iterable[Highlight] = ()) -> DotOptions:
+def dot_options(
+    blueprint: Blueprint, highlights: Iterable[Highlight] = (), outlines: Mapping[str, str] | None = None
+) -> DotOptions:
+    """`highlights` are listed in a legend; `outlines` maps a component id to the
+    severity it is outlined with (see `sdiagram.lint.component_severities`)."""
     return DotOptions(
         highlights=tuple(highlights),
+        outlines=dict(outlines or {}),
         large=len(blueprint.components) > LARGE_GRAPH_COMPONENTS,
     )
 
 
 def render_formats(
-    blueprint: Blueprint, formats: Iterable[str], highlights: Iterable[Highlight] = ()
+    blueprint: Blueprint,
+    formats: Iterable[str],
+    highlights: Iterable[Highlight] = (),
+    outlines: Mapping[str, str] | None = None,
 ) -> Rendered:
     """Lay the blueprint out once and render every format in `formats`."""
     formats = tuple(formats)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise RenderError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    dot_text = to_dot(blueprint, dot_options(blueprint, highlights))
+    dot_text = to_dot(blueprint, dot_options(blueprint, highlights, outlines))
     return layout_and_render(dot_text, formats, image_roots(blueprint))
 
 
-def render(blueprint: Blueprint, format: str = "svg", highlights: Iterable[Highlight] = ()) -> bytes:  # noqa: A002
+def render(
+    blueprint: Blueprint,
+    format: str = "svg",  # noqa: A002
+    highlights: Iterable[Highlight] = (),
+    outlines: Mapping[str, str] | None = None,
+) -> bytes:
     """One format as bytes: 'svg', 'png', 'pdf' or 'dot'."""
-    return render_formats(blueprint, (format,), highlights).outputs[format]
+    return render_formats(blueprint, (format,), highlights, outlines).outputs[format]

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 import textwrap
-from dataclasses import dataclass
-from typing import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Mapping
 
 from .. import icons
 from ..model import Blueprint, Component, Connection, Group
@@ -33,18 +33,19 @@ LINE_HEIGHT = 0.25
 
 @dataclass(frozen=True)
 class Highlight:
-    """A lint finding to draw: the components it blames get an outline."""
+    """A lint finding to list in the diagram's legend."""
 
     severity: str
     code: str
     rule: str
     message: str
-    components: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class DotOptions:
     highlights: tuple[Highlight, ...] = ()
+    # component id -> severity of its outline (lint.component_severities)
+    outlines: Mapping[str, str] = field(default_factory=dict)
     # Settings for very large graphs (see renderer.LARGE_GRAPH_COMPONENTS).
     large: bool = False
 
@@ -89,7 +90,7 @@ def _icon_name(component: Component, base_dir: str) -> str:
 
 def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     base_dir = os.path.dirname(os.path.abspath(blueprint.path))
-    outline = _outlines(options.highlights)
+    outline = options.outlines
     lines = [f"digraph {quote(blueprint.name)} {{"]
     graph = {
         "label": _graph_label(blueprint, options.highlights),
@@ -160,18 +161,6 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
         lines.append("  " + _edge(blueprint, connection, options.large))
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def _outlines(highlights: Iterable[Highlight]) -> dict[str, str]:
-    """Component id -> the most severe severity that blames it."""
-    rank = {"error": 0, "warning": 1, "info": 2}
-    found: dict[str, str] = {}
-    for highlight in highlights:
-        for component in highlight.components:
-            current = found.get(component)
-            if current is None or rank[highlight.severity] < rank[current]:
-                found[component] = highlight.severity
-    return found
 
 
 def _node(component: Component, base_dir: str, severity: str | None) -> str:
