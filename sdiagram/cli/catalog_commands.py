@@ -5,8 +5,6 @@ from __future__ import annotations
 import click
 
 
-
-
 @click.command()
 def kinds() -> None:
     """List the component kinds and the known technologies."""

@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from ..diagnostics import printable
 
 from .paths import blueprint_files
 
@@ -129,5 +130,5 @@ def explain(rule: str) -> None:
 
     found = lookup(rule)
     if found is None:
-        raise click.BadParameter(unknown_rule_message(rule), param_hint="RULE")
+        raise click.BadParameter(printable(unknown_rule_message(rule)), param_hint="RULE")
     click.echo(explain_text(found))

@@ -6,6 +6,8 @@ import os
 
 import click
 
+from ..diagnostics import printable
+
 BLUEPRINT_SUFFIXES = (".yaml", ".yml")
 PATHS_HINT = "PATHS"
 
@@ -31,12 +33,14 @@ def blueprint_files(paths: tuple[str, ...]) -> list[str]:
                 subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
                 found += [os.path.join(folder, n) for n in names if n.endswith(BLUEPRINT_SUFFIXES)]
             if not found:
-                raise click.BadParameter(f"no blueprint files (*.yaml, *.yml) in folder '{path}'", param_hint=PATHS_HINT)
+                raise click.BadParameter(
+                    f"no blueprint files (*.yaml, *.yml) in folder '{printable(path)}'", param_hint=PATHS_HINT
+                )
             files += sorted(found)
         elif os.path.lexists(path):
             files.append(path)
         else:
-            raise click.BadParameter(f"'{path}' does not exist", param_hint=PATHS_HINT)
+            raise click.BadParameter(f"'{printable(path)}' does not exist", param_hint=PATHS_HINT)
     unique: dict[str, str] = {}
     for file in files:
         unique.setdefault(os.path.realpath(file), file)

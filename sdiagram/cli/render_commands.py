@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import click
 
-
+from ..diagnostics import printable
 from .paths import blueprint_files
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ class _Report:
         self.printed = 0
 
     def say(self, path: str, text: str, err: bool = False) -> None:
-        self.lines[path].append((text, err))
+        """Queue one line; user strings in it (paths, names) are escaped."""
+        self.lines[path].append((printable(text), err))
 
     def finish(self, path: str) -> None:
         self.done.add(path)

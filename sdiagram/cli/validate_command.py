@@ -6,7 +6,6 @@ import sys
 
 import click
 
-
 from .paths import blueprint_files
 
 

@@ -13,7 +13,7 @@ import os
 import re
 from typing import Any, Mapping
 
-from ...diagnostics import did_you_mean
+from ...diagnostics import did_you_mean, printable
 from .layers import PROJECT_KEYS, ConfigError, ConfigLayer, layer_from_mapping
 
 PROJECT_FILES = (".sdiagram.yaml", ".sdiagram.yml", "pyproject.toml")
@@ -128,7 +128,7 @@ def _check_top_level(path: str, keys: list[tuple[Any, Any]], where: str, lint_ho
             hint = f"; lint settings go under {lint_home}"
         else:
             hint = did_you_mean(str(key), TOOL_KEYS) or f" (known: {', '.join(TOOL_KEYS)})"
-        problems.append(f"{span or path}: unknown key {_shown_key(key)} in {where}{hint}")
+        problems.append(printable(f"{span or path}: unknown key {_shown_key(key)} in {where}{hint}"))
     if problems:
         raise ConfigError("\n".join(problems))
 

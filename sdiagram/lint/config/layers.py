@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from ...diagnostics import did_you_mean
+from ...diagnostics import did_you_mean, printable
 from ..findings import SEVERITY_NAMES, Severity
 from ..rule import Rule
 from ..rules import UnknownRule, lookup, resolve, unknown_rule_message
@@ -175,7 +175,7 @@ def layer_from_mapping(data: Any, source: str) -> ConfigLayer:
         else:
             problems.append(f"unknown key '{key}' in lint settings{did_you_mean(normal, PROJECT_KEYS)}")
     if problems:
-        raise ConfigError("\n".join(f"{source}: {p}" for p in problems))
+        raise ConfigError("\n".join(printable(f"{source}: {p}") for p in problems))
     return ConfigLayer(source, select, ignore, fail_on, never, rules)
 
 
