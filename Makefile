@@ -14,7 +14,7 @@ $(INSTALLED): pyproject.toml
 
 ## Render and lint the bundled blueprints into output/.
 demo: $(INSTALLED)
-	$(BIN)/sdiagram render blueprints/ -o output -f svg,png
+	$(BIN)/sdiagram render blueprints/ -o output -f svg,png,dot
 	$(BIN)/sdiagram lint blueprints/
 
 ## Run the test suite.
