@@ -30,7 +30,7 @@ def test_the_version_is_written_once_and_docs_pin_its_tag():
     from importlib import metadata
 
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'dynamic = ["version"]' in pyproject and not re.search(r"^version\s*=", pyproject, re.M)
+    assert 'dynamic = ["version"]' in pyproject and not re.search(r"^version\s*=\s*\"", pyproject, re.M)
     assert metadata.version("sdiagram") == sdiagram.__version__
     tag = f"v{sdiagram.__version__}"
     readme = (REPO / "README.md").read_text(encoding="utf-8")
