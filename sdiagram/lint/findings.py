@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from ..diagnostics import Span
 
@@ -32,8 +32,9 @@ _RANKS = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 SEVERITY_NAMES = ("error", "warning", "info")
 
 
-@dataclass(frozen=True)
-class Suppressed:
+# Named tuples rather than dataclasses: a frozen dataclass costs milliseconds
+# to create at import, and `sdiagram lint` is started once per file by hooks.
+class Suppressed(NamedTuple):
     """Why a finding is suppressed: the `ignore:` entry that excuses it."""
 
     reason: str
@@ -41,8 +42,7 @@ class Suppressed:
     scope: str  # "component" (a component's `ignore:`) or "blueprint" (`lint.ignore`)
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One lint result.
 
     `components` names the components involved, the blamed one first;

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, Mapping, NamedTuple, Sequence
 
 from ...diagnostics import did_you_mean, printable
 from ..findings import SEVERITY_NAMES, Severity
@@ -24,8 +24,7 @@ class ConfigError(Exception):
     """Project configuration or command-line settings that cannot be used."""
 
 
-@dataclass(frozen=True)
-class ConfigLayer:
+class ConfigLayer(NamedTuple):
     """Settings from one source outside the blueprint (a project file, the command line).
 
     `rules` maps a rule code to its raw settings (`severity` and options),
@@ -37,7 +36,7 @@ class ConfigLayer:
     ignore: tuple[str, ...] = ()
     fail_on: Severity | None = None
     fail_never: bool = False
-    rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    rules: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
 
 
 # -- rule options ---------------------------------------------------------------
