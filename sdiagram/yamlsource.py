@@ -10,8 +10,10 @@ what a blueprint from an untrusted pull request needs on top of it:
   after a bounded amount of work instead of being expanded;
 * only the YAML core tags: `!!python/...` and any other tag is an error, and
   nothing is ever constructed from a tag;
-* core tags with impossible values (`!!bool maybe`, `!!int ""`) and numbers
-  too large to use (over 1,024 bits) are positioned errors;
+* core tags with impossible values (`!!bool maybe`, `!!int ""`), integers
+  Python cannot print (over 4,000 digits, such as a 4,000-digit hexadecimal)
+  and sexagesimal numbers long enough to cost quadratic time are positioned
+  errors;
 * duplicate mapping keys are errors (PyYAML silently keeps the last one);
 * every value keeps its `Span` (1-based line and column), always inside the
   file: lines end at "\\n" only, whatever else YAML counts as a line break.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import re
 from typing import NamedTuple, Union
 
 import yaml
@@ -37,11 +40,13 @@ MAX_DEPTH = 64
 # Values reached a second time through an alias; a "billion laughs" document
 # exceeds this after a few milliseconds of work.
 MAX_ALIAS_EXPANSION = 10_000
-# Integers near float range (1.8e308) are no count of anything, and
-# Python refuses to print ones over 4,300 digits; longer number text is refused
-# before conversion.
-MAX_INT_BITS = 1000
-MAX_NUMBER_TEXT = 1_100
+# Python refuses to print integers of more than 4,300 digits (a ValueError
+# wherever one reaches a message or a label): the loader refuses them, with
+# their position, so that no later stage meets one. Other large numbers are
+# the compiler's to bound.
+MAX_INT_DIGITS = 4_000
+_INT_LIMIT = 10**MAX_INT_DIGITS
+MAX_SEXAGESIMAL_TEXT = 100
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -120,6 +125,8 @@ def _parse(text: str, path: str) -> tuple[YValue | None, list[Diagnostic]]:
             message = f"{error.problem} ({error.context})"
         if mark and text[mark.index : mark.index + 1] == "\t":
             message = "a tab character; YAML indents with spaces only"
+        elif mark:
+            message += _syntax_hint(text, mark.line, mark.column, message)  # YAML's own line numbering
         span = lines.span(mark.index) if mark else None
         raise BlueprintError([Diagnostic(path, f"YAML syntax error: {message}", span)]) from None
     except yaml.reader.ReaderError as error:
@@ -173,6 +180,10 @@ class _Lines:
             index -= 1  # a Windows line break is one position, at the end of its line
         line = bisect.bisect_right(self._starts, index)
         return Span(self.path, line, index - self._starts[line - 1] + 1)
+
+
+def _too_large(text: str) -> str:
+    return f"integer {_brief(text)} is too large (over {MAX_INT_DIGITS:,} digits); quote it to use it as text"
 
 
 def _brief(text: str, limit: int = 40) -> str:
@@ -236,22 +247,21 @@ class _Converter:
         if node.tag == f"{_CORE}timestamp":
             return YScalar(node.value, self.span(node))
         kind = node.tag.removeprefix(_CORE)
-        if kind in ("int", "float") and len(node.value) > MAX_NUMBER_TEXT:
-            # Sexagesimal numbers (1:2:3) cost quadratic time to convert.
+        if kind in ("int", "float") and ":" in node.value and len(node.value) > MAX_SEXAGESIMAL_TEXT:
+            # YAML 1.1 sexagesimal numbers (1:30:00) take quadratic time to convert
             raise self.fail(
-                node, f"a number of {len(node.value):,} characters is too long (over {MAX_NUMBER_TEXT:,}); quote it to use it as text"
+                node, f"a number of {len(node.value):,} characters with ':' is too long; quote it to use it as text"
             )
         constructor = _SCALAR_CONSTRUCTOR.yaml_constructors[node.tag]
         try:
             value = constructor(_SCALAR_CONSTRUCTOR, node)
         except (ArithmeticError, LookupError, ValueError, yaml.constructor.ConstructorError):
+            if kind == "int" and len(node.value) > MAX_INT_DIGITS:  # Python refuses to read it
+                raise self.fail(node, _too_large(node.value)) from None
             # a tag with an impossible value: `!!bool maybe`, `!!int ""`, `!!float "-"`
             raise self.fail(node, f"invalid {kind} value {_brief(node.value)}") from None
-        if value.__class__ is int and value.bit_length() > MAX_INT_BITS:
-            raise self.fail(
-                node,
-                f"integer {_brief(node.value)} is too large (over {MAX_INT_BITS:,} bits); quote it to use it as text",
-            )
+        if value.__class__ is int and not -_INT_LIMIT < value < _INT_LIMIT:
+            raise self.fail(node, _too_large(node.value))
         return YScalar(value, self.span(node))
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> YMapping:
@@ -300,3 +310,25 @@ def load_yaml_file(path: str, max_bytes: int | None = None) -> tuple[YValue | No
 def load_yaml_bytes(data: bytes, path: str) -> tuple[YValue | None, list[Diagnostic]]:
     """Parse bytes already read (with `sourcefile.read_bytes`) as a blueprint file."""
     return parse_yaml(decode_source(data, path), path)
+
+
+_LIST_CONNECTION = re.compile(r"\s*-\s*\[[^\]]*\]\s*(->|<->)")
+
+
+def _syntax_hint(text: str, line: int, column: int, message: str) -> str:
+    """What to write instead, for the syntax errors blueprints commonly hit."""
+    lines = text.splitlines()
+    if not 0 <= line < len(lines) or len(lines[line]) > 1_000:
+        return ""
+    current = lines[line]
+    if _LIST_CONNECTION.match(current):
+        return "; a connection that starts with '[' must be quoted: - \"[a, b] -> c\""
+    if "flow mapping" in message or "mapping values are not allowed" in message:
+        # `{label: ratio: 3}`: the colon ended the value; show the quoted form
+        start = max(current.rfind("{", 0, column), current.rfind(",", 0, column)) + 1
+        end = current.find("}", column)
+        key, _, value = current[start: end if end >= 0 else len(current)].strip().partition(": ")
+        if key and ":" in value:
+            quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            return f"; a colon followed by a space ends the value: quote it, {key}: {quoted}"
+    return ""

@@ -22,6 +22,7 @@ COMMANDS = {
     "rules": "lint_commands:rules",
     "explain": "lint_commands:explain",
     "kinds": "catalog_commands:kinds",
+    "schema": "catalog_commands:schema",
 }
 
 

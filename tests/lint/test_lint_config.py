@@ -200,7 +200,12 @@ def test_huge_values_in_blueprint_lint_settings_are_positioned_errors(tmp_path: 
     path.write_text(BLUEPRINT + "lint:\n  rules:\n    SD403: {min_writers: 0x" + "f" * 4000 + "}\n", encoding="utf-8")
     result = run_cli("lint", str(path))
     assert result.exit_code == 2
-    assert f"{path}:12:26: error SD000 invalid-blueprint: a number of 4,002 characters is too long" in result.output
+    assert f"{path}:12:26: error SD000 invalid-blueprint: integer '0xfff" in result.output
+    assert "is too large (over 4,000 digits)" in result.output
+    path.write_text(BLUEPRINT + "lint:\n  rules:\n    SD403: {min_writers: 0x" + "f" * 3000 + "}\n", encoding="utf-8")
+    result = run_cli("lint", str(path))  # within what the loader reads: the lint settings bound it
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{path}:12:26: error SD001 invalid-lint-config:" in result.output
 
 
 def test_render_lint_and_lint_find_the_same_project_config(tmp_path: Path) -> None:
