@@ -30,5 +30,10 @@ test: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python bench/run.py
 
+## The long fuzz profile: random blueprints through every command (FUZZ_SECONDS, default 300).
+FUZZ_SECONDS ?= 300
+fuzz: $(INSTALLED)
+	$(BIN)/python bench/fuzz.py --seconds $(FUZZ_SECONDS)
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -27,9 +27,9 @@ needs_sanitising = pytest.mark.skipif(
     not RENDERER_SANITISES, reason="labels reach Graphviz unsanitised here (issue 13, runtime half, not merged)"
 )
 
-FAST = settings(max_examples=40, deadline=None, derandomize=True, database=None,
+FAST = settings(max_examples=25, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-WITH_LAYOUT = settings(FAST, max_examples=10)
+WITH_LAYOUT = settings(FAST, max_examples=6)
 
 
 def _write(tmp_path, data: bytes) -> str:
