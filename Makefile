@@ -10,6 +10,9 @@ INSTALLED := $(VENV)/.installed
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' --config-settings editable_mode=compat
+	# Bytecode, as any pip install has: where PYTHONDONTWRITEBYTECODE is set, Python
+	# would otherwise recompile every module of an editable install on each start.
+	$(BIN)/python -m compileall -q sdiagram
 	touch $(INSTALLED)
 
 ## Render and lint the bundled blueprints into output/.

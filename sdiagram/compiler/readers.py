@@ -16,7 +16,6 @@ import os
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Mapping
-from urllib.parse import urlsplit
 
 from ..diagnostics import Diagnostic, Span
 from ..yamlsource import YMapping, YScalar, YSequence, YValue, describe
@@ -423,6 +422,8 @@ class Url(Reader):
         text = Text().read(ctx, value, what)
         if text is INVALID:
             return INVALID
+        from urllib.parse import urlsplit  # only for blueprints with links: it imports ipaddress too
+
         parts = urlsplit(text) if not any(c.isspace() or ord(c) < 32 for c in text) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or text != text.strip():
             ctx.error(value.span, f"{what} must be an http:// or https:// URL, not {show(value)}")
