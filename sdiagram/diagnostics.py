@@ -24,6 +24,11 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(_escape, text)
 
 
+def brief(text: str, limit: int = 40) -> str:
+    """A user's value for a message: quoted, and cut short when long."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
 def _escape(match: "re.Match[str]") -> str:
     character = match.group()
     named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(character)

@@ -16,7 +16,7 @@ import os
 import re
 import stat
 
-from .diagnostics import BlueprintError, Diagnostic
+from .diagnostics import BlueprintError, Diagnostic, brief
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_FILE_SIZE_VARIABLE = "SDIAGRAM_MAX_FILE_SIZE"
@@ -41,7 +41,7 @@ class FileSizeSettingError(ValueError):
 
 def parse_size(text: str) -> int:
     """'5000000', '10MB', '5MiB', '1 GB' -> bytes (KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024)."""
-    shown = repr(text if len(text) <= 40 else text[:40] + "...")
+    shown = brief(text)
     match = _SIZE.fullmatch(text)
     unit = (match.group(2) or "b").lower() if match else ""
     if not match or unit not in _SIZE_UNITS:

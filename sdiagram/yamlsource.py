@@ -28,7 +28,7 @@ from typing import NamedTuple, Union
 
 import yaml
 
-from .diagnostics import BlueprintError, Diagnostic, Span
+from .diagnostics import BlueprintError, Diagnostic, Span, brief
 from .sourcefile import decode_source, read_source
 
 try:  # pragma: no cover - depends on how PyYAML was built
@@ -183,12 +183,7 @@ class _Lines:
 
 
 def _too_large(text: str) -> str:
-    return f"integer {_brief(text)} is too large (over {MAX_INT_DIGITS:,} digits); quote it to use it as text"
-
-
-def _brief(text: str, limit: int = 40) -> str:
-    """A value for an error message: quoted, and shortened when long."""
-    return repr(text if len(text) <= limit else text[:limit] + "...")
+    return f"integer {brief(text)} is too large (over {MAX_INT_DIGITS:,} digits); quote it to use it as text"
 
 
 class _Converter:
@@ -259,7 +254,7 @@ class _Converter:
             if kind == "int" and len(node.value) > MAX_INT_DIGITS:  # Python refuses to read it
                 raise self.fail(node, _too_large(node.value)) from None
             # a tag with an impossible value: `!!bool maybe`, `!!int ""`, `!!float "-"`
-            raise self.fail(node, f"invalid {kind} value {_brief(node.value)}") from None
+            raise self.fail(node, f"invalid {kind} value {brief(node.value)}") from None
         if value.__class__ is int and not -_INT_LIMIT < value < _INT_LIMIT:
             raise self.fail(node, _too_large(node.value))
         return YScalar(value, self.span(node))

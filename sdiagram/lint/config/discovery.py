@@ -13,7 +13,7 @@ import os
 import re
 from typing import Any, Mapping
 
-from ...diagnostics import did_you_mean, printable
+from ...diagnostics import brief, did_you_mean, printable
 from .layers import PROJECT_KEYS, ConfigError, ConfigLayer, layer_from_mapping
 
 PROJECT_FILES = (".sdiagram.yaml", ".sdiagram.yml", "pyproject.toml")
@@ -128,14 +128,9 @@ def _check_top_level(path: str, keys: list[tuple[Any, Any]], where: str, lint_ho
             hint = f"; lint settings go under {lint_home}"
         else:
             hint = did_you_mean(str(key), TOOL_KEYS) or f" (known: {', '.join(TOOL_KEYS)})"
-        problems.append(printable(f"{span or path}: unknown key {_shown_key(key)} in {where}{hint}"))
+        problems.append(printable(f"{span or path}: unknown key {brief(str(key), 60)} in {where}{hint}"))
     if problems:
         raise ConfigError("\n".join(problems))
-
-
-def _shown_key(key: Any) -> str:
-    text = str(key)
-    return repr(text if len(text) <= 60 else text[:60] + "...")
 
 
 def _plain(value: Any) -> Any:

@@ -8,7 +8,7 @@ import math
 from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple, Sequence
 
-from ...diagnostics import did_you_mean, printable
+from ...diagnostics import brief, did_you_mean, printable
 from ..findings import SEVERITY_NAMES, Severity
 from ..rule import Rule
 from ..rules import UnknownRule, lookup, resolve, unknown_rule_message
@@ -88,9 +88,7 @@ def shown(value: Any) -> str:
         return "a table"
     if isinstance(value, (list, tuple)):
         return f"a list of {len(value):,} items" if len(value) > 10 else f"[{', '.join(map(shown, value))}]"
-    if isinstance(value, str) and len(value) > 60:
-        value = value[:60] + "..."
-    return repr(value)
+    return brief(value, 60) if isinstance(value, str) else repr(value)
 
 
 def _type_name(kind: type) -> str:
