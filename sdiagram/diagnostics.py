@@ -12,16 +12,16 @@ from typing import Iterable, NamedTuple
 # What must never reach a line of output raw: control characters (C0, DEL, C1,
 # tab), characters that break lines (U+2028, U+2029) and bidirectional
 # controls (they reorder what a reader sees, "Trojan Source").
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = "[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 
 
 def printable(text: str) -> str:
     """`text` for one line of output: every character in `_UNPRINTABLE` as an
     escape (\\n, \\x1b, \\u2028), so no user string can forge an extra line
     such as `fake.yaml:9:9: error: ...` or restyle the terminal."""
-    if _UNPRINTABLE.search(text) is None:
+    if text.isprintable():  # the usual case, without compiling the pattern
         return text
-    return _UNPRINTABLE.sub(_escape, text)
+    return re.sub(_UNPRINTABLE, _escape, text)
 
 
 def brief(text: str, limit: int = 40) -> str:
