@@ -58,23 +58,47 @@ def parse_size(text: str) -> int:
     return size
 
 
+def _open_regular(path: str) -> int:
+    """A descriptor of a regular file, opened without blocking (a FIFO must not
+    wait for a writer); raises BlueprintError for anything else."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as error:
+        raise BlueprintError([Diagnostic(path, f"cannot read file: {error.strerror or error}")]) from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise BlueprintError([Diagnostic(path, "not a regular file")])
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
+
+
+def read_head(path: str, size: int) -> bytes | None:
+    """The first `size` bytes of a regular file; None for anything else or on error."""
+    try:
+        descriptor = _open_regular(path)
+    except BlueprintError:
+        return None
+    try:
+        return os.read(descriptor, size)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+
+
 def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
     """The bytes of a blueprint file, read with a bound: at most `max_bytes`
     (default `max_file_size()`) are ever read, and anything but a regular file
     (a FIFO, a device, a symlink to `/dev/zero`) is refused without blocking.
     Raises BlueprintError."""
     limit = max_file_size() if max_bytes is None else max_bytes
+    descriptor = _open_regular(path)
     try:
-        # O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except OSError as error:
-        raise BlueprintError([Diagnostic(path, f"cannot read file: {error.strerror or error}")]) from None
-    try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            raise BlueprintError([Diagnostic(path, "not a regular file")])
-        if info.st_size > limit:
-            raise BlueprintError([_too_large(path, limit, info.st_size)])
+        size = os.fstat(descriptor).st_size
+        if size > limit:
+            raise BlueprintError([_too_large(path, limit, size)])
         chunks = []
         remaining = limit + 1  # one byte more tells a file that grew past the limit
         while remaining > 0:

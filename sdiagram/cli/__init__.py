@@ -23,6 +23,8 @@ COMMANDS = {
     "explain": "lint_commands:explain",
     "kinds": "catalog_commands:kinds",
     "schema": "catalog_commands:schema",
+    "init": "init_command:init",
+    "watch": "watch_command:watch",
 }
 
 

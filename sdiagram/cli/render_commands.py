@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING, NamedTuple
 
 import click
 
 from ..diagnostics import printable
-from .paths import blueprint_files
+from .paths import STDIN, blueprint_files
 
 if TYPE_CHECKING:
     from ..model import Blueprint
+    from .render_cache import Record
 
-# The same as renderer.FORMATS, spelled out so that `--help` and a cached run
-# do not import the renderer.
-FORMAT_NAMES = ("svg", "png", "pdf", "dot")
+# The same as renderer.OUTPUT_FORMATS and renderer.THEMES, spelled out so
+# that `--help` and a cached run do not import the renderer.
+FORMAT_NAMES = ("svg", "png", "pdf", "dot", "mermaid", "drawio")
+THEME_NAMES = ("light", "dark", "auto")
 # Generous: 3,000 components lay out in ~16 s on 2 cores (bench/scale.py).
 DEFAULT_TIMEOUT = 300.0
 
 
 class _Target(NamedTuple):
     path: str
+    view: str  # "" for the whole model
+    views: tuple[str, ...]  # the whole model's target lists its views
     name: str
     outputs: dict[str, str]  # format -> file
     key: str
     icons: tuple[str, ...]
+    model_outputs: dict[str, bytes]  # formats made without a layout (mermaid)
 
 
 def _formats(ctx: click.Context | None, param: click.Parameter | None, value: str) -> tuple[str, ...]:
@@ -46,27 +50,43 @@ class _Report:
     def __init__(self, paths: list[str]):
         self.order = paths
         self.lines: dict[str, list[tuple[str, bool]]] = {path: [] for path in paths}
-        self.done: set[str] = set()
+        self.pending: dict[str, int] = {path: 1 for path in paths}  # jobs (whole model, views) not yet done
         self.printed = 0
 
     def say(self, path: str, text: str, err: bool = False) -> None:
         """Queue one line; user strings in it (paths, names) are escaped."""
         self.lines[path].append((printable(text), err))
 
+    def expect(self, path: str, jobs: int) -> None:
+        self.pending[path] = jobs
+
     def finish(self, path: str) -> None:
-        self.done.add(path)
+        self.pending[path] -= 1
         self._flush()
 
     def close(self) -> None:
         """Print whatever is left (a run that stops early), still in input order."""
-        self.done.update(self.order)
+        self.pending = dict.fromkeys(self.order, 0)
         self._flush()
 
     def _flush(self) -> None:
-        while self.printed < len(self.order) and self.order[self.printed] in self.done:
+        while self.printed < len(self.order) and self.pending[self.order[self.printed]] <= 0:
             for text, err in self.lines.pop(self.order[self.printed]):
                 click.echo(text, err=err)
             self.printed += 1
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None  # load() reports it properly
+
+
+def _theme_mark(theme: str) -> str:
+    """What the theme adds to the cache key (nothing for the default, so light caches stay valid)."""
+    return "" if theme == "light" else f"theme={theme}"
 
 
 @click.command()
@@ -74,7 +94,9 @@ class _Report:
 @click.option("-o", "--output", "output_dir", default="output", show_default=True, metavar="DIR",
               help="Folder for the images, as DIR/<name>.<format>.")
 @click.option("-f", "--format", "formats", default="svg,png", show_default=True, metavar="LIST", callback=_formats,
-              help="Comma-separated: svg, png, pdf, dot.")
+              help="Comma-separated: svg, png, pdf, dot, mermaid (.mmd), drawio.")
+@click.option("--theme", type=click.Choice(THEME_NAMES), default="light", show_default=True,
+              help="Colours; `auto` SVGs follow the reader's light/dark preference.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Parallel layouts [default: the core count].")
 @click.option(
@@ -86,79 +108,102 @@ class _Report:
     help="Seconds one layout may take; a blueprint from a pull request can never hang the run.",
 )
 @click.option("--force", is_flag=True, help="Render even when the outputs are up to date.")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 and list the images that are stale or missing (for CI).")
 @click.option("--lint", "with_lint", is_flag=True, help="Draw lint findings: red/amber outlines and a legend.")
+@click.option("--skip-non-blueprints", is_flag=True,
+              help="Also skip named files that are not blueprints, as folder scans do (for pre-commit).")
 def render(
     paths: tuple[str, ...],
     output_dir: str,
     formats: tuple[str, ...],
+    theme: str,
     jobs: int | None,
     timeout: float,
     force: bool,
+    check: bool,
     with_lint: bool,
+    skip_non_blueprints: bool,
 ) -> None:
-    """Render blueprints (files or folders) to OUTPUT/<name>.<format>.
+    """Render blueprints (files or folders; - reads standard input) to OUTPUT/<name>.<format>.
+
+    Each view of a blueprint's `views:` also goes to OUTPUT/<name>.<view>.<format>.
 
     Unchanged blueprints are skipped (a content hash of the blueprint, the
-    formats, the sdiagram version and the icons); --force renders anyway.
+    formats, the theme, the sdiagram version and the icons); --force renders
+    anyway. With --check nothing is written: the exit status is 1 when an image
+    is stale or missing, 2 when a blueprint is invalid.
     """
-    files = blueprint_files(paths)
+    files = blueprint_files(paths, skip_non_blueprints)
     report = _Report(files)
     failed = False
     targets: dict[str, _Target] = {}
     jobs_to_run: list = []
     names: dict[str, str] = {}
-    for path in files:
-        planned = _plan(report, names, path, output_dir, formats, force, with_lint)
-        if isinstance(planned, tuple):
-            targets[path], job = planned
-            jobs_to_run.append(job)
-            continue
-        failed = failed or not planned
-        report.finish(path)
-
+    stale = 0
     try:
+        for path in files:
+            planned = _plan(report, names, path, output_dir, formats, force, with_lint, theme)
+            if isinstance(planned, list):
+                report.expect(path, len(planned))
+                for target, job in planned:
+                    targets[job.key] = target
+                    jobs_to_run.append(job)
+                continue
+            failed = failed or not planned
+            report.finish(path)
         if jobs_to_run:
             _prepare_for_workers(jobs_to_run)
-            failed = _run_and_write(report, jobs_to_run, targets, output_dir, formats, jobs, timeout) or failed
+            layout_failed, stale = _run_and_write(report, jobs_to_run, targets, output_dir, formats, jobs, timeout,
+                                                  theme, check)
+            failed = layout_failed or failed
     finally:
         report.close()
     if failed:
         sys.exit(2)
+    if stale:
+        click.echo(f"{stale} image(s) stale or missing: run the same `sdiagram render` without --check "
+                   "and commit them", err=True)
+        sys.exit(1)
 
 
 def _plan(report: _Report, names: dict[str, str], path: str, output_dir: str, formats: tuple[str, ...],
-          force: bool, with_lint: bool) -> tuple | bool:
-    """What one blueprint needs: (target, layout job); True when it is up to date;
-    False when it failed (reported)."""
+          force: bool, with_lint: bool, theme: str) -> list | bool:
+    """What one blueprint needs: [(target, layout job)] for the whole model and
+    the views that are not up to date; True when nothing is; False when it
+    failed (reported)."""
     from ..diagnostics import BlueprintError
     from ..sourcefile import read_bytes
     from . import render_cache as cache
 
     try:
-        source = read_bytes(path)  # bounded: the size limit, regular files only
+        # bounded: the size limit, regular files only; these bytes are hashed and parsed
+        source = _read_stdin() if path == STDIN else read_bytes(path)
     except BlueprintError as error:
         _report_problems(report, path, error)
         return False
-    record = cache.load_record(output_dir, path)
-    if (
-        not force
-        and not with_lint
-        and record is not None
-        and cache.is_fresh(record, cache.content_key(source, formats, record.icons), output_dir, formats)
-    ):
-        # Without --lint the images depend only on bytes the record lists: an
-        # unchanged blueprint is recognised without parsing it.
-        if not _claim_name(report, names, record.name, path, output_dir):
-            return False
-        report.say(path, f"{path}: up to date")
-        return True
-    prepared = _prepare(report, path, source, formats, output_dir, with_lint)
-    if prepared is None or not _claim_name(report, names, prepared[0].name, path, output_dir):
+    mark = _theme_mark(theme)
+    record = None if path == STDIN else cache.load_record(output_dir, path)
+    # Without --lint the images depend only on bytes the records list: an
+    # unchanged blueprint is recognised without parsing it.
+    if not force and not with_lint and record is not None:
+        fresh = _fresh_records(record, path, source, formats, mark, output_dir)
+        if fresh is not None:
+            if not all([_claim_name(report, names, r.name, path, output_dir) for r in fresh]):
+                return False
+            report.say(path, f"{_shown(path)}: up to date")
+            return True
+    prepared = _prepare(report, path, source, formats, output_dir, with_lint, theme)
+    if prepared is None or not all([_claim_name(report, names, t.name, path, output_dir) for t, _ in prepared]):
         return False
-    if not force and record is not None and cache.is_fresh(record, prepared[0].key, output_dir, formats):
-        report.say(path, f"{path}: up to date")
-        return True
-    return prepared
+    planned = []
+    for target, job in prepared:
+        existing = record if not target.view else cache.load_record(output_dir, path, target.view)
+        if not force and existing is not None and cache.is_fresh(existing, target.key, output_dir, formats):
+            report.say(path, f"{_shown(path)}: up to date" + (f" (view {target.view})" if target.view else ""))
+            continue
+        planned.append((target, job))
+    return planned or True
 
 
 def _report_problems(report: _Report, path: str, error) -> None:
@@ -166,11 +211,41 @@ def _report_problems(report: _Report, path: str, error) -> None:
         report.say(path, str(diagnostic), err=True)
 
 
+def _fresh_records(record: "Record", path: str, source: bytes, formats: tuple[str, ...], mark: str,
+                   output_dir: str) -> "list[Record] | None":
+    """The records of a blueprint and of each of its views, if every one is fresh; else None."""
+    from . import render_cache as cache
+
+    records = [record]
+    for view in record.views:
+        view_record = cache.load_record(output_dir, path, view)
+        if view_record is None:
+            return None
+        records.append(view_record)
+    for each in records:
+        if not cache.is_fresh(each, cache.content_key(source, formats, each.icons, mark), output_dir, formats):
+            return None
+    return records
+
+
+def _shown(path: str) -> str:
+    """How messages name a blueprint: its path, or <stdin>."""
+    from ..loading import STDIN_PATH
+
+    return STDIN_PATH if path == STDIN else path
+
+
+def _read_stdin() -> bytes:
+    from ..loading import read_stdin
+
+    return read_stdin()  # bounded; raises BlueprintError
+
+
 def _claim_name(report: _Report, names: dict[str, str], name: str, path: str, output_dir: str) -> bool:
     if name in names:
         report.say(
             path,
-            f"{path}: error: name '{name}' is also used by {names[name]}; both would write {output_dir}/{name}.*",
+            f"{_shown(path)}: error: name '{name}' is also used by {names[name]}; both would write {output_dir}/{name}.*",
             err=True,
         )
         return False
@@ -178,70 +253,124 @@ def _claim_name(report: _Report, names: dict[str, str], name: str, path: str, ou
     return True
 
 
-def _prepare(report: _Report, path: str, source: bytes, formats: tuple[str, ...], output_dir: str, with_lint: bool):
-    """Compile the bytes read and make the DOT for one blueprint; None (reported) when it is invalid."""
-    from .. import renderer
+def _load(path: str, source: bytes) -> "Blueprint":
+    """Compile the bytes already read (standard input, or a file read once, bounded)."""
+    if path == STDIN:
+        from ..loading import load_path
+
+        return load_path(path, source)
     from ..compiler import compile_blueprint
+    from ..yamlsource import load_yaml_bytes
+
+    document, problems = load_yaml_bytes(source, path)
+    return compile_blueprint(document, path, problems)
+
+
+def _prepare(report: _Report, path: str, source: bytes, formats: tuple[str, ...], output_dir: str, with_lint: bool,
+             theme: str):
+    """Compile one blueprint and make the DOT of the whole model and of each
+    view: [(target, layout job)], or None (reported) when it is invalid."""
+    from .. import renderer
     from ..diagnostics import BlueprintError
     from ..renderer.batch import LayoutJob
-    from ..yamlsource import load_yaml_bytes
+    from ..views import every_view
     from . import render_cache as cache
 
     try:
-        document, problems = load_yaml_bytes(source, path)
-        blueprint = compile_blueprint(document, path, problems)
+        blueprint = _load(path, source)
     except BlueprintError as error:
         _report_problems(report, path, error)
         return None
+    # Lint always checks the whole model; a view draws the findings on what it shows.
     highlights, outlines = _lint_overlay(blueprint) if with_lint else ((), {})
-    options = renderer.dot_options(blueprint, highlights, outlines)
-    if options.large:
-        report.say(
-            path,
-            f"{path}: note: {len(blueprint.components):,} components; using the large-graph layout "
-            "(straight edges, capped layout iterations) to keep the time bounded",
-            err=True,
-        )
-    dot_text = renderer.to_dot(blueprint, options)
+    drawn = _theme_mark(theme) + (repr((highlights, sorted(outlines.items()))) if highlights else "")
     roots = renderer.image_roots(blueprint)
-    icons = cache.icon_files(dot_text, roots)
-    drawn = repr((highlights, sorted(outlines.items()))) if highlights else ""
-    key = cache.content_key(source, formats, icons, drawn) or ""
-    outputs = {fmt: os.path.join(output_dir, f"{blueprint.name}.{fmt}") for fmt in formats}
-    return _Target(path, blueprint.name, outputs, key, icons), LayoutJob(path, dot_text, formats, roots)
+    prepared = []
+    for model in every_view(blueprint):
+        view = model.name[len(blueprint.name) + 1:]
+        options = renderer.dot_options(model, highlights, theme, outlines)
+        if options.large:
+            report.say(
+                path,
+                f"{_shown(path)}: note: {len(model.components):,} components; using the large-graph layout "
+                "(straight edges, capped layout iterations) to keep the time bounded",
+                err=True,
+            )
+        dot_text = renderer.to_dot(model, options)
+        icons = cache.icon_files(dot_text, roots)
+        key = cache.content_key(source, formats, icons, drawn) or ""
+        outputs = {fmt: cache.output_file(output_dir, model.name, fmt) for fmt in formats}
+        views = tuple(blueprint.views) if not view else ()
+        target = _Target(path, view, views, model.name, outputs, key, icons, renderer.without_layout(model, formats))
+        prepared.append((target, LayoutJob(f"{path}\0{view}", dot_text, renderer.layout_formats(formats), roots)))
+    return prepared
 
 
 def _run_and_write(report: _Report, jobs_to_run: list, targets: dict[str, _Target], output_dir: str,
-                   formats: tuple[str, ...], jobs: int | None, timeout: float | None) -> bool:
-    """Lay out every job (in parallel) and write its files; True when anything failed."""
+                   formats: tuple[str, ...], jobs: int | None, timeout: float | None, theme: str,
+                   check: bool) -> tuple[bool, int]:
+    """Lay out every job (in parallel) and write its files, or with `check` compare
+    them with the files there: (anything failed, number of stale or missing files)."""
     from ..renderer.batch import default_workers, run_layouts
 
     failed = False
+    stale = 0
     # DOT alone needs no Graphviz: no layout, no child process.
     needs_layout = any(fmt != "dot" for job in jobs_to_run for fmt in job.formats)
     for job, outcome in run_layouts(jobs_to_run, jobs or default_workers(), timeout, isolate=needs_layout):
         target = targets[job.key]
-        failed = not _write_outcome(report, target, outcome, output_dir, formats) or failed
+        written, problems = _write_outcome(report, target, job, outcome, output_dir, formats, theme, check)
+        failed = failed or not written
+        stale += problems
         report.finish(target.path)
-    return failed
+    return failed, stale
 
 
-def _write_outcome(report: _Report, target: _Target, outcome, output_dir: str, formats: tuple[str, ...]) -> bool:
-    """Write one finished layout's files and say so; False when nothing could be written."""
-    path = target.path
+def _write_outcome(report: _Report, target: _Target, job, outcome, output_dir: str, formats: tuple[str, ...],
+                   theme: str, check: bool) -> tuple[bool, int]:
+    """Write (or with `check`, compare) one finished layout's files and say so:
+    (False when it failed, number of stale or missing files)."""
+    from ..renderer import RenderError, finish
+
+    shown = _shown(target.path)
     if outcome.rendered is None:
-        report.say(path, f"{path}: error: {outcome.error}", err=True)
-        return False
+        report.say(target.path, f"{shown}: error: {outcome.error}", err=True)
+        return False, 0
     for warning in outcome.rendered.warnings:
-        report.say(path, f"{path}: warning: {warning}", err=True)
+        report.say(target.path, f"{shown}: warning: {warning}", err=True)
     try:
-        _write_outputs(output_dir, target, outcome.rendered.outputs)
+        outputs = finish(formats, outcome.rendered.outputs, target.model_outputs, job.image_roots, theme)
+    except RenderError as error:
+        report.say(target.path, f"{shown}: error: {error}", err=True)
+        return False, 0
+    if check:
+        problems = _compare(target, outputs)
+        for file, problem in problems:
+            report.say(target.path, f"{shown}: {problem}: {file}")
+        if not problems:
+            report.say(target.path, f"{shown}: up to date")
+        return True, len(problems)
+    try:
+        _write_outputs(output_dir, target, outputs)
     except OSError as error:
-        report.say(path, f"{path}: error: cannot write to '{output_dir}': {error.strerror or error}", err=True)
-        return False
+        report.say(target.path, f"{shown}: error: cannot write to '{output_dir}': {error.strerror or error}", err=True)
+        return False, 0
     files = ", ".join(target.outputs[fmt] for fmt in formats)
-    report.say(path, f"{path}: wrote {files} ({outcome.seconds:.2f} s)")
-    return True
+    report.say(target.path, f"{shown}: wrote {files} ({outcome.seconds:.2f} s)")
+    return True, 0
+
+
+def _compare(target: _Target, outputs: dict[str, bytes]) -> list[tuple[str, str]]:
+    """(file, 'missing' or 'stale') for each output that differs from the file on disk."""
+    problems = []
+    for fmt, data in outputs.items():
+        file = target.outputs[fmt]
+        existing = _read(file)
+        if existing is None:
+            problems.append((file, "missing"))
+        elif existing != data:
+            problems.append((file, "stale"))
+    return problems
 
 
 def _prepare_for_workers(jobs: list) -> None:
@@ -267,13 +396,16 @@ def _write_outputs(output_dir: str, target: _Target, outputs: dict[str, bytes]) 
 
     for fmt, data in outputs.items():
         write_atomic(target.outputs[fmt], data)
-    record = cache.new_record(target.path, target.name, target.key, target.icons, outputs)
-    write_atomic(cache.record_path(output_dir, target.path), cache.record_bytes(record))
+    if target.path == STDIN:
+        return  # nothing to recognise it by next time
+    record = cache.new_record(target.path, target.name, target.key, target.icons, outputs, target.views)
+    write_atomic(cache.record_path(output_dir, target.path, target.view), cache.record_bytes(record))
 
 
 def _lint_overlay(blueprint: "Blueprint") -> tuple[tuple, dict[str, str]]:
     """The unsuppressed lint findings to list in the legend, and the worst severity
-    per blamed component to outline; the project config is found as `lint` finds it."""
+    per blamed component to outline; the project config is found as `lint` finds it
+    (an unusable one is a usage error, as in `lint`)."""
     from ..lint import ConfigError, component_severities, lint_blueprint, project_config_for
     from ..renderer import Highlight
 

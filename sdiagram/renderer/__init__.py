@@ -1,5 +1,8 @@
 """Render stage: Blueprint -> DOT (`dot.py`, pure) -> Graphviz -> bytes (`engine.py`).
 
+Exports from the same model: `mermaid.py` needs no layout; `drawio.py` is
+built from the Graphviz layout. `theme.py` holds the colour themes.
+
 Writing files is the CLI's job (`sdiagram.cli.render_commands`); everything
 here returns bytes.
 """
@@ -13,6 +16,7 @@ from .. import icons
 from ..model import Blueprint
 from .dot import DotOptions, Highlight, to_dot
 from .engine import FORMATS, Rendered, RenderError, layout_and_render
+from .theme import THEMES, palette
 
 # Past this many components Graphviz's network simplex and crossing
 # minimisation dominate (measured: 500 components took 4-7 s with the full
@@ -20,9 +24,13 @@ from .engine import FORMATS, Rendered, RenderError, layout_and_render
 # diagram that size is read by zooming, not by following curves.
 LARGE_GRAPH_COMPONENTS = 300
 
+# What a user can ask for.
+OUTPUT_FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "drawio")
+
 __all__ = [
-    "FORMATS", "Highlight", "LARGE_GRAPH_COMPONENTS", "Rendered", "RenderError",
-    "dot_options", "image_roots", "render", "render_formats", "to_dot",
+    "FORMATS", "Highlight", "LARGE_GRAPH_COMPONENTS", "OUTPUT_FORMATS", "Rendered", "RenderError", "THEMES",
+    "dot_options", "finish", "image_roots", "layout_formats", "render", "render_formats",
+    "to_dot", "without_layout",
 ]
 
 
@@ -32,7 +40,10 @@ def image_roots(blueprint: Blueprint) -> tuple[str, ...]:
 
 
 def dot_options(
-    blueprint: Blueprint, highlights: Iterable[Highlight] = (), outlines: Mapping[str, str] | None = None
+    blueprint: Blueprint,
+    highlights: Iterable[Highlight] = (),
+    theme: str = "light",
+    outlines: Mapping[str, str] | None = None,
 ) -> DotOptions:
     """`highlights` are listed in a legend; `outlines` maps a component id to the
     severity it is outlined with (see `sdiagram.lint.component_severities`)."""
@@ -40,29 +51,73 @@ def dot_options(
         highlights=tuple(highlights),
         outlines=dict(outlines or {}),
         large=len(blueprint.components) > LARGE_GRAPH_COMPONENTS,
+        palette=palette(theme),
     )
+
+
+def layout_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """What Graphviz has to produce for `formats`: draw.io is built from the
+    layout's JSON; Mermaid needs no layout at all."""
+    wanted = ("json0" if fmt == "drawio" else fmt for fmt in formats if fmt != "mermaid")
+    return tuple(dict.fromkeys(wanted))
+
+
+def without_layout(blueprint: Blueprint, formats: Iterable[str]) -> dict[str, bytes]:
+    """The outputs made from the model alone (Mermaid)."""
+    if "mermaid" not in formats:
+        return {}
+    from .mermaid import to_mermaid
+
+    return {"mermaid": to_mermaid(blueprint).encode("utf-8")}
+
+
+def finish(
+    formats: Iterable[str], laid_out: dict[str, bytes], model_outputs: dict[str, bytes],
+    roots: tuple[str, ...], theme: str = "light",
+) -> dict[str, bytes]:
+    """The requested outputs, from Graphviz's (`laid_out`) and the model's own."""
+    outputs: dict[str, bytes] = {}
+    for fmt in formats:
+        if fmt == "drawio":
+            from .drawio import from_layout
+
+            outputs[fmt] = from_layout(laid_out["json0"], roots)
+        elif fmt == "svg":
+            from .theme import style_svg
+
+            outputs[fmt] = style_svg(laid_out[fmt], theme)
+        else:
+            outputs[fmt] = model_outputs[fmt] if fmt in model_outputs else laid_out[fmt]
+    return outputs
 
 
 def render_formats(
     blueprint: Blueprint,
     formats: Iterable[str],
     highlights: Iterable[Highlight] = (),
+    theme: str = "light",
     outlines: Mapping[str, str] | None = None,
 ) -> Rendered:
     """Lay the blueprint out once and render every format in `formats`."""
     formats = tuple(formats)
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats if f not in OUTPUT_FORMATS]
     if unknown:
-        raise RenderError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    dot_text = to_dot(blueprint, dot_options(blueprint, highlights, outlines))
-    return layout_and_render(dot_text, formats, image_roots(blueprint))
+        raise RenderError(f"unknown format {unknown[0]!r}; choose from {', '.join(OUTPUT_FORMATS)}")
+    if theme not in THEMES:
+        raise RenderError(f"unknown theme {theme!r}; choose from {', '.join(THEMES)}")
+    dot_text = to_dot(blueprint, dot_options(blueprint, highlights, theme, outlines))
+    roots = image_roots(blueprint)
+    laid_out = layout_and_render(dot_text, layout_formats(formats), roots)
+    outputs = finish(formats, laid_out.outputs, without_layout(blueprint, formats), roots, theme)
+    return Rendered(outputs, laid_out.warnings)
 
 
 def render(
     blueprint: Blueprint,
     format: str = "svg",  # noqa: A002
     highlights: Iterable[Highlight] = (),
+    theme: str = "light",
     outlines: Mapping[str, str] | None = None,
 ) -> bytes:
-    """One format as bytes: 'svg', 'png', 'pdf' or 'dot'."""
-    return render_formats(blueprint, (format,), highlights, outlines).outputs[format]
+    """One format as bytes: 'svg', 'png', 'pdf', 'dot', 'mermaid' or 'drawio'."""
+    return render_formats(blueprint, (format,), highlights, theme, outlines).outputs[format]
