@@ -7,6 +7,7 @@ text; nothing below the CLI prints or exits.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
 # What must never reach a line of output raw: control characters (C0, DEL, C1,
@@ -53,7 +54,8 @@ class Span(NamedTuple):
         return f"{self.path}:{self.line}:{self.column}"
 
 
-class Diagnostic(NamedTuple):
+@dataclass(frozen=True)
+class Diagnostic:
     """One problem in a blueprint, with the position it is about.
 
     `span` is None only when the problem has no position in the text (an

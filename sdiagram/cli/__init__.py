@@ -25,6 +25,7 @@ COMMANDS = {
     "schema": "catalog_commands:schema",
     "init": "init_command:init",
     "watch": "watch_command:watch",
+    "diff": "diff_command:diff",
 }
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
-from typing import NamedTuple
 
 from ..diagnostics import Span
 
@@ -32,17 +32,20 @@ _RANKS = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 SEVERITY_NAMES = ("error", "warning", "info")
 
 
-# Named tuples rather than dataclasses: a frozen dataclass costs milliseconds
-# to create at import, and `sdiagram lint` is started once per file by hooks.
-class Suppressed(NamedTuple):
-    """Why a finding is suppressed: the `ignore:` entry that excuses it."""
+@dataclass(frozen=True)
+class Suppressed:
+    """Why a finding is suppressed: the `ignore:` entry that excuses it, or the
+    baseline that records it (`span` is None then)."""
 
     reason: str
-    span: Span
-    scope: str  # "component" (a component's `ignore:`) or "blueprint" (`lint.ignore`)
+    span: Span | None
+    # "component" (a component's `ignore:`), "blueprint" (`lint.ignore`) or
+    # "baseline" (`lint --baseline FILE`)
+    scope: str
 
 
-class Finding(NamedTuple):
+@dataclass(frozen=True)
+class Finding:
     """One lint result.
 
     `components` names the components involved, the blamed one first;

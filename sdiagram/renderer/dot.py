@@ -47,6 +47,12 @@ class DotOptions:
     # Settings for very large graphs (see renderer.LARGE_GRAPH_COMPONENTS).
     large: bool = False
     palette: Palette = LIGHT
+    # Extra DOT attributes by element, "node:ID", "cluster:ID" or "edge:INDEX"
+    # (index into `Blueprint.connections`), values already quoted; None removes
+    # an attribute. Plus HTML rows for the graph label (a legend). The diff
+    # picture (`renderer.diff_picture`) draws its marks with these.
+    styles: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    label_rows: tuple[str, ...] = ()
 
 
 def quote(text: str) -> str:
@@ -93,7 +99,7 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     colors = options.palette
     lines = [f"digraph {quote(blueprint.name)} {{"]
     graph = {
-        "label": _graph_label(blueprint, options.highlights, colors),
+        "label": _graph_label(blueprint, options.highlights, colors, options.label_rows),
         "labelloc": "t",
         "fontname": quote(FONT),
         "fontsize": "15",
@@ -135,7 +141,8 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
 
     def emit_group(group: Group | None, depth: int, indent: str) -> None:
         for component in members.get(group.id if group else None, []):
-            lines.append(f"{indent}{_node(component, base_dir, outline.get(component.id))}")
+            node = _node(component, base_dir, outline.get(component.id), options.styles.get(f"node:{component.id}", {}))
+            lines.append(f"{indent}{node}")
         for child in children.get(group.id if group else None, []):
             cluster = {
                 "label": quote(child.label),
@@ -146,14 +153,15 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
                 "fontsize": "12",
                 "margin": "16",
             }
+            _restyle(cluster, options.styles.get(f"cluster:{child.id}", {}))
             lines.append(f"{indent}subgraph {quote('cluster_' + child.id)} {{")
             lines.append(f"{indent}  graph [{_attributes(cluster)}];")
             emit_group(child, depth + 1, indent + "  ")
             lines.append(f"{indent}}}")
 
     emit_group(None, 0, "  ")
-    for connection in blueprint.connections:
-        lines.append("  " + _edge(blueprint, connection, options.large))
+    for index, connection in enumerate(blueprint.connections):
+        lines.append("  " + _edge(blueprint, connection, options.large, options.styles.get(f"edge:{index}", {})))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -169,7 +177,15 @@ def nesting(blueprint: Blueprint) -> tuple[dict[str | None, list[Group]], dict[s
     return children, members
 
 
-def _node(component: Component, base_dir: str, severity: str | None) -> str:
+def _restyle(attributes: dict[str, str], extra: Mapping[str, str | None]) -> None:
+    for key, value in extra.items():
+        if value is None:
+            attributes.pop(key, None)
+        else:
+            attributes[key] = value
+
+
+def _node(component: Component, base_dir: str, severity: str | None, extra: Mapping[str, str | None] = {}) -> str:
     label_lines = wrap(component.label, LABEL_WIDTH)
     counts = [f"\u00d7{component.replicas}"] if component.replicas >= 2 else []
     if component.shards >= 2:
@@ -194,6 +210,7 @@ def _node(component: Component, base_dir: str, severity: str | None) -> str:
                 "penwidth": "3",
             }
         )
+    _restyle(attributes, extra)
     return f"{quote(component.id)} [{_attributes(attributes)}];"
 
 
@@ -210,7 +227,8 @@ def _anchor(blueprint: Blueprint, endpoint: str, is_group: bool) -> str:
     return blueprint.members(endpoint)[0]
 
 
-def _edge(blueprint: Blueprint, connection: Connection, large: bool = False) -> str:
+def _edge(blueprint: Blueprint, connection: Connection, large: bool = False,
+          extra: Mapping[str, str | None] = {}) -> str:
     attributes: dict[str, str] = {}
     text = connection.label or ""
     if connection.protocol:
@@ -230,19 +248,22 @@ def _edge(blueprint: Blueprint, connection: Connection, large: bool = False) -> 
         attributes["ltail"] = quote("cluster_" + connection.source)
     if connection.target_is_group:
         attributes["lhead"] = quote("cluster_" + connection.target)
+    _restyle(attributes, extra)
     source = _anchor(blueprint, connection.source, connection.source_is_group)
     target = _anchor(blueprint, connection.target, connection.target_is_group)
     suffix = f" [{_attributes(attributes)}]" if attributes else ""
     return f"{quote(source)} -> {quote(target)}{suffix};"
 
 
-def _graph_label(blueprint: Blueprint, highlights: tuple[Highlight, ...], colors: Palette) -> str:
+def _graph_label(blueprint: Blueprint, highlights: tuple[Highlight, ...], colors: Palette,
+                 extra_rows: tuple[str, ...] = ()) -> str:
     rows = [f'<tr><td><font point-size="22"><b>{html_text(blueprint.title)}</b></font></td></tr>']
     if blueprint.summary:
         summary = "<br/>".join(html_text(line) for line in wrap(blueprint.summary, 110))
         rows.append(f'<tr><td><font point-size="13" color="{colors.muted_text}">{summary}</font></td></tr>')
     if highlights:
         rows.append(_legend(highlights, colors))
+    rows += extra_rows
     return "<<table border=\"0\" cellpadding=\"2\" cellspacing=\"0\">" + "".join(rows) + "</table>>"
 
 
