@@ -175,8 +175,9 @@ def file_lines(data: bytes) -> list[str] | None:
     return lines or [""]
 
 
-def assert_inside(data: bytes, line: int, column: int, what: str) -> None:
-    lines = file_lines(data)
+def assert_inside(data: bytes | list[str] | None, line: int, column: int, what: str) -> None:
+    """`data` is the file's bytes, or its `file_lines` when checking many positions."""
+    lines = file_lines(data) if isinstance(data, bytes) else data
     assert lines is not None, f"{what}: a position in a file that is not UTF-8"
     assert 1 <= line <= len(lines), f"{what}: line {line} of a {len(lines)}-line file"
     assert 1 <= column <= len(lines[line - 1]) + 1, f"{what}: column {column} of a {len(lines[line - 1])}-character line"
@@ -184,12 +185,13 @@ def assert_inside(data: bytes, line: int, column: int, what: str) -> None:
 
 def assert_output_positions(output: str, path: str, data: bytes) -> None:
     """Every `path:line:col: ` printed for this file is inside it, and no line claims another file."""
+    lines = file_lines(data)
     for line in output.splitlines():
         if not line or line[0] in " \t" or ":" not in line:
             continue
         match = _POSITION.match(line) or _ANNOTATION.match(line)
         if match and match.group("path").endswith(os.path.basename(path)):
-            assert_inside(data, int(match.group("line")), int(match.group("column")), line)
+            assert_inside(lines, int(match.group("line")), int(match.group("column")), line)
         for forged in ("fake.yaml", "error: forged"):
             assert not line.startswith(forged), f"forged output line: {line!r}"
 
@@ -204,6 +206,7 @@ def check_in_process(path: str, data: bytes, check_dot: bool = True) -> str | No
     from sdiagram.lint import lint_file
     from sdiagram.renderer import dot_options, to_dot
 
+    lines = file_lines(data)
     try:
         blueprint = sdiagram.load(path)
     except sdiagram.BlueprintError as error:
@@ -211,12 +214,12 @@ def check_in_process(path: str, data: bytes, check_dot: bool = True) -> str | No
         for diagnostic in error.diagnostics:
             assert "\n" not in str(diagnostic)
             if diagnostic.span is not None:
-                assert_inside(data, diagnostic.span.line, diagnostic.span.column, str(diagnostic))
+                assert_inside(lines, diagnostic.span.line, diagnostic.span.column, str(diagnostic))
         blueprint = None
     result = lint_file(path, discover=False)
     for finding in result.findings:
         if finding.span is not None:
-            assert_inside(data, finding.span.line, finding.span.column, f"{finding.code}: {finding.message}")
+            assert_inside(lines, finding.span.line, finding.span.column, f"{finding.code}: {finding.message}")
     if blueprint is None:
         assert result.invalid
         return None
