@@ -196,3 +196,16 @@ def test_a_blueprint_repr_is_short():
 def test_svg_of_escaped_text_is_well_formed(write_blueprint):
     blueprint = sdiagram.load(write_blueprint('title: "a & <b> \\u2028 c"\n' + GOOD))
     ElementTree.fromstring(sdiagram.render(blueprint, "svg"))
+
+
+@pytest.mark.parametrize("command", ["validate", "lint", "render"])
+def test_a_fifo_in_a_scanned_folder_is_refused_without_blocking(tmp_path, command):
+    """Folder scans look into each YAML file to skip non-blueprints: through the bounded reader too."""
+    folder = tmp_path / "designs"
+    folder.mkdir()
+    (folder / "good.yaml").write_text(GOOD)
+    os.mkfifo(folder / "pipe.yaml")
+    args = [command, str(folder)] + (["-o", str(tmp_path / "out"), "-f", "dot"] if command == "render" else [])
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert "pipe.yaml" in result.output and "not a regular file" in result.output
