@@ -281,6 +281,11 @@ def _prepare(report: _Report, path: str, source: bytes, formats: tuple[str, ...]
     except BlueprintError as error:
         _report_problems(report, path, error)
         return None
+    try:
+        renderer.check_custom_icons(blueprint)
+    except renderer.RenderError as error:
+        report.say(path, f"{_shown(path)}: error: {error}", err=True)
+        return None
     # Lint always checks the whole model; a view draws the findings on what it shows.
     highlights, outlines = _lint_overlay(blueprint) if with_lint else ((), {})
     drawn = _theme_mark(theme) + (repr((highlights, sorted(outlines.items()))) if highlights else "")
@@ -292,8 +297,9 @@ def _prepare(report: _Report, path: str, source: bytes, formats: tuple[str, ...]
         if options.large:
             report.say(
                 path,
-                f"{_shown(path)}: note: {len(model.components):,} components; using the large-graph layout "
-                "(straight edges, capped layout iterations) to keep the time bounded",
+                f"{_shown(path)}: note: {len(model.components):,} components; using the large-graph layout to "
+                "bound the time: groups packed in a grid, connections between groups drawn over it as straight "
+                "lines (they do not place anything), every edge straight, layout iterations capped",
                 err=True,
             )
         dot_text = renderer.to_dot(model, options)
