@@ -200,7 +200,7 @@ def assert_well_formed_svg(svg: bytes) -> None:
     ElementTree.fromstring(svg)  # raises ParseError when it is not XML
 
 
-def check_in_process(path: str, data: bytes, check_dot: bool = True) -> str | None:
+def check_in_process(path: str, data: bytes) -> str | None:
     """The Python API: load, lint, DOT. Returns the DOT of a valid blueprint, else None."""
     import sdiagram
     from sdiagram.lint import lint_file
@@ -224,7 +224,7 @@ def check_in_process(path: str, data: bytes, check_dot: bool = True) -> str | No
         assert result.invalid
         return None
     dot_text = to_dot(blueprint, dot_options(blueprint))
-    assert "\x00" not in dot_text or not check_dot, "NUL in DOT"
+    assert "\x00" not in dot_text, "NUL in DOT"
     assert to_dot(blueprint, dot_options(blueprint)) == dot_text, "DOT is not deterministic"
     return dot_text
 

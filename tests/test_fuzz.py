@@ -17,15 +17,6 @@ from hypothesis import HealthCheck, given, settings
 
 import fuzzing
 from sdiagram.cli import main
-from sdiagram.renderer.dot import quote
-
-# What reaches Graphviz is sanitised by the runtime half of issue 13 (NUL and
-# control characters in labels, crash isolation of API layouts). Until that
-# is merged the render invariants cannot hold; they run as soon as it is.
-RENDERER_SANITISES = "\x00" not in quote("\x00\x01")
-needs_sanitising = pytest.mark.skipif(
-    not RENDERER_SANITISES, reason="labels reach Graphviz unsanitised here (issue 13, runtime half, not merged)"
-)
 
 FAST = settings(max_examples=25, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -48,7 +39,7 @@ def _run(*args: str) -> tuple[int, str]:
 @FAST
 @given(data=fuzzing.cases())
 def test_load_lint_and_dot_keep_the_invariants(tmp_path, data):
-    fuzzing.check_in_process(_write(tmp_path, data), data, check_dot=RENDERER_SANITISES)
+    fuzzing.check_in_process(_write(tmp_path, data), data)
 
 
 @FAST
@@ -62,7 +53,6 @@ def test_validate_and_lint_cli_keep_the_invariants(tmp_path, data):
         fuzzing.assert_output_positions(output, path, data)
 
 
-@needs_sanitising
 @WITH_LAYOUT
 @given(data=fuzzing.cases())
 def test_render_cli_writes_well_formed_deterministic_output(tmp_path, data):
@@ -89,7 +79,6 @@ def _api_render(path: str, connection) -> None:
         connection.send(("error", str(error).encode()))
 
 
-@needs_sanitising
 @WITH_LAYOUT
 @given(data=fuzzing.blueprint_texts())
 def test_render_api_gives_svg_or_an_error(tmp_path, data):
