@@ -10,7 +10,7 @@ here returns bytes.
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint
@@ -53,9 +53,17 @@ def check_custom_icons(blueprint: Blueprint) -> None:
         raise RenderError(problem)
 
 
-def dot_options(blueprint: Blueprint, highlights: Iterable[Highlight] = (), theme: str = "light") -> DotOptions:
+def dot_options(
+    blueprint: Blueprint,
+    highlights: Iterable[Highlight] = (),
+    theme: str = "light",
+    outlines: Mapping[str, str] | None = None,
+) -> DotOptions:
+    """`highlights` are listed in a legend; `outlines` maps a component id to the
+    severity it is outlined with (see `sdiagram.lint.component_severities`)."""
     return DotOptions(
         highlights=tuple(highlights),
+        outlines=dict(outlines or {}),
         large=len(blueprint.components) > LARGE_GRAPH_COMPONENTS,
         palette=palette(theme),
     )
@@ -98,7 +106,11 @@ def finish(
 
 
 def render_formats(
-    blueprint: Blueprint, formats: Iterable[str], highlights: Iterable[Highlight] = (), theme: str = "light"
+    blueprint: Blueprint,
+    formats: Iterable[str],
+    highlights: Iterable[Highlight] = (),
+    theme: str = "light",
+    outlines: Mapping[str, str] | None = None,
 ) -> Rendered:
     """Lay the blueprint out once and render every format in `formats`.
 
@@ -114,7 +126,7 @@ def render_formats(
     if theme not in THEMES:
         raise RenderError(f"unknown theme {theme!r}; choose from {', '.join(THEMES)}")
     check_custom_icons(blueprint)
-    dot_text = to_dot(blueprint, dot_options(blueprint, highlights, theme))
+    dot_text = to_dot(blueprint, dot_options(blueprint, highlights, theme, outlines))
     roots = image_roots(blueprint)
     laid_out = layout_in_child(dot_text, layout_formats(formats), roots)
     outputs = finish(formats, laid_out.outputs, without_layout(blueprint, formats), roots, theme)
@@ -122,7 +134,11 @@ def render_formats(
 
 
 def render(
-    blueprint: Blueprint, format: str = "svg", highlights: Iterable[Highlight] = (), theme: str = "light"  # noqa: A002
+    blueprint: Blueprint,
+    format: str = "svg",  # noqa: A002
+    highlights: Iterable[Highlight] = (),
+    theme: str = "light",
+    outlines: Mapping[str, str] | None = None,
 ) -> bytes:
     """One format as bytes: 'svg', 'png', 'pdf', 'dot', 'mermaid' or 'drawio'."""
-    return render_formats(blueprint, (format,), highlights, theme).outputs[format]
+    return render_formats(blueprint, (format,), highlights, theme, outlines).outputs[format]
