@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -21,12 +21,25 @@ FORMAT_NAMES = ("svg", "png", "pdf", "dot")
 DEFAULT_TIMEOUT = 300.0
 
 
+LAYOUT_MODES = ("best", "fast")  # renderer.LAYOUT_MODES, without importing the renderer
+DOT_ICON_MODES = ("relative", "absolute", "copy")
+
+
+class _Settings(NamedTuple):
+    with_lint: bool
+    layout_mode: str
+    stats: bool
+    dot_icons: str
+
+
 class _Target(NamedTuple):
     path: str
     name: str
     outputs: dict[str, str]  # format -> file
     key: str
     icons: tuple[str, ...]
+    blueprint: Any = None
+    options: Any = None
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -59,6 +72,23 @@ def _read(path: str) -> bytes | None:
 )
 @click.option("--force", is_flag=True, help="Render even when the outputs are up to date.")
 @click.option("--lint", "with_lint", is_flag=True, help="Draw lint findings: red/amber outlines and a legend.")
+@click.option(
+    "--layout",
+    "layout_mode",
+    type=click.Choice(LAYOUT_MODES),
+    default="best",
+    show_default=True,
+    help="best: lay out the candidate variants and keep the best-scoring one; fast: the first variant only.",
+)
+@click.option("--stats", is_flag=True, help="Print the layout's quality metrics per blueprint (renders even if up to date).")
+@click.option(
+    "--dot-icons",
+    type=click.Choice(DOT_ICON_MODES),
+    default="relative",
+    show_default=True,
+    help="Icon paths in -f dot output: relative (to the icon folders, portable), absolute (plain `dot` "
+    "renders it on this machine), copy (icons copied next to it: `cd OUTPUT && dot -Tpng NAME.dot`).",
+)
 def render(
     paths: tuple[str, ...],
     output_dir: str,
@@ -67,6 +97,9 @@ def render(
     timeout: float,
     force: bool,
     with_lint: bool,
+    layout_mode: str,
+    stats: bool,
+    dot_icons: str,
 ) -> None:
     """Render blueprints (files or folders) to OUTPUT/<name>.<format>.
 
@@ -76,6 +109,8 @@ def render(
     from . import render_cache as cache
 
     formats = _formats(format_list)
+    force = force or stats
+    settings = _Settings(with_lint, layout_mode, stats, dot_icons if "dot" in formats else "relative")
     failed = False
     targets: dict[str, _Target] = {}
     jobs_to_run: list = []
@@ -88,6 +123,8 @@ def render(
         if (
             not force
             and not with_lint
+            and layout_mode == "best"
+            and settings.dot_icons == "relative"
             and source is not None
             and record is not None
             and cache.is_fresh(record, cache.content_key(source, formats, record.icons), output_dir, formats)
@@ -97,7 +134,7 @@ def render(
             else:
                 failed = True
             continue
-        prepared = _prepare(path, source, formats, output_dir, with_lint)
+        prepared = _prepare(path, source, formats, output_dir, settings)
         if prepared is None:
             failed = True
             continue
@@ -113,7 +150,8 @@ def render(
 
     if jobs_to_run:
         _prepare_for_workers(jobs_to_run)
-        failed = _run_and_write(jobs_to_run, targets, output_dir, formats, jobs, timeout) or failed
+        jobs_to_run = _choose_layouts(jobs_to_run, targets, settings, jobs, timeout)
+        failed = _run_and_write(jobs_to_run, targets, output_dir, formats, jobs, timeout, settings) or failed
     if failed:
         sys.exit(2)
 
@@ -129,8 +167,8 @@ def _claim_name(names: dict[str, str], name: str, path: str, output_dir: str) ->
     return True
 
 
-def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_dir: str, with_lint: bool):
-    """Load, compile and lay out the DOT for one blueprint; None (reported) when it is invalid."""
+def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_dir: str, settings: _Settings):
+    """Load, compile and write the DOT for one blueprint; None (reported) when it is invalid."""
     from .. import renderer
     from ..compiler import load
     from ..diagnostics import BlueprintError
@@ -143,7 +181,7 @@ def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_d
         for diagnostic in error.diagnostics:
             click.echo(str(diagnostic), err=True)
         return None
-    highlights = _highlights(blueprint) if with_lint else ()
+    highlights = _highlights(blueprint) if settings.with_lint else ()
     options = renderer.dot_options(blueprint, highlights)
     if options.large:
         click.echo(
@@ -155,13 +193,40 @@ def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_d
     roots = renderer.image_roots(blueprint)
     icons = cache.icon_files(dot_text, roots)
     drawn = repr(highlights) if highlights else ""
+    drawn += f"\0layout={settings.layout_mode}\0dot-icons={settings.dot_icons}"
     key = cache.content_key(source or b"", formats, icons, drawn) or ""
     outputs = {fmt: os.path.join(output_dir, f"{blueprint.name}.{fmt}") for fmt in formats}
-    return _Target(path, blueprint.name, outputs, key, icons), LayoutJob(path, dot_text, formats, roots)
+    target = _Target(path, blueprint.name, outputs, key, icons, blueprint, options)
+    return target, LayoutJob(path, dot_text, formats, roots, measure=settings.stats)
+
+
+def _choose_layouts(jobs_to_run: list, targets: dict[str, _Target], settings: _Settings,
+                    jobs: int | None, timeout: float | None) -> list:
+    """Lay out every blueprint's candidate variants (all in parallel), keep each one's best."""
+    from dataclasses import replace
+
+    from .. import renderer
+    from ..renderer.batch import default_workers, run_layouts
+
+    if not any(fmt != "dot" for job in jobs_to_run for fmt in job.formats):
+        return jobs_to_run  # DOT alone: the first variant, no layout at all
+    candidates = [
+        candidate
+        for job in jobs_to_run
+        for candidate in renderer.candidate_jobs(job.key, targets[job.key].blueprint, targets[job.key].options, settings.layout_mode)
+    ]
+    outcomes = {job.key: outcome for job, outcome in run_layouts(candidates, jobs or default_workers(), timeout)}
+    chosen = []
+    for job in jobs_to_run:
+        target = targets[job.key]
+        choice = renderer.pick_layout(job.key, target.blueprint, target.options, outcomes, settings.layout_mode)
+        targets[job.key] = target._replace(options=choice.options)
+        chosen.append(replace(job, dot_text=choice.dot_text))
+    return chosen
 
 
 def _run_and_write(jobs_to_run: list, targets: dict[str, _Target], output_dir: str, formats: tuple[str, ...],
-                   jobs: int | None, timeout: float | None) -> bool:
+                   jobs: int | None, timeout: float | None, settings: _Settings) -> bool:
     """Lay out every job (in parallel) and write its files; True when anything failed."""
     from ..renderer.batch import default_workers, run_layouts
 
@@ -176,15 +241,46 @@ def _run_and_write(jobs_to_run: list, targets: dict[str, _Target], output_dir: s
             continue
         for warning in outcome.rendered.warnings:
             click.echo(f"{target.path}: warning: {warning}", err=True)
+        outputs = outcome.rendered.outputs
         try:
-            _write_outputs(output_dir, target, outcome.rendered.outputs)
+            if settings.dot_icons != "relative":
+                outputs = _dot_icons(outputs, target, output_dir, settings.dot_icons)
+            _write_outputs(output_dir, target, outputs)
         except OSError as error:
             click.echo(f"{target.path}: error: cannot write to '{output_dir}': {error.strerror or error}", err=True)
             failed = True
             continue
         files = ", ".join(target.outputs[fmt] for fmt in formats)
         click.echo(f"{target.path}: wrote {files} ({outcome.seconds:.2f} s)")
+        if settings.stats and outcome.rendered.metrics is not None:
+            from ..renderer.metrics import describe
+
+            variant = target.options.variant.name if target.options is not None else "base"
+            click.echo(f"{target.path}: layout {variant}: {describe(outcome.rendered.metrics)}")
     return failed
+
+
+def _dot_icons(outputs: dict[str, bytes], target: _Target, output_dir: str, mode: str) -> dict[str, bytes]:
+    """The DOT output with icon paths that plain `dot` finds: absolute, or copies beside it."""
+    from ..renderer import image_roots
+    from ..renderer.dot import rebase_images
+    from .output import write_atomic
+
+    roots = image_roots(target.blueprint)
+    folder = f"{target.name}.icons"
+    copies: dict[str, str] = {}
+
+    def new_path(found: str, name: str) -> str:
+        if mode == "absolute":
+            return found
+        copies[name] = found
+        return f"{folder}/{name}"
+
+    dot_text = rebase_images(outputs["dot"].decode("utf-8"), roots, new_path)
+    for name, found in sorted(copies.items()):
+        with open(found, "rb") as handle:
+            write_atomic(os.path.join(output_dir, folder, name), handle.read())
+    return {**outputs, "dot": dot_text.encode("utf-8")}
 
 
 def _prepare_for_workers(jobs: list) -> None:

@@ -26,6 +26,7 @@ class LayoutJob:
     dot_text: str
     formats: tuple[str, ...]
     image_roots: tuple[str, ...]
+    measure: bool = False  # also measure the layout (renderer.metrics)
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class LayoutOutcome:
 def _execute(job: LayoutJob) -> LayoutOutcome:
     started = time.perf_counter()
     try:
-        rendered = layout_and_render(job.dot_text, job.formats, job.image_roots)
+        rendered = layout_and_render(job.dot_text, job.formats, job.image_roots, job.measure)
     except RenderError as error:
         return LayoutOutcome(error=str(error), seconds=time.perf_counter() - started)
     return LayoutOutcome(rendered=rendered, seconds=time.perf_counter() - started)

@@ -14,9 +14,10 @@ nodes or attributes to the graph.
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint, Component, Connection, Group
@@ -26,9 +27,20 @@ TEXT_COLOR = "#2D3436"
 EDGE_COLOR = "#7B8894"
 CLUSTER_COLORS = ("#E5F5FD", "#EBF3E7", "#ECE8F6", "#FDF7E3")
 SEVERITY_COLORS = {"error": "#D62728", "warning": "#E8A317", "info": "#1F77B4"}
-LABEL_WIDTH = 13  # characters per line under an icon: the node is 1.4 in (~100 pt) wide
-NODE_HEIGHT = 1.9
+LABEL_WIDTH = 13  # characters per line under an icon: the node is 1.2 in (~86 pt) wide
+NODE_WIDTH = 1.2
+NODE_HEIGHT = 1.6
+# Text sizes in points. The smallest must stay readable when a whole diagram
+# is scaled into a 1000 px docs column (renderer.metrics.min_text_px >= 6).
+NODE_FONT_SIZE = 12
+EDGE_FONT_SIZE = 12
+CLUSTER_FONT_SIZE = 12
 LINE_HEIGHT = 0.25
+# A `dead_letter:` relation: dashed, in a muted red, labelled.
+DEAD_LETTER_EDGE = {"style": "dashed", "label": '"dead letters"', "color": '"#B5534A"', "fontcolor": '"#B5534A"'}
+TITLE_SIZE = 22
+SUMMARY_COLOR = "#5A6368"
+STORE_KINDS = frozenset({"cache", "database", "object_storage", "search_index", "vector_db"})
 
 
 @dataclass(frozen=True)
@@ -43,10 +55,37 @@ class Highlight:
 
 
 @dataclass(frozen=True)
+class LayoutVariant:
+    """The layout settings one candidate layout tries (see `renderer.candidates`)."""
+
+    name: str = "base"
+    # Graphviz's newer ranking: ranks across clusters, needed by `rank=same`
+    # between components of different groups.
+    newrank: bool = True
+    ranksep: float = 0.4
+    nodesep: float = 0.25
+    splines: str = "spline"
+    # Edges between different groups: "" as written; "weight" gets them
+    # `weight=0` (they no longer pull their ends into line); "constraint"
+    # gets them `constraint=false` (they no longer order the ranks either),
+    # so clusters may sit side by side instead of in a staircase.
+    cross_group: str = ""
+    # Characters per line of an edge label.
+    edge_label_width: int = 16
+    # A leaf data store and its only caller share a rank (side by side).
+    leaf_stores_beside: bool = False
+    # A group that calls another ends before the other begins (invisible
+    # edges): consecutive groups then never share a rank, which is what makes
+    # Graphviz stack them into a diagonal staircase.
+    group_bands: bool = False
+
+
+@dataclass(frozen=True)
 class DotOptions:
     highlights: tuple[Highlight, ...] = ()
     # Settings for very large graphs (see renderer.LARGE_GRAPH_COMPONENTS).
     large: bool = False
+    variant: LayoutVariant = LayoutVariant()
 
 
 def quote(text: str) -> str:
@@ -91,6 +130,7 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     base_dir = os.path.dirname(os.path.abspath(blueprint.path))
     outline = _outlines(options.highlights)
     lines = [f"digraph {quote(blueprint.name)} {{"]
+    variant = options.variant
     graph = {
         "label": _graph_label(blueprint, options.highlights),
         "labelloc": "t",
@@ -99,16 +139,14 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
         "fontcolor": quote(TEXT_COLOR),
         "rankdir": blueprint.direction,
         "pad": "0.5",
-        "nodesep": "0.6",
-        "ranksep": "0.9",
-        "splines": "spline",
+        "nodesep": f"{variant.nodesep:g}",
+        "ranksep": f"{variant.ranksep:g}",
+        "splines": variant.splines,
         "compound": "true",
         "bgcolor": quote("white"),
-        # Required, not cosmetic: with the classic ranking, the Graphviz 14 in
-        # the pygraphviz wheels aborts (mincross.c fixLabelOrder assertion) on
-        # clustered graphs of ~100+ nodes with edge labels.
-        "newrank": "true",
     }
+    if variant.newrank:
+        graph["newrank"] = "true"
     if options.large:
         # Crossing minimisation and network simplex dominate on large graphs;
         # one mincross pass and short simplex runs keep the time near-linear.
@@ -117,17 +155,17 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     node = {
         "shape": "none",
         "fixedsize": "true",
-        "width": "1.4",
+        "width": f"{NODE_WIDTH:g}",
         "height": str(NODE_HEIGHT),
         "labelloc": "b",
         "imagescale": "true",
         "imagepos": "tc",
         "fontname": quote(FONT),
-        "fontsize": "13",
+        "fontsize": str(NODE_FONT_SIZE),
         "fontcolor": quote(TEXT_COLOR),
     }
     lines.append(f"  node [{_attributes(node)}];")
-    edge = {"color": quote(EDGE_COLOR), "fontname": quote(FONT), "fontsize": "11", "fontcolor": quote(TEXT_COLOR)}
+    edge = {"color": quote(EDGE_COLOR), "fontname": quote(FONT), "fontsize": str(EDGE_FONT_SIZE), "fontcolor": quote(TEXT_COLOR)}
     lines.append(f"  edge [{_attributes(edge)}];")
 
     children: dict[str | None, list[Group]] = {}
@@ -147,8 +185,8 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
                 "fillcolor": quote(CLUSTER_COLORS[depth % len(CLUSTER_COLORS)]),
                 "pencolor": quote("#AEB6BE"),
                 "labeljust": "l",
-                "fontsize": "12",
-                "margin": "16",
+                "fontsize": str(CLUSTER_FONT_SIZE),
+                "margin": "12",
             }
             lines.append(f"{indent}subgraph {quote('cluster_' + child.id)} {{")
             lines.append(f"{indent}  graph [{_attributes(cluster)}];")
@@ -157,9 +195,39 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
 
     emit_group(None, 0, "  ")
     for connection in blueprint.connections:
-        lines.append("  " + _edge(blueprint, connection, options.large))
+        lines.append("  " + _edge(blueprint, connection, options))
+    for source, target in dead_letter_edges(blueprint):
+        lines.append(f"  {quote(source)} -> {quote(target)} [{_attributes(DEAD_LETTER_EDGE)}];")
+    if variant.group_bands:
+        for source, target in group_band_edges(blueprint):
+            lines.append(f"  {quote(source)} -> {quote(target)} [style=invis, weight=0];")
+    if variant.leaf_stores_beside and variant.newrank:
+        for caller, store in leaf_stores(blueprint):
+            lines.append(f"  {{rank=same; {quote(caller)}; {quote(store)}}}")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+_IMAGE_ATTRIBUTE = re.compile(r'\bimage="((?:[^"\\]|\\.)*)"')
+
+
+def rebase_images(dot_text: str, image_roots: Iterable[str], new_path: Callable[[str, str], str]) -> str:
+    """The DOT with every icon name replaced by `new_path(file found, name)`.
+
+    For DOT that plain `dot` must render: an icon name is relative to one of
+    `image_roots`, which only sdiagram tells Graphviz about.
+    """
+    roots = tuple(image_roots)
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1).replace('\\"', '"').replace("\\\\", "\\")
+        for root in roots:
+            found = os.path.join(root, name)
+            if os.path.isfile(found):
+                return f"image={quote(new_path(os.path.abspath(found), name))}"
+        return match.group(0)
+
+    return _IMAGE_ATTRIBUTE.sub(replace, dot_text)
 
 
 def _outlines(highlights: Iterable[Highlight]) -> dict[str, str]:
@@ -203,7 +271,94 @@ def _anchor(blueprint: Blueprint, endpoint: str, is_group: bool) -> str:
     return blueprint.members(endpoint)[0]
 
 
-def _edge(blueprint: Blueprint, connection: Connection, large: bool = False) -> str:
+def dead_letter_edges(blueprint: Blueprint) -> list[tuple[str, str]]:
+    """(queue, dead-letter target) for every `dead_letter:` not already drawn as a connection."""
+    drawn = {(c.source, c.target) for c in blueprint.connections}
+    drawn |= {(c.target, c.source) for c in blueprint.connections if c.bidirectional}
+    return [
+        (component.id, component.dead_letter)
+        for component in blueprint.components.values()
+        if component.dead_letter and (component.id, component.dead_letter) not in drawn
+    ]
+
+
+# Past this many invisible edges the bands cost more layout time than they save.
+MAX_BAND_EDGES = 600
+
+
+def group_band_edges(blueprint: Blueprint) -> list[tuple[str, str]]:
+    """Invisible edges that put every member of a calling group before every
+    member of the group it calls, for each pair of groups called one way only
+    (neither nested in the other, no path back)."""
+    def chain(group: str | None) -> list[str]:
+        found = []
+        while group is not None:
+            found.append(group)
+            group = blueprint.groups[group].parent
+        return found
+
+    members: dict[str, list[str]] = {}
+    for component in blueprint.components.values():
+        if component.group is not None:
+            members.setdefault(component.group, []).append(component.id)
+    calls: dict[str, set[str]] = {}
+    for connection in blueprint.connections:
+        if connection.source_is_group or connection.target_is_group:
+            continue
+        a = blueprint.components[connection.source].group
+        b = blueprint.components[connection.target].group
+        if a is None or b is None or a in chain(b) or b in chain(a):
+            continue
+        calls.setdefault(a, set()).add(b)
+        if connection.bidirectional:
+            calls.setdefault(b, set()).add(a)
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            group = todo.pop()
+            if group == goal:
+                return True
+            if group not in seen:
+                seen.add(group)
+                todo += sorted(calls.get(group, ()))
+        return False
+
+    edges: list[tuple[str, str]] = []
+    for a in sorted(calls):
+        for b in sorted(calls[a]):
+            if reaches(b, a):
+                continue  # a cycle between groups: no order to impose
+            edges += [(x, y) for x in members[a] for y in members[b]]
+    return edges if len(edges) <= MAX_BAND_EDGES else []
+
+
+def leaf_stores(blueprint: Blueprint) -> list[tuple[str, str]]:
+    """(caller, store) for every data store that only one component talks to
+    and that talks to nobody: it can sit beside its caller instead of a rank
+    further out."""
+    neighbours: dict[str, set[str]] = {c: set() for c in blueprint.components}
+    sources: set[str] = set()
+    for connection in blueprint.connections:
+        if connection.source_is_group or connection.target_is_group:
+            continue
+        neighbours[connection.source].add(connection.target)
+        neighbours[connection.target].add(connection.source)
+        sources.add(connection.source)
+        if connection.bidirectional:
+            sources.add(connection.target)
+    pairs = []
+    for component in blueprint.components.values():
+        near = neighbours[component.id]
+        if component.kind in STORE_KINDS and component.id not in sources and len(near) == 1:
+            caller = next(iter(near))
+            if blueprint.components[caller].group == component.group:
+                pairs.append((caller, component.id))
+    return pairs
+
+
+def _edge(blueprint: Blueprint, connection: Connection, options: DotOptions) -> str:
+    large = options.large
     attributes: dict[str, str] = {}
     text = connection.label or ""
     if connection.protocol:
@@ -211,11 +366,14 @@ def _edge(blueprint: Blueprint, connection: Connection, large: bool = False) -> 
     if text:
         # A `label` becomes a node of its own in the layout (a large graph pays
         # for it twice); an `xlabel` is placed beside the edge afterwards.
-        attributes["xlabel" if large else "label"] = quote("\n".join(wrap(text, 28)))
+        attributes["xlabel" if large else "label"] = quote("\n".join(wrap(text, options.variant.edge_label_width)))
     if connection.is_async:
         attributes["style"] = "dashed"
     if connection.bidirectional:
         attributes["dir"] = "both"
+    cross_group = options.variant.cross_group
+    if cross_group and _group_of(blueprint, connection, "source") != _group_of(blueprint, connection, "target"):
+        attributes[cross_group] = "0" if cross_group == "weight" else "false"
     if connection.source_is_group:
         attributes["ltail"] = quote("cluster_" + connection.source)
     if connection.target_is_group:
@@ -226,11 +384,18 @@ def _edge(blueprint: Blueprint, connection: Connection, large: bool = False) -> 
     return f"{quote(source)} -> {quote(target)}{suffix};"
 
 
+def _group_of(blueprint: Blueprint, connection: Connection, end: str) -> str | None:
+    endpoint = getattr(connection, end)
+    if getattr(connection, f"{end}_is_group"):
+        return endpoint
+    return blueprint.components[endpoint].group
+
+
 def _graph_label(blueprint: Blueprint, highlights: tuple[Highlight, ...]) -> str:
-    rows = [f'<tr><td><font point-size="22"><b>{html_text(blueprint.title)}</b></font></td></tr>']
+    rows = [f'<tr><td><font point-size="{TITLE_SIZE}"><b>{html_text(blueprint.title)}</b></font></td></tr>']
     if blueprint.summary:
         summary = "<br/>".join(html_text(line) for line in wrap(blueprint.summary, 110))
-        rows.append(f'<tr><td><font point-size="13" color="#5A6368">{summary}</font></td></tr>')
+        rows.append(f'<tr><td><font point-size="13" color="{SUMMARY_COLOR}">{summary}</font></td></tr>')
     if highlights:
         rows.append(_legend(highlights))
     return "<<table border=\"0\" cellpadding=\"2\" cellspacing=\"0\">" + "".join(rows) + "</table>>"

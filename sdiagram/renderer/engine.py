@@ -15,6 +15,11 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from .. import icons
+from .metrics import LayoutMetrics, measure as measure_layout
+from .title import centre_title
+
+# Graphviz's laid-out geometry with its draw operations (for the metrics).
+LAYOUT_FORMAT = "json"
 
 RENDER_FORMATS = ("svg", "png", "pdf")
 FORMATS = RENDER_FORMATS + ("dot",)
@@ -34,6 +39,8 @@ class RenderError(Exception):
 class Rendered:
     outputs: dict[str, bytes]
     warnings: tuple[str, ...] = ()
+    # The layout's quality (renderer.metrics), when asked for with `measure`.
+    metrics: LayoutMetrics | None = None
 
 
 def engine_name() -> str:
@@ -51,13 +58,16 @@ def engine_name() -> str:
     )
 
 
-def layout_and_render(dot_text: str, formats: tuple[str, ...], image_roots: tuple[str, ...]) -> Rendered:
+def layout_and_render(
+    dot_text: str, formats: tuple[str, ...], image_roots: tuple[str, ...], measure: bool = False
+) -> Rendered:
     """Lay `dot_text` out once and render each format in `formats`.
 
     `image_roots` are the folders icon names in the DOT are relative to. SVG
-    output gets its icons embedded as data URIs.
+    output gets its icons embedded as data URIs. With `measure`, the layout's
+    metrics come along (formats may then be empty: a layout, measured).
     """
-    wanted = tuple(f for f in RENDER_FORMATS if f in formats)
+    wanted = tuple(f for f in RENDER_FORMATS if f in formats) + ((LAYOUT_FORMAT,) if measure else ())
     outputs: dict[str, bytes] = {}
     warnings: list[str] = []
     if wanted:
@@ -66,10 +76,11 @@ def layout_and_render(dot_text: str, formats: tuple[str, ...], image_roots: tupl
         else:
             outputs, warnings = _render_with_binary(dot_text, wanted, image_roots)
     if "svg" in outputs:
-        outputs["svg"] = embed_icons(outputs["svg"], image_roots)
+        outputs["svg"] = centre_title(embed_icons(outputs["svg"], image_roots))
     if "dot" in formats:
         outputs["dot"] = dot_text.encode("utf-8")
-    return Rendered({f: outputs[f] for f in formats}, tuple(warnings))
+    metrics = measure_layout(outputs[LAYOUT_FORMAT]) if measure else None
+    return Rendered({f: outputs[f] for f in formats}, tuple(warnings), metrics)
 
 
 def _png_scale(width_pt: float, height_pt: float) -> float | None:
@@ -162,7 +173,13 @@ def _native_stderr(warnings: list[str]) -> Iterator[None]:
     for line in text.splitlines():
         line = line.strip()
         # A label a little wider than its icon is drawn in full; not worth a warning.
-        if line and not line.startswith("Fontconfig") and not line.endswith("size too small for label"):
+        # The layout JSON carries no images: it has no loader for them, rightly.
+        if (
+            line
+            and not line.startswith("Fontconfig")
+            and not line.endswith("size too small for label")
+            and ":json" not in line
+        ):
             warnings.append(f"Graphviz: {line.removeprefix('Warning: ')}")
 
 

@@ -1,0 +1,112 @@
+"""Candidate layouts: a small fixed set of layout variants, scored, best kept.
+
+No single set of Graphviz settings suits every design (measured on the six
+bundled ones: classic ranking halves the area of one, `weight=0` between
+groups a third of another's, and both make others worse). So a blueprint is
+laid out with each variant of `CANDIDATES` (in parallel child processes, see
+`renderer.choose_layout`), each layout is measured (`renderer.metrics`) and
+scored by `score`, and the best is drawn.
+
+The score (lower is better), over the metrics of one layout:
+
+    area_per_node                         the size of the picture per component
+  + 10 x empty_fraction                   white space (0..1)
+  + 0.5 x crossings
+  + 1.0 x (detached + misattributed labels + label overlaps)
+  + 3.0 x max(0, 7 - min_text_px)         text too small in a 1000 px column
+  + 2.0 x max(0, |log2(aspect / 1.4)| - 1) far from a docs-friendly landscape
+
+The choice is deterministic and stable: candidates are tried in a fixed order
+and the first one whose score is within `KEEP_MARGIN` of the best wins. The
+default variant is first, so a small edit that moves scores a little keeps the
+picture it had; another variant is only chosen for a large gain.
+
+Variants never used: `constraint=false` on labelled edges between clusters
+makes Graphviz abort (mincross.c fixLabelOrder assertion, with or without
+`newrank`; tests/fixtures/abort-constraint-false-labels.dot), so edges between
+groups are only ever given `weight=0`. Classic ranking alone never aborted on
+the bundled or generated designs with this Graphviz (14.x, pygraphviz wheels);
+every candidate still runs in its own child process, so an abort costs that
+candidate, never the run.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from ..model import Blueprint
+from .dot import DotOptions, LayoutVariant, group_band_edges, leaf_stores
+from .metrics import LayoutMetrics
+
+# The fixed set, in order of preference. The first is `--layout fast`.
+CANDIDATES: tuple[LayoutVariant, ...] = (
+    LayoutVariant("base"),
+    LayoutVariant("group-bands", group_bands=True),
+    LayoutVariant("loose-groups", cross_group="weight"),
+    LayoutVariant("stores-beside", leaf_stores_beside=True),
+    LayoutVariant("classic-ranking", newrank=False),
+    LayoutVariant("classic-loose-groups", newrank=False, cross_group="weight"),
+)
+# A later candidate must beat an earlier one by more than this fraction.
+KEEP_MARGIN = 0.05
+LAYOUT_MODES = ("best", "fast")
+
+
+@dataclass(frozen=True)
+class Scored:
+    variant: LayoutVariant
+    metrics: LayoutMetrics | None  # None: the layout failed
+    score: float
+
+
+def variants_for(blueprint: Blueprint, options: DotOptions, mode: str = "best") -> tuple[LayoutVariant, ...]:
+    """The variants worth laying out for this blueprint (duplicates left out)."""
+    if mode == "fast" or options.large:
+        return CANDIDATES[:1]
+    chosen = []
+    for variant in CANDIDATES:
+        if variant.cross_group and not any(_crosses_groups(blueprint, c) for c in blueprint.connections):
+            continue
+        if variant.leaf_stores_beside and not leaf_stores(blueprint):
+            continue
+        if variant.group_bands and not group_band_edges(blueprint):
+            continue
+        if not variant.newrank and not blueprint.groups:
+            continue
+        chosen.append(variant)
+    return tuple(chosen)
+
+
+def _crosses_groups(blueprint: Blueprint, connection) -> bool:  # type: ignore[no-untyped-def]
+    def group(end: str, is_group: bool) -> str | None:
+        return end if is_group else blueprint.components[end].group
+
+    return group(connection.source, connection.source_is_group) != group(connection.target, connection.target_is_group)
+
+
+def score(metrics: LayoutMetrics) -> float:
+    """The documented score (module docstring); lower is better."""
+    aspect_penalty = max(0.0, abs(math.log2(max(metrics.aspect, 1e-6) / 1.4)) - 1.0)
+    return (
+        metrics.area_per_node
+        + 10.0 * metrics.empty_fraction
+        + 0.5 * metrics.crossings
+        + 1.0 * metrics.label_problems
+        + 3.0 * max(0.0, 7.0 - metrics.min_text_px)
+        + 2.0 * aspect_penalty
+    )
+
+
+def choose(scored: Sequence[Scored]) -> Scored:
+    """The first candidate (in the fixed order) within KEEP_MARGIN of the best score."""
+    working = [s for s in scored if s.metrics is not None]
+    if not working:
+        return scored[0]
+    best = min(s.score for s in working)
+    return next(s for s in working if s.score <= best * (1 + KEEP_MARGIN))
+
+
+def with_variant(options: DotOptions, variant: LayoutVariant) -> DotOptions:
+    return replace(options, variant=variant)
