@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from .. import icons
+from .fonts import use_bundled_fonts
 from .metrics import LayoutMetrics, measure as measure_layout
 from .title import centre_title
 
@@ -71,6 +72,7 @@ def layout_and_render(
     outputs: dict[str, bytes] = {}
     warnings: list[str] = []
     if wanted:
+        use_bundled_fonts()
         if engine_name() == "pygraphviz":
             outputs, warnings = _render_in_process(dot_text, wanted, image_roots)
         else:

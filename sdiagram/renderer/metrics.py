@@ -304,7 +304,7 @@ def _path_box(path: Sequence[Point]) -> Box:
 
 
 def _intersection(a: Point, b: Point, c: Point, d: Point) -> Point | None:
-    """The point where segments a-b and c-d properly cross, if they do."""
+    """The point where segments a-b and c-d cross, if they do."""
     r = (b[0] - a[0], b[1] - a[1])
     s = (d[0] - c[0], d[1] - c[1])
     denominator = r[0] * s[1] - r[1] * s[0]
@@ -312,7 +312,7 @@ def _intersection(a: Point, b: Point, c: Point, d: Point) -> Point | None:
         return None
     t = ((c[0] - a[0]) * s[1] - (c[1] - a[1]) * s[0]) / denominator
     u = ((c[0] - a[0]) * r[1] - (c[1] - a[1]) * r[0]) / denominator
-    if 0 < t < 1 and 0 < u < 1:
+    if 0 <= t < 1 and 0 <= u < 1:  # half-open: a crossing at a joint counts once
         return (a[0] + t * r[0], a[1] + t * r[1])
     return None
 

@@ -1,0 +1,296 @@
+"""Layout quality: metrics, candidate layouts, labels, bundled font, DOT for plain `dot`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import sdiagram
+from sdiagram.renderer import candidate_jobs, choose_layout, dot_options, render_formats, to_dot
+from sdiagram.renderer.batch import LayoutJob, run_layouts
+from sdiagram.renderer.candidates import CANDIDATES, KEEP_MARGIN, Scored, choose, score, variants_for
+from sdiagram.renderer.dot import LayoutVariant, dead_letter_edges, group_band_edges, leaf_stores
+from sdiagram.renderer.engine import layout_and_render
+from sdiagram.renderer.fonts import config_text
+from sdiagram.renderer.metrics import DOCS_WIDTH_PX, NODE_UNIT_PT2, LayoutMetrics, describe, measure
+
+from conftest import BLUEPRINTS, REPO, run_cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+TIERS = """
+name: tiers
+direction: LR
+groups:
+  front: {label: Front}
+  back: {label: Back}
+components:
+  users: {kind: client}
+  lb: {kind: load_balancer, replicas: 2, group: front}
+  api: {kind: service, replicas: 2, group: front}
+  worker: {kind: worker, replicas: 2, group: back}
+  jobs: {kind: queue, tech: kafka, replicas: 3, group: back, dead_letter: dlq}
+  dlq: {kind: queue, tech: sqs, group: back}
+  db: {kind: database, tech: postgresql, replicas: 2, group: back}
+connections:
+  - users -> lb: HTTPS
+  - lb -> api
+  - api -> jobs: {label: enqueue, async: true}
+  - jobs -> worker: {label: consume, async: true}
+  - worker -> db: write
+"""
+
+
+# -- metrics on hand-made geometry ------------------------------------------------
+
+
+def node(gvid: int, x: float, y: float, label: str = "") -> dict:
+    return {"_gvid": gvid, "name": f"n{gvid}", "pos": f"{x},{y}", "width": "1.4", "height": "1.9", "_ldraw_": []}
+
+
+def edge(tail: int, head: int, points: list[list[float]], label: tuple[float, float, str] | None = None) -> dict:
+    drawn = {"tail": tail, "head": head, "_draw_": [{"op": "b", "points": points}]}
+    if label:
+        x, y, text = label
+        drawn["_ldraw_"] = [{"op": "F", "size": 10.0, "face": "x"}, {"op": "T", "pt": [x, y], "align": "c", "width": 40.0, "text": text}]
+    return drawn
+
+
+def straight(a: tuple[float, float], b: tuple[float, float]) -> list[list[float]]:
+    (x0, y0), (x1, y1) = a, b
+    return [[x0, y0], [x0 + (x1 - x0) / 3, y0 + (y1 - y0) / 3], [x0 + 2 * (x1 - x0) / 3, y0 + 2 * (y1 - y0) / 3], [x1, y1]]
+
+
+def geometry(edges: list[dict], width: float = 1000.0, height: float = 1000.0) -> bytes:
+    nodes = [node(0, 100, 100), node(1, 900, 900), node(2, 100, 900), node(3, 900, 100)]
+    return json.dumps({"bb": f"0,0,{width},{height}", "objects": nodes, "edges": edges}).encode()
+
+
+def test_two_diagonals_cross_once_and_lengths_add_up():
+    metrics = measure(geometry([edge(0, 1, straight((150, 170), (850, 830))), edge(2, 3, straight((150, 830), (850, 170)))]), pad_pt=0)
+    assert metrics.crossings == 1
+    assert metrics.nodes == 4 and metrics.edges == 2
+    assert metrics.area_per_node == pytest.approx(1000 * 1000 / 4 / NODE_UNIT_PT2, rel=1e-3)
+    assert metrics.edge_length == pytest.approx(2 * ((700**2 + 660**2) ** 0.5) / 100.8, rel=1e-2)
+
+
+def test_edges_meeting_at_a_shared_node_do_not_cross():
+    metrics = measure(geometry([edge(0, 1, straight((150, 170), (850, 830))), edge(0, 3, straight((150, 170), (850, 170)))]))
+    assert metrics.crossings == 0
+
+
+def test_label_on_its_edge_is_attached_and_a_far_one_is_detached_and_misattributed():
+    on_edge = measure(geometry([edge(0, 3, straight((150, 100), (850, 100)), label=(500, 104, "near"))]))
+    assert (on_edge.detached_labels, on_edge.misattributed_labels, on_edge.label_overlaps) == (0, 0, 0)
+    far = measure(
+        geometry([
+            edge(0, 3, straight((150, 100), (850, 100)), label=(500, 497, "far")),
+            edge(2, 1, straight((150, 500), (850, 500))),
+        ])
+    )
+    assert far.detached_labels == 1
+    assert far.misattributed_labels == 1  # nearer the other edge
+    assert far.label_overlaps == 1  # and that edge runs through it
+    assert far.label_problems == 3
+
+
+def test_label_over_a_node_or_label_is_an_overlap():
+    over_node = measure(geometry([edge(2, 1, straight((150, 900), (850, 900)), label=(110, 905, "x"))]))
+    assert over_node.label_overlaps >= 1
+    twice = measure(
+        geometry([
+            edge(0, 3, straight((150, 300), (850, 300)), label=(500, 304, "a")),
+            edge(2, 1, straight((150, 310), (850, 310)), label=(505, 306, "b")),
+        ])
+    )
+    assert twice.label_overlaps >= 1
+
+
+def test_text_size_at_a_docs_column_and_empty_canvas():
+    metrics = measure(geometry([edge(0, 3, straight((150, 100), (850, 100)), label=(500, 104, "x"))], width=2000), pad_pt=0)
+    assert metrics.min_text_px == pytest.approx(10.0 * DOCS_WIDTH_PX / 2000)
+    assert metrics.aspect == pytest.approx(2.0)
+    assert 0.5 < metrics.empty_fraction < 1.0
+    assert "area/node" in describe(metrics) and "text px@1000" in describe(metrics)
+
+
+# -- candidates ---------------------------------------------------------------------------
+
+
+def metrics_with(**values) -> LayoutMetrics:
+    base = dict(nodes=5, edges=5, width_pt=800.0, height_pt=600.0, area_per_node=5.0, empty_fraction=0.5, crossings=0,
+                edge_length=10.0, detached_labels=0, misattributed_labels=0, label_overlaps=0, aspect=1.4, min_text_px=8.0)
+    base.update(values)
+    return LayoutMetrics(**base)
+
+
+def test_score_penalises_each_problem():
+    good = score(metrics_with())
+    for worse in (dict(area_per_node=6.0), dict(empty_fraction=0.6), dict(crossings=1), dict(detached_labels=1),
+                  dict(label_overlaps=1), dict(min_text_px=5.0), dict(aspect=5.0)):
+        assert score(metrics_with(**worse)) > good, worse
+
+
+def test_choice_keeps_the_earlier_candidate_unless_the_gain_is_large():
+    first, second = CANDIDATES[0], CANDIDATES[1]
+    close = [Scored(first, metrics_with(), 10.0), Scored(second, metrics_with(), 10.0 / (1 + KEEP_MARGIN / 2))]
+    assert choose(close).variant == first
+    far = [Scored(first, metrics_with(), 10.0), Scored(second, metrics_with(), 5.0)]
+    assert choose(far).variant == second
+    failed = [Scored(first, None, float("inf")), Scored(second, metrics_with(), 12.0)]
+    assert choose(failed).variant == second
+
+
+def test_fast_mode_and_tiny_blueprints_lay_out_one_candidate(write_blueprint):
+    blueprint = sdiagram.load(write_blueprint(TIERS))
+    options = dot_options(blueprint)
+    assert variants_for(blueprint, options, "fast") == (CANDIDATES[0],)
+    assert len(variants_for(blueprint, options)) > 1
+    plain = sdiagram.load(write_blueprint("components: {a: {kind: service}, b: {kind: service}}\nconnections: [a -> b]\n", "p.yaml"))
+    assert candidate_jobs("k", plain, dot_options(plain)) == []
+
+
+def test_choice_is_deterministic(write_blueprint):
+    blueprint = sdiagram.load(write_blueprint(TIERS))
+    first = choose_layout(blueprint, dot_options(blueprint))
+    again = choose_layout(blueprint, dot_options(blueprint))
+    assert first.dot_text == again.dot_text
+    assert [s.score for s in first.scored] == [s.score for s in again.scored]
+    assert all(s.metrics is not None for s in first.scored)
+
+
+def test_layout_variants_shape_the_dot(write_blueprint):
+    blueprint = sdiagram.load(write_blueprint(TIERS))
+    options = dot_options(blueprint)
+    assert leaf_stores(blueprint) == [("worker", "db")]
+    assert ("lb", "worker") in group_band_edges(blueprint)
+    beside = to_dot(blueprint, replace(options, variant=LayoutVariant(leaf_stores_beside=True)))
+    assert '{rank=same; "worker"; "db"}' in beside
+    loose = to_dot(blueprint, replace(options, variant=LayoutVariant(cross_group="weight")))
+    assert '"api" -> "jobs" [label="enqueue", style=dashed, weight=0]' in loose
+    classic = to_dot(blueprint, replace(options, variant=LayoutVariant(newrank=False)))
+    assert "newrank" not in classic
+    bands = to_dot(blueprint, replace(options, variant=LayoutVariant(group_bands=True)))
+    assert '"lb" -> "worker" [style=invis, weight=0];' in bands
+
+
+def test_no_candidate_uses_constraint_false():
+    assert all(variant.cross_group in ("", "weight") for variant in CANDIDATES)
+
+
+def test_graphviz_abort_is_contained_to_its_child():
+    """constraint=false on labelled edges between clusters aborts Graphviz 14
+    (mincross.c fixLabelOrder), with or without newrank; the run survives it."""
+    dot_text = (FIXTURES / "abort-constraint-false-labels.dot").read_text()
+    jobs = [
+        LayoutJob("abort", dot_text, (), (), measure=True),
+        LayoutJob("fine", dot_text.replace(", constraint=false", ""), (), (), measure=True),
+    ]
+    outcomes = {job.key: outcome for job, outcome in run_layouts(jobs, 2, 60)}
+    assert outcomes["fine"].rendered is not None and outcomes["fine"].rendered.metrics is not None
+    if outcomes["abort"].rendered is not None:
+        pytest.skip("this Graphviz no longer aborts on constraint=false with edge labels")
+    assert "crashed" in (outcomes["abort"].error or "")
+
+
+# -- labels and drawing -----------------------------------------------------------------------
+
+
+def test_dead_letter_relation_is_a_dashed_edge(write_blueprint):
+    blueprint = sdiagram.load(write_blueprint(TIERS))
+    assert dead_letter_edges(blueprint) == [("jobs", "dlq")]
+    assert '"jobs" -> "dlq" [style=dashed, label="dead letters"' in to_dot(blueprint, dot_options(blueprint))
+
+
+def test_svg_title_is_centred(write_blueprint):
+    blueprint = sdiagram.load(write_blueprint("title: A title\nsummary: What it is.\n" + TIERS))
+    svg = render_formats(blueprint, ("svg",), layout="fast").outputs["svg"].decode()
+    title = next(line for line in svg.splitlines() if ">A title<" in line)
+    assert 'text-anchor="middle"' in title
+    summary = next(line for line in svg.splitlines() if ">What it is.<" in line)
+    assert 'text-anchor="middle"' in summary
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in BLUEPRINTS.glob("*.yaml")))
+def test_bundled_designs_are_legible_in_a_docs_column(name):
+    blueprint = sdiagram.load(BLUEPRINTS / f"{name}.yaml")
+    metrics = render_formats(blueprint, (), measure=True).metrics
+    assert metrics is not None
+    assert metrics.min_text_px >= 6.0, describe(metrics)
+    assert metrics.label_overlaps == 0, describe(metrics)
+
+
+# -- CLI --------------------------------------------------------------------------------
+
+
+def test_render_stats_and_fast_layout(write_blueprint, tmp_path):
+    path = write_blueprint(TIERS)
+    result = run_cli("render", path, "-o", str(tmp_path / "out"), "--stats", "--layout", "fast")
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if ": layout " in line)
+    assert f"layout {CANDIDATES[0].name}:" in line and "area/node" in line and "crossings" in line
+    best = run_cli("render", path, "-o", str(tmp_path / "out"), "--stats")
+    assert best.exit_code == 0 and ": layout " in best.output
+
+
+@pytest.mark.parametrize("mode", ["absolute", "copy"])
+def test_dot_output_renders_with_plain_graphviz(write_blueprint, tmp_path, mode):
+    path = write_blueprint(TIERS)
+    out = tmp_path / "out"
+    result = run_cli("render", path, "-o", str(out), "-f", "dot", "--dot-icons", mode)
+    assert result.exit_code == 0, result.output
+    dot_text = (out / "tiers.dot").read_text()
+    if mode == "copy":
+        assert 'image="tiers.icons/' in dot_text and (out / "tiers.icons").is_dir()
+    else:
+        assert 'image="/' in dot_text
+    # No imagepath: Graphviz on its own, run from the output folder, finds every icon.
+    script = "import pygraphviz,sys; g=pygraphviz.AGraph('tiers.dot'); g.layout('dot'); sys.stdout.buffer.write(g.draw(format='svg'))"
+    drawn = subprocess.run([sys.executable, "-c", script], cwd=out, capture_output=True, check=True)
+    assert b"<image" in drawn.stdout
+    assert b"No such file" not in drawn.stderr and b"not found" not in drawn.stderr
+
+
+# -- the bundled font ---------------------------------------------------------------------------
+
+
+def test_fontconfig_lists_only_the_bundled_fonts():
+    text = config_text("/pkg/fonts", "/cache")
+    assert "<dir>/pkg/fonts</dir>" in text and text.count("<dir>") == 1
+    assert "<include" not in text  # none of the system's configuration
+
+
+HIDE_FONTS = r"""
+set -e
+for folder in /usr/share/fonts /usr/local/share/fonts "$HOME/.fonts" "$HOME/.local/share/fonts"; do
+  if [ -d "$folder" ]; then mount -t tmpfs none "$folder"; fi
+done
+test -z "$(ls -A /usr/share/fonts 2>/dev/null)"
+exec "$@"
+"""
+
+
+def test_same_image_without_system_fonts(tmp_path):
+    if not shutil.which("unshare") or os.geteuid() != 0:
+        pytest.skip("needs root and unshare to hide the system fonts in a mount namespace")
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("mount namespaces are not available here")
+    blueprint = BLUEPRINTS / "url-shortener.yaml"
+    command = [sys.executable, "-m", "sdiagram", "render", str(blueprint), "-f", "svg,png", "--force", "--layout", "fast"]
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    subprocess.run([*command, "-o", str(tmp_path / "with")], check=True, capture_output=True, env=env)
+    hidden = subprocess.run(
+        ["unshare", "-m", "sh", "-c", HIDE_FONTS, "hide", *command, "-o", str(tmp_path / "without")],
+        capture_output=True, env=env, cwd=REPO,
+    )
+    assert hidden.returncode == 0, hidden.stderr.decode()
+    for fmt in ("svg", "png"):
+        assert (tmp_path / "with" / f"url-shortener.{fmt}").read_bytes() == (tmp_path / "without" / f"url-shortener.{fmt}").read_bytes()
