@@ -118,6 +118,7 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
 
     edges = [e for e in data.get("edges", []) if e.get("tail") in node_index and e.get("head") in node_index]
     paths = [_edge_path(e) for e in edges]
+    extents = [_path_box(path) if len(path) >= 2 else None for path in paths]
     labels: list[tuple[int, Box, float]] = []  # edge index, box, font size
     for index, edge in enumerate(edges):
         texts = _texts(edge.get("_ldraw_", []))
@@ -134,7 +135,11 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
             misattributed += 1
         inner = _shrink(box, 1.0)
         overlaps += sum(1 for node_box in node_boxes.values() if _boxes_overlap(inner, node_box))
-        overlaps += sum(1 for i, path in enumerate(paths) if i != index and _path_hits_box(path, inner))
+        overlaps += sum(
+            1
+            for i, path in enumerate(paths)
+            if i != index and extents[i] is not None and _boxes_overlap(extents[i], inner) and _path_hits_box(path, inner)
+        )
     for a in range(len(labels)):
         for b in range(a + 1, len(labels)):
             if _boxes_overlap(_shrink(labels[a][1], 1.0), _shrink(labels[b][1], 1.0)):
@@ -152,7 +157,7 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
         height_pt=round(height + 2 * pad_pt, 1),
         area_per_node=round(width * height / max(1, len(nodes)) / NODE_UNIT_PT2, 4),
         empty_fraction=round(1.0 - _covered_fraction(canvas, occupied), 4),
-        crossings=_crossings(edges, paths, node_boxes),
+        crossings=_crossings(edges, paths, extents, node_boxes),
         edge_length=round(sum(_length(path) for path in paths) / NODE_WIDTH_PT, 2),
         detached_labels=detached,
         misattributed_labels=misattributed,
@@ -294,7 +299,13 @@ def _segment_hits_box(a: Point, b: Point, box: Box) -> bool:
 
 
 def _path_hits_box(path: Sequence[Point], box: Box) -> bool:
-    return any(_segment_hits_box(path[i], path[i + 1], box) for i in range(len(path) - 1))
+    for i in range(len(path) - 1):
+        (ax, ay), (bx, by) = path[i], path[i + 1]
+        if max(ax, bx) < box[0] or min(ax, bx) > box[2] or max(ay, by) < box[1] or min(ay, by) > box[3]:
+            continue
+        if _segment_hits_box(path[i], path[i + 1], box):
+            return True
+    return False
 
 
 def _path_box(path: Sequence[Point]) -> Box:
@@ -317,9 +328,10 @@ def _intersection(a: Point, b: Point, c: Point, d: Point) -> Point | None:
     return None
 
 
-def _crossings(edges: list[dict[str, Any]], paths: list[list[Point]], node_boxes: dict[int, Box]) -> int:
+def _crossings(
+    edges: list[dict[str, Any]], paths: list[list[Point]], extents: list[Box | None], node_boxes: dict[int, Box]
+) -> int:
     count = 0
-    extents = [_path_box(path) if len(path) >= 2 else None for path in paths]
     for i in range(len(paths)):
         for j in range(i + 1, len(paths)):
             box_i, box_j = extents[i], extents[j]
