@@ -103,14 +103,14 @@ def test_label_on_its_edge_is_attached_and_a_far_one_is_detached_and_misattribut
 
 def test_label_over_a_node_or_label_is_an_overlap():
     over_node = measure(geometry([edge(2, 1, straight((150, 900), (850, 900)), label=(110, 905, "x"))]))
-    assert over_node.label_overlaps >= 1
+    assert over_node.label_overlaps >= 1 and over_node.labels_over_things >= 1
     twice = measure(
         geometry([
             edge(0, 3, straight((150, 300), (850, 300)), label=(500, 304, "a")),
             edge(2, 1, straight((150, 310), (850, 310)), label=(505, 306, "b")),
         ])
     )
-    assert twice.label_overlaps >= 1
+    assert twice.label_overlaps >= 1 and twice.labels_over_things >= 1
 
 
 def test_text_size_at_a_docs_column_and_empty_canvas():
@@ -126,7 +126,7 @@ def test_text_size_at_a_docs_column_and_empty_canvas():
 
 def metrics_with(**values) -> LayoutMetrics:
     base = dict(nodes=5, edges=5, width_pt=800.0, height_pt=600.0, area_per_node=5.0, empty_fraction=0.5, crossings=0,
-                edge_length=10.0, detached_labels=0, misattributed_labels=0, label_overlaps=0, aspect=1.4, min_text_px=8.0)
+                edge_length=10.0, detached_labels=0, misattributed_labels=0, label_overlaps=0, labels_over_things=0, aspect=1.4, min_text_px=8.0)
     base.update(values)
     return LayoutMetrics(**base)
 
@@ -134,7 +134,7 @@ def metrics_with(**values) -> LayoutMetrics:
 def test_score_penalises_each_problem():
     good = score(metrics_with())
     for worse in (dict(area_per_node=6.0), dict(empty_fraction=0.6), dict(crossings=1), dict(detached_labels=1),
-                  dict(label_overlaps=1), dict(min_text_px=5.0), dict(aspect=5.0)):
+                  dict(label_overlaps=1), dict(labels_over_things=1), dict(min_text_px=5.0), dict(aspect=5.0)):
         assert score(metrics_with(**worse)) > good, worse
 
 
@@ -224,7 +224,7 @@ def test_bundled_designs_are_legible_in_a_docs_column(name):
     metrics = render_formats(blueprint, (), measure=True).metrics
     assert metrics is not None
     assert metrics.min_text_px >= 6.0, describe(metrics)
-    assert metrics.label_overlaps == 0, describe(metrics)
+    assert metrics.labels_over_things == 0, describe(metrics)
 
 
 # -- CLI --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ The score (lower is better), over the metrics of one layout:
   + 10 x empty_fraction                   white space (0..1)
   + 1.5 x crossings
   + 1.0 x (detached + misattributed labels + label overlaps)
+  + 5.0 x labels over a node or another label (never wanted)
   + 3.0 x max(0, 7 - min_text_px)         text too small in a 1000 px column
   + 2.0 x max(0, |log2(aspect / 1.4)| - 1) far from a docs-friendly landscape
 
@@ -94,6 +95,7 @@ def score(metrics: LayoutMetrics) -> float:
         + 10.0 * metrics.empty_fraction
         + 1.5 * metrics.crossings
         + 1.0 * metrics.label_problems
+        + 5.0 * metrics.labels_over_things
         + 3.0 * max(0.0, 7.0 - metrics.min_text_px)
         + 2.0 * aspect_penalty
     )

@@ -19,7 +19,8 @@ What each number means (all geometry in points, 72 to the inch):
   size) from their own edge.
 - `misattributed_labels`: edge labels nearer another edge than their own.
 - `label_overlaps`: an edge label overlapping another edge label, a node, or
-  an edge other than its own (each pair counted once).
+  an edge other than its own (each pair counted once); `labels_over_things`
+  counts only the first two kinds (a label hiding a node or another label).
 - `aspect`: width / height of the image.
 - `min_text_px`: the smallest text height, in pixels, when the whole image is
   scaled to 1000 px wide (a docs column). Under about 6 px it can't be read.
@@ -56,6 +57,7 @@ class LayoutMetrics:
     detached_labels: int
     misattributed_labels: int
     label_overlaps: int
+    labels_over_things: int
     aspect: float
     min_text_px: float
 
@@ -126,7 +128,7 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
             labels.append((index, _union(box for box, _ in texts), min(size for _, size in texts)))
             sizes += [size for _, size in texts]
 
-    detached = misattributed = overlaps = 0
+    detached = misattributed = overlaps = over_things = 0
     for index, box, size in labels:
         own = _distance_to_path(box, paths[index])
         if own > size:
@@ -134,7 +136,9 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
         if any(i != index and _distance_to_path(box, path, own - 1.0) < own - 1.0 for i, path in enumerate(paths)):
             misattributed += 1
         inner = _shrink(box, 1.0)
-        overlaps += sum(1 for node_box in node_boxes.values() if _boxes_overlap(inner, node_box))
+        over_nodes = sum(1 for node_box in node_boxes.values() if _boxes_overlap(inner, node_box))
+        overlaps += over_nodes
+        over_things += over_nodes
         overlaps += sum(
             1
             for i, path in enumerate(paths)
@@ -144,6 +148,7 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
         for b in range(a + 1, len(labels)):
             if _boxes_overlap(_shrink(labels[a][1], 1.0), _shrink(labels[b][1], 1.0)):
                 overlaps += 1
+                over_things += 1
 
     clusters = [tuple(_floats(o["bb"])) for o in objects if "bb" in o]
     occupied = clusters + list(node_boxes.values()) + text_boxes + [box for _, box, _ in labels]
@@ -162,6 +167,7 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
         detached_labels=detached,
         misattributed_labels=misattributed,
         label_overlaps=overlaps,
+        labels_over_things=over_things,
         aspect=round(image_width / (height + 2 * pad_pt), 3),
         min_text_px=round(min(sizes, default=0.0) * DOCS_WIDTH_PX / image_width, 2),
     )
