@@ -244,13 +244,17 @@ def _outlines(highlights: Iterable[Highlight]) -> dict[str, str]:
 
 def _node(component: Component, base_dir: str, severity: str | None) -> str:
     label_lines = wrap(component.label, LABEL_WIDTH)
-    if component.replicas >= 2:
-        label_lines.append(f"\u00d7{component.replicas}")
+    counts = [f"\u00d7{component.replicas}"] if component.replicas >= 2 else []
+    if component.shards >= 2:
+        counts.append(f"{component.shards} shards")
+    if counts:
+        label_lines.append(" \u00b7 ".join(counts))
     attributes = {
         "label": quote("\n".join(label_lines)),
         "image": quote(_icon_name(component, base_dir)),
         "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - 1):.2f}",
-        "tooltip": quote(f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"),
+        "tooltip": quote(component.description
+                         or f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"),
     }
     if severity in ("error", "warning"):
         attributes.update(
@@ -369,17 +373,26 @@ def _edge(blueprint: Blueprint, connection: Connection, options: DotOptions) -> 
         attributes["xlabel" if large else "label"] = quote("\n".join(wrap(text, options.variant.edge_label_width)))
     if connection.is_async:
         attributes["style"] = "dashed"
+    tail, head = "source", "target"
+    if connection.reply:
+        # A response path: dotted with an open arrowhead, and laid out as the
+        # request it answers (drawn from target to source with the arrow
+        # reversed), so it does not pull the layout. Not `constraint=false`:
+        # with a label, between clusters, that makes Graphviz abort (mincross.c
+        # fixLabelOrder; tests/fixtures/abort-constraint-false-labels.dot).
+        attributes.update({"style": "dotted", "dir": "back", "arrowtail": "vee"})
+        tail, head = head, tail
     if connection.bidirectional:
         attributes["dir"] = "both"
     cross_group = options.variant.cross_group
     if cross_group and _group_of(blueprint, connection, "source") != _group_of(blueprint, connection, "target"):
         attributes[cross_group] = "0" if cross_group == "weight" else "false"
-    if connection.source_is_group:
-        attributes["ltail"] = quote("cluster_" + connection.source)
-    if connection.target_is_group:
-        attributes["lhead"] = quote("cluster_" + connection.target)
-    source = _anchor(blueprint, connection.source, connection.source_is_group)
-    target = _anchor(blueprint, connection.target, connection.target_is_group)
+    if getattr(connection, f"{tail}_is_group"):
+        attributes["ltail"] = quote("cluster_" + getattr(connection, tail))
+    if getattr(connection, f"{head}_is_group"):
+        attributes["lhead"] = quote("cluster_" + getattr(connection, head))
+    source = _anchor(blueprint, getattr(connection, tail), getattr(connection, f"{tail}_is_group"))
+    target = _anchor(blueprint, getattr(connection, head), getattr(connection, f"{head}_is_group"))
     suffix = f" [{_attributes(attributes)}]" if attributes else ""
     return f"{quote(source)} -> {quote(target)}{suffix};"
 
