@@ -165,6 +165,24 @@ def group_members(
     return tuple(c.id for c in components.values() if c.group in inside)
 
 
+# The candidate layouts a blueprint may pin with `layout: {variant: ...}`
+# (renderer.candidates.CANDIDATES, in the same order; a test keeps them equal).
+LAYOUT_VARIANTS = (
+    "base", "group-bands", "loose-groups", "stores-beside", "classic-ranking", "classic-loose-groups",
+)
+
+
+@dataclass(frozen=True)
+class LayoutHints:
+    """`layout:`: what to keep when the scored layout is not what the author wants."""
+
+    same_rank: tuple[tuple[str, ...], ...] = ()  # each: components drawn side by side (one rank)
+    order: tuple[tuple[str, ...], ...] = ()  # each: components on one rank, in this order
+    group_order: tuple[tuple[str, ...], ...] = ()  # each: groups along the flow, in this order
+    variant: str | None = None  # pin one candidate layout
+    span: Span | None = None
+
+
 @dataclass(frozen=True)
 class Blueprint:
     """A validated blueprint. `components` and `groups` keep source order."""
@@ -181,6 +199,7 @@ class Blueprint:
     groups: Mapping[str, Group] = field(default_factory=dict)
     connections: tuple[Connection, ...] = ()
     lint: LintSettings = field(default_factory=LintSettings)
+    layout: LayoutHints = field(default_factory=LayoutHints)
     format_version: int = 1
 
     def members(self, group_id: str) -> tuple[str, ...]:

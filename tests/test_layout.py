@@ -294,3 +294,99 @@ def test_same_image_without_system_fonts(tmp_path):
     assert hidden.returncode == 0, hidden.stderr.decode()
     for fmt in ("svg", "png"):
         assert (tmp_path / "with" / f"url-shortener.{fmt}").read_bytes() == (tmp_path / "without" / f"url-shortener.{fmt}").read_bytes()
+
+
+# -- layout hints -----------------------------------------------------------------------------
+
+HINTED = TIERS + """
+layout:
+  same_rank: [[lb, users]]
+  order: [[dlq, db]]
+"""
+
+SIDE_BY_SIDE = """
+groups:
+  left: {label: Left}
+  right: {label: Right}
+components:
+  a: {kind: service, group: left}
+  b: {kind: database, group: left}
+  c: {kind: service, group: right}
+  d: {kind: cache, group: right}
+connections:
+  - a -> b
+  - c -> d
+"""
+
+
+def node_positions(blueprint) -> dict[str, tuple[float, float]]:
+    from sdiagram.renderer.engine import LAYOUT_FORMAT
+
+    choice = choose_layout(blueprint, dot_options(blueprint))
+    layout = layout_and_render(choice.dot_text, (LAYOUT_FORMAT,), (), measure=True).outputs[LAYOUT_FORMAT]
+    return {o["name"]: tuple(float(v) for v in o["pos"].split(",")) for o in json.loads(layout)["objects"] if "pos" in o and "bb" not in o}
+
+
+def test_layout_hints_are_followed(write_blueprint):
+    blueprint = sdiagram.load(write_blueprint(HINTED))
+    assert blueprint.layout.same_rank == (("lb", "users"),)
+    dot_text = to_dot(blueprint, dot_options(blueprint))
+    assert '{rank=same; "lb"; "users"}' in dot_text
+    assert '{rank=same; "db" -> "dlq" [style=invis]}' in dot_text
+    assert all(v.newrank for v in variants_for(blueprint, dot_options(blueprint)))
+    at = node_positions(blueprint)
+    assert at["lb"][0] == pytest.approx(at["users"][0])  # LR: one rank is one x
+    assert at["dlq"][0] == pytest.approx(at["db"][0])  # one rank
+
+
+def test_group_order_puts_one_group_before_another(write_blueprint):
+    plain = node_positions(sdiagram.load(write_blueprint(SIDE_BY_SIDE)))
+    assert plain["a"][0] == pytest.approx(plain["c"][0])  # unhinted: the groups share ranks
+    blueprint = sdiagram.load(write_blueprint(SIDE_BY_SIDE + "layout: {group_order: [[right, left]]}\n", "h.yaml"))
+    assert '"d" -> "a" [style=invis, weight=0];' in to_dot(blueprint, dot_options(blueprint))
+    at = node_positions(blueprint)
+    assert max(at["c"][0], at["d"][0]) < min(at["a"][0], at["b"][0])
+
+
+@pytest.mark.parametrize("first", ["db", "dlq"])
+def test_order_runs_top_to_bottom(write_blueprint, first):
+    second = "dlq" if first == "db" else "db"
+    blueprint = sdiagram.load(write_blueprint(TIERS + f"layout: {{order: [[{first}, {second}]]}}\n"))
+    at = node_positions(blueprint)
+    assert at[first][0] == pytest.approx(at[second][0]) and at[first][1] > at[second][1]  # y grows upwards
+
+
+def test_order_runs_top_to_bottom_right_to_left_too(write_blueprint):
+    blueprint = sdiagram.load(write_blueprint(TIERS.replace("direction: LR", "direction: RL") + "layout: {order: [[db, dlq]]}\n"))
+    at = node_positions(blueprint)
+    assert at["db"][1] > at["dlq"][1]
+
+
+def test_a_pinned_variant_is_the_only_candidate(write_blueprint):
+    blueprint = sdiagram.load(write_blueprint(TIERS + "layout: {variant: classic-ranking}\n"))
+    assert [v.name for v in variants_for(blueprint, dot_options(blueprint))] == ["classic-ranking"]
+    assert "newrank" not in choose_layout(blueprint, dot_options(blueprint)).dot_text
+
+
+def test_candidate_names_match_the_format():
+    from sdiagram.model import LAYOUT_VARIANTS
+
+    assert tuple(v.name for v in CANDIDATES) == LAYOUT_VARIANTS
+
+
+@pytest.mark.parametrize(
+    ("hints", "message"),
+    [
+        ("layout: {same_rank: [[lb, usres]]}", "bp.yaml:20:27: error: unknown component 'usres' in layout.same_rank (did you mean 'users'?)"),
+        ("layout: {order: [[lb]]}", "bp.yaml:20:18: error: a list in layout.order names at least two components"),
+        ("layout: {group_order: [[front, bak]]}", "bp.yaml:20:32: error: unknown group 'bak' in layout.group_order (did you mean 'back'?)"),
+        ("layout: {same_rank: lb}", "bp.yaml:20:21: error: layout.same_rank takes a list of lists of component ids, not a string"),
+        ("layout: {variant: fancy}", "bp.yaml:20:19: error: "),
+        ("layout: {same_rnak: [[lb, api]]}", "did you mean 'same_rank'?"),
+    ],
+)
+def test_bad_layout_hints_are_reported_with_their_position(write_blueprint, hints, message):
+    path = write_blueprint(TIERS + hints + "\n")
+    result = run_cli("validate", path)
+    assert result.exit_code == 2
+    assert message in result.output, result.output

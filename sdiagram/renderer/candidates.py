@@ -64,8 +64,12 @@ class Scored:
 
 def variants_for(blueprint: Blueprint, options: DotOptions, mode: str = "best") -> tuple[LayoutVariant, ...]:
     """The variants worth laying out for this blueprint (duplicates left out)."""
+    if blueprint.layout.variant is not None:
+        return tuple(v for v in CANDIDATES if v.name == blueprint.layout.variant)
     if mode == "fast" or options.large:
         return CANDIDATES[:1]
+    # Ranks shared across groups need the newer ranking.
+    needs_newrank = bool(blueprint.layout.same_rank or blueprint.layout.order)
     chosen = []
     for variant in CANDIDATES:
         if variant.cross_group and not any(_crosses_groups(blueprint, c) for c in blueprint.connections):
@@ -74,7 +78,7 @@ def variants_for(blueprint: Blueprint, options: DotOptions, mode: str = "best") 
             continue
         if variant.group_bands and not group_band_edges(blueprint):
             continue
-        if not variant.newrank and not blueprint.groups:
+        if not variant.newrank and (not blueprint.groups or needs_newrank):
             continue
         chosen.append(variant)
     return tuple(chosen)

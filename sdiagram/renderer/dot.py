@@ -204,6 +204,7 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     if variant.leaf_stores_beside and variant.newrank:
         for caller, store in leaf_stores(blueprint):
             lines.append(f"  {{rank=same; {quote(caller)}; {quote(store)}}}")
+    lines += _hint_lines(blueprint)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -273,6 +274,26 @@ def _anchor(blueprint: Blueprint, endpoint: str, is_group: bool) -> str:
     if not is_group:
         return endpoint
     return blueprint.members(endpoint)[0]
+
+
+def _hint_lines(blueprint: Blueprint) -> list[str]:
+    """The blueprint's `layout:` hints as DOT (ids were checked by the compiler)."""
+    hints = blueprint.layout
+    lines = []
+    for row in hints.same_rank:
+        lines.append("  {rank=same; " + "; ".join(quote(c) for c in row) + "}")
+    for row in hints.order:
+        # Invisible edges inside one rank keep their order across it; Graphviz
+        # puts the first one at the bottom when ranks run left to right.
+        ordered = tuple(reversed(row)) if blueprint.direction in ("LR", "RL") else row
+        chain = " -> ".join(quote(c) for c in ordered)
+        lines.append(f"  {{rank=same; {chain} [style=invis]}}")
+    for row in hints.group_order:
+        for before, after in zip(row, row[1:]):
+            for x in blueprint.members(before):
+                for y in blueprint.members(after):
+                    lines.append(f"  {quote(x)} -> {quote(y)} [style=invis, weight=0];")
+    return lines
 
 
 def dead_letter_edges(blueprint: Blueprint) -> list[tuple[str, str]]:
