@@ -131,12 +131,17 @@ def edited(path: str, folder: str) -> str:
     return target
 
 
-def measure_sdiagram(path: str, released: Any) -> tuple[dict, dict, bytes, bytes, str]:
+def measure_sdiagram(path: str, released: Any, pin: str | None = None) -> tuple[dict, dict, bytes, bytes, str]:
+    """Metrics and layouts of the released settings and today's choice (`pin`: that variant)."""
+    from dataclasses import replace
+
     import sdiagram
     from sdiagram.renderer import choose_layout, dot_options, image_roots
     from sdiagram.renderer.metrics import measure
 
     blueprint = sdiagram.load(path)
+    if pin is not None:
+        blueprint = replace(blueprint, layout=replace(blueprint.layout, variant=pin))
     roots = image_roots(blueprint)
     before = layout_json(released.to_dot(blueprint), roots)
     choice = choose_layout(blueprint, dot_options(blueprint))
@@ -371,9 +376,11 @@ def main() -> int:
             if "stability" not in skip and not name.startswith("generated"):
                 changed = edited(path, work)
                 _, _, before_changed, after_changed, _ = measure_sdiagram(changed, released)
+                _, _, _, pinned_changed, _ = measure_sdiagram(changed, released, pin=chosen[name])
                 stability[name] = {
                     "before": displacement(before_layout, before_changed),
                     "after": displacement(after_layout, after_changed),
+                    "pinned": displacement(after_layout, pinned_changed),
                 }
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -390,7 +397,9 @@ def main() -> int:
     print(f"median area per node, after vs before (bundled designs): {statistics.median(change):+.0%}")
     if stability:
         print("\nmean displacement of unchanged components after adding one (node widths)")
-        print(table(["design", "before", "after"], [[n, f"{s['before']:.2f}", f"{s['after']:.2f}"] for n, s in stability.items()]))
+        print("(pinned: the edited design keeps the variant drawn before, as `layout: {variant: ...}` does)")
+        print(table(["design", "before", "after", "pinned"],
+                    [[n, f"{s['before']:.2f}", f"{s['after']:.2f}", f"{s['pinned']:.2f}"] for n, s in stability.items()]))
     for note in notes:
         print(f"note: {note}")
     saved = write_json("layout", {"results": results, "stability": stability, "chosen": chosen, "notes": notes})

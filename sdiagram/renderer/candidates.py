@@ -51,7 +51,7 @@ CANDIDATES: tuple[LayoutVariant, ...] = (
     LayoutVariant("classic-loose-groups", newrank=False, cross_group="weight"),
 )
 # A later candidate must beat an earlier one by more than this fraction.
-KEEP_MARGIN = 0.05
+KEEP_MARGIN = 0.10
 LAYOUT_MODES = ("best", "fast")
 
 
