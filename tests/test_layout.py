@@ -390,3 +390,10 @@ def test_bad_layout_hints_are_reported_with_their_position(write_blueprint, hint
     result = run_cli("validate", path)
     assert result.exit_code == 2
     assert message in result.output, result.output
+
+
+def test_dot_alone_is_the_dot_the_images_are_drawn_from(write_blueprint, tmp_path):
+    path = write_blueprint(TIERS)
+    assert run_cli("render", path, "-o", str(tmp_path / "a"), "-f", "dot").exit_code == 0
+    assert run_cli("render", path, "-o", str(tmp_path / "b"), "-f", "svg,dot").exit_code == 0
+    assert (tmp_path / "a" / "tiers.dot").read_bytes() == (tmp_path / "b" / "tiers.dot").read_bytes()

@@ -208,8 +208,7 @@ def _choose_layouts(jobs_to_run: list, targets: dict[str, _Target], settings: _S
     from .. import renderer
     from ..renderer.batch import default_workers, run_layouts
 
-    if not any(fmt != "dot" for job in jobs_to_run for fmt in job.formats):
-        return jobs_to_run  # DOT alone: the first variant, no layout at all
+    # Even for DOT alone: `-f dot` writes the DOT the images are drawn from.
     candidates = [
         candidate
         for job in jobs_to_run
