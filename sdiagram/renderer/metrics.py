@@ -215,6 +215,11 @@ def _boxes_overlap(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def _boxes_touch(a: Box, b: Box) -> bool:
+    """Overlap, or share an edge (a horizontal segment has a flat box)."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
 def _edge_path(edge: dict[str, Any]) -> list[Point]:
     """The edge as a polyline: its B-spline pieces sampled, plus the arrow tip."""
     points: list[Point] = []
@@ -254,9 +259,11 @@ def _segment_box_distance(a: Point, b: Point, box: Box) -> float:
 
 
 def _point_box_distance(p: Point, box: Box) -> float:
-    dx = max(box[0] - p[0], 0.0, p[0] - box[2])
-    dy = max(box[1] - p[1], 0.0, p[1] - box[3])
-    return math.hypot(dx, dy)
+    return _box_distance((p[0], p[1], p[0], p[1]), box)
+
+
+def _segment_box(a: Point, b: Point) -> Box:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
 
 
 def _point_segment_distance(p: Point, a: Point, b: Point) -> float:
@@ -273,8 +280,7 @@ def _distance_to_path(box: Box, path: Sequence[Point], beyond: float = math.inf)
     best = math.inf
     for i in range(len(path) - 1):
         a, b = path[i], path[i + 1]
-        near = (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
-        if _box_distance(box, near) < min(best, beyond):
+        if _box_distance(box, _segment_box(a, b)) < min(best, beyond):
             best = min(best, _segment_box_distance(a, b, box))
     return best
 
@@ -305,13 +311,10 @@ def _segment_hits_box(a: Point, b: Point, box: Box) -> bool:
 
 
 def _path_hits_box(path: Sequence[Point], box: Box) -> bool:
-    for i in range(len(path) - 1):
-        (ax, ay), (bx, by) = path[i], path[i + 1]
-        if max(ax, bx) < box[0] or min(ax, bx) > box[2] or max(ay, by) < box[1] or min(ay, by) > box[3]:
-            continue
-        if _segment_hits_box(path[i], path[i + 1], box):
-            return True
-    return False
+    return any(
+        _boxes_touch(_segment_box(path[i], path[i + 1]), box) and _segment_hits_box(path[i], path[i + 1], box)
+        for i in range(len(path) - 1)
+    )
 
 
 def _path_box(path: Sequence[Point]) -> Box:
@@ -349,8 +352,7 @@ def _crossings(
             ]
             for a in range(len(paths[i]) - 1):
                 p, q = paths[i][a], paths[i][a + 1]
-                segment_box = (min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1]))
-                if not _boxes_overlap(_grow(segment_box, 0.01), _grow(box_j, 0.01)):
+                if not _boxes_touch(_segment_box(p, q), box_j):
                     continue
                 for b in range(len(paths[j]) - 1):
                     point = _intersection(p, q, paths[j][b], paths[j][b + 1])
