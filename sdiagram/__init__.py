@@ -2,6 +2,7 @@
 
     >>> import sdiagram
     >>> blueprint = sdiagram.load("blueprints/chat.yaml")
+    >>> blueprint = sdiagram.loads("components:\n  api: {kind: service}\n")
     >>> svg = sdiagram.render(blueprint, "svg")
 
 The pipeline, one module or subpackage per stage:
@@ -20,6 +21,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "load": "compiler",
+    "loads": "loading",
     "Blueprint": "model",
     "Component": "model",
     "Connection": "model",
@@ -34,11 +36,15 @@ __all__ = ["render", "__version__", *_EXPORTS]
 if TYPE_CHECKING:
     from .compiler import load
     from .diagnostics import BlueprintError, Diagnostic, Span
+    from .loading import loads
     from .model import Blueprint, Component, Connection, Group
 
 
 def render(blueprint: "Blueprint", format: str = "svg", **options: Any) -> bytes:  # noqa: A002
-    """Render a blueprint to bytes in one format ('svg', 'png', 'pdf', 'dot')."""
+    """Render a blueprint to bytes in one format: 'svg', 'png', 'pdf', 'dot', 'mermaid' or 'drawio'.
+
+    `theme="dark"` or `"auto"` (an SVG that follows prefers-color-scheme) changes the colours.
+    """
     from .renderer import render as render_blueprint
 
     return render_blueprint(blueprint, format, **options)

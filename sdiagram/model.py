@@ -51,6 +51,8 @@ class Component:
     owner: str | None = None
     description: str | None = None
     link: str | None = None
+    # free-form labels that views select by
+    tags: tuple[str, ...] = ()
 
     @property
     def single_writer(self) -> bool:
@@ -184,6 +186,25 @@ class LayoutHints:
 
 
 @dataclass(frozen=True)
+class View:
+    """`views.<name>`: a named subset of the model, drawn as `<blueprint>.<name>.<format>`.
+
+    It holds the union of: the members of `groups` (nested ones too), the
+    listed `components`, the components carrying any of `tags`, and the
+    components at most `depth` connections away from `around`.
+    """
+
+    name: str
+    span: Span
+    title: str | None = None
+    groups: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    around: str | None = None
+    depth: int = 1
+
+
+@dataclass(frozen=True)
 class Blueprint:
     """A validated blueprint. `components` and `groups` keep source order."""
 
@@ -200,6 +221,7 @@ class Blueprint:
     connections: tuple[Connection, ...] = ()
     lint: LintSettings = field(default_factory=LintSettings)
     layout: LayoutHints = field(default_factory=LayoutHints)
+    views: Mapping[str, View] = field(default_factory=dict)
     format_version: int = 1
 
     def members(self, group_id: str) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from ..diagnostics import Span
 from ..model import FAILOVER_MODES, REPLICATION_MODES, Component, Group
 from ..yamlsource import YMapping, YValue
 from .fields import Field, Table, empty_mapping_if_null, read_section
+from .views import IdentifierList
 from .readers import (
     INVALID,
     Boolean,
@@ -83,6 +84,8 @@ COMPONENT_FIELDS: Table = (
           example="description: Source of truth for orders; 30-day PITR."),
     Field("link", Url(), help="An http(s) URL: a runbook, dashboard or repository.",
           example="link: https://runbooks.example.com/orders-db"),
+    Field("tags", IdentifierList(), default=(), help="Free-form labels (ids) that `views:` select by.",
+          example="tags: [pii, checkout]"),
     Field("ignore", Suppressions(), default=(),
           help="Lint suppressions next to what they excuse: `{rule: \"reason\"}`; a reason is required.",
           example="ignore: {single-point-of-failure: \"cold standby restored from backup\"}"),

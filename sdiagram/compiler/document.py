@@ -14,6 +14,7 @@ from .fields import Field, Table, read_section
 from .layout import LAYOUT
 from .readers import Choice, Context, Identifier, Text, Version
 from .settings import LINT, PLACEMENT, TRAFFIC
+from .views import ViewsReader
 
 FORMAT_VERSION = 1
 
@@ -47,6 +48,11 @@ TOP_LEVEL_FIELDS: Table = (
     Field("layout", LAYOUT, default=LayoutHints(),
           help="Layout hints: `same_rank`, `order`, `group_order`, a pinned `variant` (see docs/blueprint.md).",
           example="layout: {same_rank: [[api, cache]], group_order: [[edge, storage]]}"),
+    Field("views", ViewsReader(), default={},
+          help="Name -> view: a subset of the model (by groups, components, tags, or `around` a component up to "
+               "`depth`) drawn as `<name>.<view>.<format>`. The whole model is always drawn too; lint always "
+               "checks the whole model.",
+          example="views: {storage: {groups: [storage]}, checkout: {around: api, depth: 1}}"),
     Field("lint", LINT, help="Lint settings for this blueprint: `select`, `ignore`, `rules`.",
           example="lint: {ignore: {orphan-component: \"drawn for context\"}}"),
 )

@@ -13,6 +13,7 @@ from .document import TOP_LEVEL_FIELDS
 from .fields import Table
 from .layout import LAYOUT_FIELDS
 from .settings import LINT_FIELDS, PLACEMENT_FIELDS, TRAFFIC_FIELDS
+from .views import VIEW_FIELDS
 
 SECTIONS: tuple[tuple[str, str, Table], ...] = (
     ("Top level", "The keys of the blueprint file itself.", TOP_LEVEL_FIELDS),
@@ -26,6 +27,8 @@ SECTIONS: tuple[tuple[str, str, Table], ...] = (
     ("placement", "`placement: {...}`: defaults for every component's `zones` and `regions`.", PLACEMENT_FIELDS),
     ("layout", "`layout: {...}`: hints for the layout when the scored choice is not what you want. "
      "Ids must exist; each list names two or more.", LAYOUT_FIELDS),
+    ("views", "`views: {name: {...}}`: named subsets of the model, each drawn as `<name>.<view>.<format>`; a "
+              "view holds the union of what its keys select (see docs/publishing.md).", VIEW_FIELDS),
     ("lint", "`lint: {...}`: lint settings that travel with the blueprint (see docs/lint.md).", LINT_FIELDS),
 )
 

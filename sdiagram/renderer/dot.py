@@ -21,11 +21,9 @@ from typing import Callable, Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint, Component, Connection, Group
+from .theme import LIGHT, Palette
 
 FONT = "Sans-Serif"
-TEXT_COLOR = "#2D3436"
-EDGE_COLOR = "#7B8894"
-CLUSTER_COLORS = ("#E5F5FD", "#EBF3E7", "#ECE8F6", "#FDF7E3")
 SEVERITY_COLORS = {"error": "#D62728", "warning": "#E8A317", "info": "#1F77B4"}
 LABEL_WIDTH = 13  # characters per line under an icon: the node is 1.2 in (~86 pt) wide
 NODE_WIDTH = 1.2
@@ -39,7 +37,6 @@ LINE_HEIGHT = 0.25
 # A `dead_letter:` relation: dashed, in a muted red, labelled.
 DEAD_LETTER_EDGE = {"style": "dashed", "label": '"dead letters"', "color": '"#B5534A"', "fontcolor": '"#B5534A"'}
 TITLE_SIZE = 22
-SUMMARY_COLOR = "#5A6368"
 STORE_KINDS = frozenset({"cache", "database", "object_storage", "search_index", "vector_db"})
 
 
@@ -86,6 +83,7 @@ class DotOptions:
     # Settings for very large graphs (see renderer.LARGE_GRAPH_COMPONENTS).
     large: bool = False
     variant: LayoutVariant = LayoutVariant()
+    palette: Palette = LIGHT
 
 
 def quote(text: str) -> str:
@@ -129,21 +127,22 @@ def _icon_name(component: Component, base_dir: str) -> str:
 def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     base_dir = os.path.dirname(os.path.abspath(blueprint.path))
     outline = _outlines(options.highlights)
+    colors = options.palette
     lines = [f"digraph {quote(blueprint.name)} {{"]
     variant = options.variant
     graph = {
-        "label": _graph_label(blueprint, options.highlights),
+        "label": _graph_label(blueprint, options.highlights, colors),
         "labelloc": "t",
         "fontname": quote(FONT),
         "fontsize": "15",
-        "fontcolor": quote(TEXT_COLOR),
+        "fontcolor": quote(colors.text),
         "rankdir": blueprint.direction,
         "pad": "0.5",
         "nodesep": f"{variant.nodesep:g}",
         "ranksep": f"{variant.ranksep:g}",
         "splines": variant.splines,
         "compound": "true",
-        "bgcolor": quote("white"),
+        "bgcolor": quote(colors.background),
     }
     if variant.newrank:
         graph["newrank"] = "true"
@@ -162,18 +161,13 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
         "imagepos": "tc",
         "fontname": quote(FONT),
         "fontsize": str(NODE_FONT_SIZE),
-        "fontcolor": quote(TEXT_COLOR),
+        "fontcolor": quote(colors.text),
     }
     lines.append(f"  node [{_attributes(node)}];")
-    edge = {"color": quote(EDGE_COLOR), "fontname": quote(FONT), "fontsize": str(EDGE_FONT_SIZE), "fontcolor": quote(TEXT_COLOR)}
+    edge = {"color": quote(colors.edge), "fontname": quote(FONT), "fontsize": str(EDGE_FONT_SIZE), "fontcolor": quote(colors.text)}
     lines.append(f"  edge [{_attributes(edge)}];")
 
-    children: dict[str | None, list[Group]] = {}
-    for group in blueprint.groups.values():
-        children.setdefault(group.parent, []).append(group)
-    members: dict[str | None, list[Component]] = {}
-    for component in blueprint.components.values():
-        members.setdefault(component.group, []).append(component)
+    children, members = nesting(blueprint)
 
     def emit_group(group: Group | None, depth: int, indent: str) -> None:
         for component in members.get(group.id if group else None, []):
@@ -182,8 +176,8 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
             cluster = {
                 "label": quote(child.label),
                 "style": quote("rounded,filled"),
-                "fillcolor": quote(CLUSTER_COLORS[depth % len(CLUSTER_COLORS)]),
-                "pencolor": quote("#AEB6BE"),
+                "fillcolor": quote(colors.cluster_fills[depth % len(colors.cluster_fills)]),
+                "pencolor": quote(colors.cluster_pen),
                 "labeljust": "l",
                 "fontsize": str(CLUSTER_FONT_SIZE),
                 "margin": "12",
@@ -231,6 +225,17 @@ def rebase_images(dot_text: str, image_roots: Iterable[str], new_path: Callable[
     return _IMAGE_ATTRIBUTE.sub(replace, dot_text)
 
 
+def nesting(blueprint: Blueprint) -> tuple[dict[str | None, list[Group]], dict[str | None, list[Component]]]:
+    """The groups inside each group and the components directly in each (None: the top level), in source order."""
+    children: dict[str | None, list[Group]] = {}
+    for group in blueprint.groups.values():
+        children.setdefault(group.parent, []).append(group)
+    members: dict[str | None, list[Component]] = {}
+    for component in blueprint.components.values():
+        members.setdefault(component.group, []).append(component)
+    return children, members
+
+
 def _outlines(highlights: Iterable[Highlight]) -> dict[str, str]:
     """Component id -> the most severe severity that blames it."""
     rank = {"error": 0, "warning": 1, "info": 2}
@@ -254,9 +259,11 @@ def _node(component: Component, base_dir: str, severity: str | None) -> str:
         "label": quote("\n".join(label_lines)),
         "image": quote(_icon_name(component, base_dir)),
         "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - 1):.2f}",
-        "tooltip": quote(component.description
-                         or f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"),
+        "tooltip": quote(_tooltip(component)),
     }
+    if component.link:
+        # The compiler accepts only http(s) URLs; Graphviz XML-escapes it in the SVG.
+        attributes.update({"URL": quote(component.link), "target": quote("_blank")})
     if severity in ("error", "warning"):
         attributes.update(
             {
@@ -267,6 +274,12 @@ def _node(component: Component, base_dir: str, severity: str | None) -> str:
             }
         )
     return f"{quote(component.id)} [{_attributes(attributes)}];"
+
+
+def _tooltip(component: Component) -> str:
+    """What a reader sees on hover: the component's `description`, after its id and kind."""
+    heading = f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"
+    return f"{heading}\n{component.description}" if component.description else heading
 
 
 def _anchor(blueprint: Blueprint, endpoint: str, is_group: bool) -> str:
@@ -425,20 +438,20 @@ def _group_of(blueprint: Blueprint, connection: Connection, end: str) -> str | N
     return blueprint.components[endpoint].group
 
 
-def _graph_label(blueprint: Blueprint, highlights: tuple[Highlight, ...]) -> str:
+def _graph_label(blueprint: Blueprint, highlights: tuple[Highlight, ...], colors: Palette) -> str:
     rows = [f'<tr><td><font point-size="{TITLE_SIZE}"><b>{html_text(blueprint.title)}</b></font></td></tr>']
     if blueprint.summary:
         summary = "<br/>".join(html_text(line) for line in wrap(blueprint.summary, 110))
-        rows.append(f'<tr><td><font point-size="13" color="{SUMMARY_COLOR}">{summary}</font></td></tr>')
+        rows.append(f'<tr><td><font point-size="13" color="{colors.muted_text}">{summary}</font></td></tr>')
     if highlights:
-        rows.append(_legend(highlights))
+        rows.append(_legend(highlights, colors))
     return "<<table border=\"0\" cellpadding=\"2\" cellspacing=\"0\">" + "".join(rows) + "</table>>"
 
 
-def _legend(highlights: tuple[Highlight, ...]) -> str:
+def _legend(highlights: tuple[Highlight, ...], colors: Palette) -> str:
     cells = []
     for highlight in highlights:
-        color = SEVERITY_COLORS.get(highlight.severity, TEXT_COLOR)
+        color = SEVERITY_COLORS.get(highlight.severity, colors.text)
         lines = wrap(f"{highlight.code} {highlight.rule}: {highlight.message}", 120)
         text = '<br align="left"/>'.join(html_text(line) for line in lines) + '<br align="left"/>'
 
@@ -447,7 +460,7 @@ def _legend(highlights: tuple[Highlight, ...]) -> str:
             f'<font point-size="12"> {text}</font></td></tr>'
         )
     return (
-        '<tr><td align="left"><table border="1" color="#AEB6BE" cellborder="0" cellpadding="3" cellspacing="0">'
+        f'<tr><td align="left"><table border="1" color="{colors.cluster_pen}" cellborder="0" cellpadding="3" cellspacing="0">'
         + '<tr><td align="left"><font point-size="13"><b>Lint findings</b></font></td></tr>'
         + "".join(cells)
         + "</table></td></tr>"

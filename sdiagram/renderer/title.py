@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import re
 
-from .dot import SUMMARY_COLOR, TITLE_SIZE
+from .dot import TITLE_SIZE
+from .theme import DARK, LIGHT
 
-_BACKGROUND = re.compile(rb'<polygon fill="white" stroke="(?:transparent|none)" points="([^"]+)"')
+# The summary under the title is drawn in a theme's muted text colour.
+_SUMMARY_COLORS = {palette.muted_text.lower().encode() for palette in (LIGHT, DARK)}
+
+_BACKGROUND = re.compile(rb'<polygon fill="[^"]*" stroke="(?:transparent|none)" points="([^"]+)"')
 _TEXT = re.compile(rb'<text ([^>]*?)text-anchor="start" x="[-0-9.]+"([^>]*)>')
 
 
@@ -45,7 +49,7 @@ def _count_title_lines(head: bytes) -> int:
     lines = 0
     for match in re.finditer(rb'<text [^>]*font-size="([0-9.]+)"[^>]*fill="([^"]+)"', head):
         size, colour = float(match.group(1)), match.group(2).lower()
-        if size >= TITLE_SIZE or colour == SUMMARY_COLOR.lower().encode():
+        if size >= TITLE_SIZE or colour in _SUMMARY_COLORS:
             lines += 1
         else:
             break
