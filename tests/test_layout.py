@@ -169,7 +169,7 @@ def test_choice_is_deterministic(write_blueprint):
 def test_layout_variants_shape_the_dot(write_blueprint):
     blueprint = sdiagram.load(write_blueprint(TIERS))
     options = dot_options(blueprint)
-    assert leaf_stores(blueprint) == [("worker", "db")]
+    assert leaf_stores(blueprint) == [("jobs", "dlq"), ("worker", "db")]  # a dead-letter queue is a leaf too
     assert ("lb", "worker") in group_band_edges(blueprint)
     beside = to_dot(blueprint, replace(options, variant=LayoutVariant(leaf_stores_beside=True)))
     assert '{rank=same; "worker"; "db"}' in beside

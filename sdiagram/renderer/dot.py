@@ -372,9 +372,10 @@ def group_band_edges(blueprint: Blueprint) -> list[tuple[str, str]]:
 
 
 def leaf_stores(blueprint: Blueprint) -> list[tuple[str, str]]:
-    """(caller, store) for every data store that only one component talks to
-    and that talks to nobody: it can sit beside its caller instead of a rank
-    further out."""
+    """(caller, store) for every data store or dead-letter queue that only one
+    component talks to and that talks to nobody: it can sit beside its caller
+    instead of a rank further out. One per caller: a second one beside it
+    would have its edge jump over the first."""
     neighbours: dict[str, set[str]] = {c: set() for c in blueprint.components}
     sources: set[str] = set()
     for connection in blueprint.connections:
@@ -385,12 +386,20 @@ def leaf_stores(blueprint: Blueprint) -> list[tuple[str, str]]:
         sources.add(connection.source)
         if connection.bidirectional:
             sources.add(connection.target)
+    for queue, dead_letters in dead_letter_edges(blueprint):
+        neighbours[queue].add(dead_letters)
+        neighbours[dead_letters].add(queue)
+        sources.add(queue)
+    leaves = {c.id for c in blueprint.components.values() if c.kind in STORE_KINDS}
+    leaves |= {c.dead_letter for c in blueprint.components.values() if c.dead_letter}
     pairs = []
+    beside: set[str] = set()
     for component in blueprint.components.values():
         near = neighbours[component.id]
-        if component.kind in STORE_KINDS and component.id not in sources and len(near) == 1:
+        if component.id in leaves and component.id not in sources and len(near) == 1:
             caller = next(iter(near))
-            if blueprint.components[caller].group == component.group:
+            if blueprint.components[caller].group == component.group and caller not in beside:
+                beside.add(caller)
                 pairs.append((caller, component.id))
     return pairs
 

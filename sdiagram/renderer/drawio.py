@@ -81,7 +81,8 @@ def from_layout(layout_json: bytes, image_roots: tuple[str, ...]) -> bytes:
     graph = json.loads(layout_json)
     page = _Page(_floats(graph["bb"]))
     objects = graph.get("objects", [])
-    clusters = [o for o in objects if "nodes" in o or "subgraphs" in o or str(o.get("name", "")).startswith("cluster_")]
+    # Clusters have a box; a `rank=same` subgraph (a layout hint) has none.
+    clusters = [o for o in objects if "bb" in o and ("nodes" in o or "subgraphs" in o or str(o.get("name", "")).startswith("cluster_"))]
     nodes = [o for o in objects if "pos" in o]
 
     # The innermost cluster holding each node and each cluster, by _gvid.
