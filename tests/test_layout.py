@@ -397,3 +397,15 @@ def test_dot_alone_is_the_dot_the_images_are_drawn_from(write_blueprint, tmp_pat
     assert run_cli("render", path, "-o", str(tmp_path / "a"), "-f", "dot").exit_code == 0
     assert run_cli("render", path, "-o", str(tmp_path / "b"), "-f", "svg,dot").exit_code == 0
     assert (tmp_path / "a" / "tiers.dot").read_bytes() == (tmp_path / "b" / "tiers.dot").read_bytes()
+
+
+def test_a_label_written_once_on_a_fan_is_drawn_once(write_blueprint):
+    blueprint = sdiagram.load(write_blueprint(
+        "components: {a: {kind: client}, b: {kind: client}, c: {kind: client}, gw: {kind: api_gateway},"
+        " x: {kind: service}, y: {kind: service}}\n"
+        "connections:\n  - \"[a, b, c] -> gw\": events\n  - gw -> [x, y]: call\n  - a -> x -> y: chained\n"
+    ))
+    dot_text = to_dot(blueprint, dot_options(blueprint))
+    assert dot_text.count('label="events"') == 1 and '"b" -> "gw" [label="events"]' in dot_text
+    assert dot_text.count('label="call"') == 1
+    assert dot_text.count('label="chained"') == 2  # a chain is not a fan

@@ -188,8 +188,9 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
             lines.append(f"{indent}}}")
 
     emit_group(None, 0, "  ")
-    for connection in blueprint.connections:
-        lines.append("  " + _edge(blueprint, connection, options))
+    unlabelled = repeated_fan_labels(blueprint.connections)
+    for index, connection in enumerate(blueprint.connections):
+        lines.append("  " + _edge(blueprint, connection, options, index not in unlabelled))
     for source, target in dead_letter_edges(blueprint):
         lines.append(f"  {quote(source)} -> {quote(target)} [{_attributes(DEAD_LETTER_EDGE)}];")
     if variant.group_bands:
@@ -404,10 +405,31 @@ def leaf_stores(blueprint: Blueprint) -> list[tuple[str, str]]:
     return pairs
 
 
-def _edge(blueprint: Blueprint, connection: Connection, options: DotOptions) -> str:
+def repeated_fan_labels(connections: tuple[Connection, ...]) -> set[int]:
+    """Indexes of connections whose label is drawn on a sibling instead.
+
+    `a -> [b, c, d]: call` (or `"[a, b] -> c": call`) is one label written
+    once; drawn on every edge, the copies sit side by side and read as one
+    ("callcall"). It is drawn once, on the middle edge of the fan.
+    """
+    fans: dict[tuple, list[int]] = {}
+    for index, connection in enumerate(connections):
+        if connection.label:
+            line = (connection.span.line, connection.span.column, connection.label)
+            fans.setdefault(line + ("from", connection.source), []).append(index)
+            fans.setdefault(line + ("to", connection.target), []).append(index)
+    repeated: set[int] = set()
+    for members in fans.values():
+        if len(members) > 1:
+            keep = members[len(members) // 2]
+            repeated |= {index for index in members if index != keep}
+    return repeated
+
+
+def _edge(blueprint: Blueprint, connection: Connection, options: DotOptions, labelled: bool = True) -> str:
     large = options.large
     attributes: dict[str, str] = {}
-    text = connection.label or ""
+    text = (connection.label or "") if labelled else ""
     if connection.protocol:
         text = f"{text}\n[{connection.protocol}]" if text else f"[{connection.protocol}]"
     if text:

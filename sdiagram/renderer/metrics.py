@@ -19,7 +19,8 @@ What each number means (all geometry in points, 72 to the inch):
   size) from their own edge.
 - `misattributed_labels`: edge labels nearer another edge than their own.
 - `label_overlaps`: an edge label overlapping another edge label, a node, or
-  an edge other than its own (each pair counted once); `labels_over_things`
+  an edge other than its own (each pair counted once; two labels less than
+  3 pt apart count, as they read as one); `labels_over_things`
   counts only the first two kinds (a label hiding a node or another label).
 - `aspect`: width / height of the image.
 - `min_text_px`: the smallest text height, in pixels, when the whole image is
@@ -38,6 +39,7 @@ NODE_WIDTH_PT = 1.4 * 72
 NODE_HEIGHT_PT = 1.9 * 72
 NODE_UNIT_PT2 = NODE_WIDTH_PT * NODE_HEIGHT_PT
 GRID_PT = 4.0
+LABEL_GAP_PT = 3.0  # edge labels nearer each other than this count as overlapping
 DOCS_WIDTH_PX = 1000.0
 
 Point = tuple[float, float]
@@ -146,7 +148,8 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
         )
     for a in range(len(labels)):
         for b in range(a + 1, len(labels)):
-            if _boxes_overlap(_shrink(labels[a][1], 1.0), _shrink(labels[b][1], 1.0)):
+            # Two labels closer than a few points read as one ("a ba b").
+            if _boxes_overlap(_grow(labels[a][1], LABEL_GAP_PT / 2), _grow(labels[b][1], LABEL_GAP_PT / 2)):
                 overlaps += 1
                 over_things += 1
 
