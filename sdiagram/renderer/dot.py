@@ -73,8 +73,9 @@ class LayoutVariant:
     leaf_stores_beside: bool = False
     # A group that calls another ends before the other begins (invisible
     # edges): consecutive groups then never share a rank, which is what makes
-    # Graphviz stack them into a diagonal staircase.
-    group_bands: bool = False
+    # Graphviz stack them into a diagonal staircase. "entry": before the
+    # components called; "whole": before every member of the called group.
+    group_bands: str = ""
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     for source, target in dead_letter_edges(blueprint):
         lines.append(f"  {quote(source)} -> {quote(target)} [{_attributes(DEAD_LETTER_EDGE)}];")
     if variant.group_bands:
-        for source, target in group_band_edges(blueprint):
+        for source, target in group_band_edges(blueprint, whole=variant.group_bands == "whole"):
             lines.append(f"  {quote(source)} -> {quote(target)} [style=invis, weight=0];")
     if variant.leaf_stores_beside and variant.newrank:
         for caller, store in leaf_stores(blueprint):
@@ -325,10 +326,12 @@ def dead_letter_edges(blueprint: Blueprint) -> list[tuple[str, str]]:
 MAX_BAND_EDGES = 600
 
 
-def group_band_edges(blueprint: Blueprint) -> list[tuple[str, str]]:
-    """Invisible edges that put every member of a calling group before every
-    member of the group it calls, for each pair of groups called one way only
-    (neither nested in the other, no path back)."""
+def group_band_edges(blueprint: Blueprint, whole: bool = False) -> list[tuple[str, str]]:
+    """Invisible edges from every member of a calling group to each component
+    it calls in another group (`whole`: to every member of it), for each pair
+    of groups called one way only (neither nested in the other, no path back;
+    replies are not calls). The called group then starts after the calling
+    one ends instead of sharing its ranks."""
     def chain(group: str | None) -> list[str]:
         found = []
         while group is not None:
@@ -340,17 +343,20 @@ def group_band_edges(blueprint: Blueprint) -> list[tuple[str, str]]:
     for component in blueprint.components.values():
         if component.group is not None:
             members.setdefault(component.group, []).append(component.id)
-    calls: dict[str, set[str]] = {}
+    entries: dict[tuple[str, str], set[str]] = {}
     for connection in blueprint.connections:
-        if connection.source_is_group or connection.target_is_group:
+        if connection.source_is_group or connection.target_is_group or connection.reply:
             continue
         a = blueprint.components[connection.source].group
         b = blueprint.components[connection.target].group
         if a is None or b is None or a in chain(b) or b in chain(a):
             continue
-        calls.setdefault(a, set()).add(b)
+        entries.setdefault((a, b), set()).add(connection.target)
         if connection.bidirectional:
-            calls.setdefault(b, set()).add(a)
+            entries.setdefault((b, a), set()).add(connection.source)
+    calls: dict[str, set[str]] = {}
+    for a, b in entries:
+        calls.setdefault(a, set()).add(b)
 
     def reaches(start: str, goal: str) -> bool:
         seen, todo = set(), [start]
@@ -364,11 +370,10 @@ def group_band_edges(blueprint: Blueprint) -> list[tuple[str, str]]:
         return False
 
     edges: list[tuple[str, str]] = []
-    for a in sorted(calls):
-        for b in sorted(calls[a]):
-            if reaches(b, a):
-                continue  # a cycle between groups: no order to impose
-            edges += [(x, y) for x in members[a] for y in members[b]]
+    for (a, b), targets in sorted(entries.items()):
+        if reaches(b, a):
+            continue  # a cycle between groups: no order to impose
+        edges += [(x, y) for x in members[a] for y in (members[b] if whole else sorted(targets)) if x != y]
     return edges if len(edges) <= MAX_BAND_EDGES else []
 
 
