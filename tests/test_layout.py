@@ -126,7 +126,7 @@ def test_text_size_at_a_docs_column_and_empty_canvas():
 
 def metrics_with(**values) -> LayoutMetrics:
     base = dict(nodes=5, edges=5, width_pt=800.0, height_pt=600.0, area_per_node=5.0, empty_fraction=0.5, crossings=0,
-                edge_length=10.0, detached_labels=0, misattributed_labels=0, label_overlaps=0, labels_over_things=0, aspect=1.4, min_text_px=8.0)
+                edge_length=10.0, detached_labels=0, misattributed_labels=0, label_overlaps=0, labels_over_things=0, staircase=0.0, aspect=1.4, min_text_px=8.0)
     base.update(values)
     return LayoutMetrics(**base)
 
@@ -134,7 +134,7 @@ def metrics_with(**values) -> LayoutMetrics:
 def test_score_penalises_each_problem():
     good = score(metrics_with())
     for worse in (dict(area_per_node=6.0), dict(empty_fraction=0.6), dict(crossings=1), dict(detached_labels=1),
-                  dict(label_overlaps=1), dict(labels_over_things=1), dict(min_text_px=5.0), dict(aspect=5.0)):
+                  dict(label_overlaps=1), dict(labels_over_things=1), dict(staircase=0.9), dict(min_text_px=5.0), dict(aspect=5.0)):
         assert score(metrics_with(**worse)) > good, worse
 
 

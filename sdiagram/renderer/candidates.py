@@ -14,7 +14,9 @@ The score (lower is better), over the metrics of one layout:
   + 1.5 x crossings
   + 1.0 x (detached + misattributed labels + label overlaps)
   + 5.0 x labels over a node or another label (never wanted)
+  + 20 x max(0, staircase - 0.5)          groups stepping along a diagonal
   + 3.0 x max(0, 7 - min_text_px)         text too small in a 1000 px column
+  + 10 x max(0, 6 - min_text_px)          ... and under 6 px it can't be read
   + 2.0 x max(0, |log2(aspect / 1.4)| - 1) far from a docs-friendly landscape
 
 The choice is deterministic and stable: candidates are tried in a fixed order
@@ -100,7 +102,9 @@ def score(metrics: LayoutMetrics) -> float:
         + 1.5 * metrics.crossings
         + 1.0 * metrics.label_problems
         + 5.0 * metrics.labels_over_things
+        + 20.0 * max(0.0, metrics.staircase - 0.5)
         + 3.0 * max(0.0, 7.0 - metrics.min_text_px)
+        + 10.0 * max(0.0, 6.0 - metrics.min_text_px)
         + 2.0 * aspect_penalty
     )
 

@@ -30,9 +30,9 @@ NODE_WIDTH = 1.2
 NODE_HEIGHT = 1.6
 # Text sizes in points. The smallest must stay readable when a whole diagram
 # is scaled into a 1000 px docs column (renderer.metrics.min_text_px >= 6).
-NODE_FONT_SIZE = 12
-EDGE_FONT_SIZE = 12
-CLUSTER_FONT_SIZE = 12
+NODE_FONT_SIZE = 13
+EDGE_FONT_SIZE = 13
+CLUSTER_FONT_SIZE = 13
 LINE_HEIGHT = 0.25
 # A `dead_letter:` relation: dashed, in a muted red, labelled.
 DEAD_LETTER_EDGE = {"style": "dashed", "label": '"dead letters"', "color": '"#B5534A"', "fontcolor": '"#B5534A"'}

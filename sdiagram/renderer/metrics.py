@@ -22,6 +22,10 @@ What each number means (all geometry in points, 72 to the inch):
   an edge other than its own (each pair counted once; two labels less than
   3 pt apart count, as they read as one); `labels_over_things`
   counts only the first two kinds (a label hiding a node or another label).
+- `staircase`: how much the groups line up along a diagonal: the absolute
+  correlation of their centres' x and y (0 with fewer than three groups).
+  Near 1 the groups step down (or up) one after another like stairs, leaving
+  two empty triangles; a row, a column or a grid of groups is near 0.
 - `aspect`: width / height of the image.
 - `min_text_px`: the smallest text height, in pixels, when the whole image is
   scaled to 1000 px wide (a docs column). Under about 6 px it can't be read.
@@ -32,6 +36,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import statistics
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Sequence
 
@@ -60,6 +65,7 @@ class LayoutMetrics:
     misattributed_labels: int
     label_overlaps: int
     labels_over_things: int
+    staircase: float
     aspect: float
     min_text_px: float
 
@@ -82,6 +88,7 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("detached_labels", "detached", "{:d}"),
     ("misattributed_labels", "nearer other", "{:d}"),
     ("label_overlaps", "overlaps", "{:d}"),
+    ("staircase", "staircase", "{:.2f}"),
     ("aspect", "aspect", "{:.2f}"),
     ("min_text_px", "text px@1000", "{:.1f}"),
 )
@@ -171,9 +178,21 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
         misattributed_labels=misattributed,
         label_overlaps=overlaps,
         labels_over_things=over_things,
+        staircase=round(_staircase(clusters), 3),
         aspect=round(image_width / (height + 2 * pad_pt), 3),
         min_text_px=round(min(sizes, default=0.0) * DOCS_WIDTH_PX / image_width, 2),
     )
+
+
+def _staircase(clusters: Sequence[Sequence[float]]) -> float:
+    if len(clusters) < 3:
+        return 0.0
+    xs = [(box[0] + box[2]) / 2 for box in clusters]
+    ys = [(box[1] + box[3]) / 2 for box in clusters]
+    try:
+        return abs(statistics.correlation(xs, ys))
+    except statistics.StatisticsError:  # all in one row or one column
+        return 0.0
 
 
 def _floats(text: str) -> list[float]:
