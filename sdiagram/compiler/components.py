@@ -11,6 +11,7 @@ from ..model import FAILOVER_MODES, REPLICATION_MODES, Component, Group
 from ..yamlsource import YMapping, YValue
 from .fields import Field, Table, empty_mapping_if_null, read_section
 from .views import IdentifierList
+from .suppressions import Suppressions
 from .readers import (
     INVALID,
     Boolean,
@@ -20,7 +21,6 @@ from .readers import (
     Identifier,
     Integer,
     Reader,
-    Suppressions,
     Text,
     Url,
 )
@@ -87,7 +87,8 @@ COMPONENT_FIELDS: Table = (
     Field("tags", IdentifierList(), default=(), help="Free-form labels (ids) that `views:` select by.",
           example="tags: [pii, checkout]"),
     Field("ignore", Suppressions(), default=(),
-          help="Lint suppressions next to what they excuse: `{rule: \"reason\"}`; a reason is required.",
+          help="Lint suppressions next to what they excuse: `{rule: \"reason\"}`, or "
+               "`{rule: {reason, until, ticket}}` to expire; a reason is required.",
           example="ignore: {single-point-of-failure: \"cold standby restored from backup\"}"),
 )
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
 from .. import icons
@@ -85,6 +85,12 @@ class DotOptions:
     large: bool = False
     variant: LayoutVariant = LayoutVariant()
     palette: Palette = LIGHT
+    # Extra DOT attributes by element, "node:ID", "cluster:ID" or "edge:INDEX"
+    # (index into `Blueprint.connections`), values already quoted; None removes
+    # an attribute. Plus HTML rows for the graph label (a legend). The diff
+    # picture (`renderer.diff_picture`) draws its marks with these.
+    styles: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    label_rows: tuple[str, ...] = ()
 
 
 def quote(text: str) -> str:
@@ -132,7 +138,7 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     lines = [f"digraph {quote(blueprint.name)} {{"]
     variant = options.variant
     graph = {
-        "label": _graph_label(blueprint, options.highlights, colors),
+        "label": _graph_label(blueprint, options.highlights, colors, options.label_rows),
         "labelloc": "t",
         "fontname": quote(FONT),
         "fontsize": "15",
@@ -172,7 +178,8 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
 
     def emit_group(group: Group | None, depth: int, indent: str) -> None:
         for component in members.get(group.id if group else None, []):
-            lines.append(f"{indent}{_node(component, base_dir, outline.get(component.id))}")
+            node = _node(component, base_dir, outline.get(component.id), options.styles.get(f"node:{component.id}", {}))
+            lines.append(f"{indent}{node}")
         for child in children.get(group.id if group else None, []):
             cluster = {
                 "label": quote(child.label),
@@ -183,6 +190,7 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
                 "fontsize": str(CLUSTER_FONT_SIZE),
                 "margin": "12",
             }
+            _restyle(cluster, options.styles.get(f"cluster:{child.id}", {}))
             lines.append(f"{indent}subgraph {quote('cluster_' + child.id)} {{")
             lines.append(f"{indent}  graph [{_attributes(cluster)}];")
             emit_group(child, depth + 1, indent + "  ")
@@ -191,7 +199,8 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     emit_group(None, 0, "  ")
     unlabelled = repeated_fan_labels(blueprint.connections)
     for index, connection in enumerate(blueprint.connections):
-        lines.append("  " + _edge(blueprint, connection, options, index not in unlabelled))
+        lines.append("  " + _edge(blueprint, connection, options, index not in unlabelled,
+                                         options.styles.get(f"edge:{index}", {})))
     for source, target in dead_letter_edges(blueprint):
         lines.append(f"  {quote(source)} -> {quote(target)} [{_attributes(DEAD_LETTER_EDGE)}];")
     if variant.group_bands:
@@ -250,7 +259,15 @@ def _outlines(highlights: Iterable[Highlight]) -> dict[str, str]:
     return found
 
 
-def _node(component: Component, base_dir: str, severity: str | None) -> str:
+def _restyle(attributes: dict[str, str], extra: Mapping[str, str | None]) -> None:
+    for key, value in extra.items():
+        if value is None:
+            attributes.pop(key, None)
+        else:
+            attributes[key] = value
+
+
+def _node(component: Component, base_dir: str, severity: str | None, extra: Mapping[str, str | None] = {}) -> str:
     label_lines = wrap(component.label, LABEL_WIDTH)
     counts = [f"\u00d7{component.replicas}"] if component.replicas >= 2 else []
     if component.shards >= 2:
@@ -275,6 +292,7 @@ def _node(component: Component, base_dir: str, severity: str | None) -> str:
                 "penwidth": "3",
             }
         )
+    _restyle(attributes, extra)
     return f"{quote(component.id)} [{_attributes(attributes)}];"
 
 
@@ -431,7 +449,8 @@ def repeated_fan_labels(connections: tuple[Connection, ...]) -> set[int]:
     return repeated
 
 
-def _edge(blueprint: Blueprint, connection: Connection, options: DotOptions, labelled: bool = True) -> str:
+def _edge(blueprint: Blueprint, connection: Connection, options: DotOptions, labelled: bool = True,
+          extra: Mapping[str, str | None] = {}) -> str:
     large = options.large
     attributes: dict[str, str] = {}
     text = (connection.label or "") if labelled else ""
@@ -461,6 +480,7 @@ def _edge(blueprint: Blueprint, connection: Connection, options: DotOptions, lab
         attributes["ltail"] = quote("cluster_" + getattr(connection, tail))
     if getattr(connection, f"{head}_is_group"):
         attributes["lhead"] = quote("cluster_" + getattr(connection, head))
+    _restyle(attributes, extra)
     source = _anchor(blueprint, getattr(connection, tail), getattr(connection, f"{tail}_is_group"))
     target = _anchor(blueprint, getattr(connection, head), getattr(connection, f"{head}_is_group"))
     suffix = f" [{_attributes(attributes)}]" if attributes else ""
@@ -474,13 +494,15 @@ def _group_of(blueprint: Blueprint, connection: Connection, end: str) -> str | N
     return blueprint.components[endpoint].group
 
 
-def _graph_label(blueprint: Blueprint, highlights: tuple[Highlight, ...], colors: Palette) -> str:
+def _graph_label(blueprint: Blueprint, highlights: tuple[Highlight, ...], colors: Palette,
+                 extra_rows: tuple[str, ...] = ()) -> str:
     rows = [f'<tr><td><font point-size="{TITLE_SIZE}"><b>{html_text(blueprint.title)}</b></font></td></tr>']
     if blueprint.summary:
         summary = "<br/>".join(html_text(line) for line in wrap(blueprint.summary, 110))
         rows.append(f'<tr><td><font point-size="13" color="{colors.muted_text}">{summary}</font></td></tr>')
     if highlights:
         rows.append(_legend(highlights, colors))
+    rows += extra_rows
     return "<<table border=\"0\" cellpadding=\"2\" cellspacing=\"0\">" + "".join(rows) + "</table>>"
 
 
