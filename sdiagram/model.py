@@ -175,7 +175,7 @@ def group_members(
 # The candidate layouts a blueprint may pin with `layout: {variant: ...}`
 # (renderer.candidates.CANDIDATES, in the same order; a test keeps them equal).
 LAYOUT_VARIANTS = (
-    "base", "group-bands", "loose-groups", "stores-beside", "classic-ranking", "whole-group-bands",
+    "base", "group-bands", "loose-groups", "stores-beside", "classic-ranking",
 )
 
 

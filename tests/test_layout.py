@@ -171,14 +171,13 @@ def test_layout_variants_shape_the_dot(write_blueprint):
     options = dot_options(blueprint)
     assert leaf_stores(blueprint) == [("jobs", "dlq"), ("worker", "db")]  # a dead-letter queue is a leaf too
     assert group_band_edges(blueprint) == [("lb", "jobs"), ("api", "jobs")]  # front before what it calls in back
-    assert ("lb", "worker") in group_band_edges(blueprint, whole=True)
     beside = to_dot(blueprint, replace(options, variant=LayoutVariant(leaf_stores_beside=True)))
     assert '{rank=same; "worker"; "db"}' in beside
     loose = to_dot(blueprint, replace(options, variant=LayoutVariant(cross_group="weight")))
     assert '"api" -> "jobs" [label="enqueue", style=dashed, weight=0]' in loose
     classic = to_dot(blueprint, replace(options, variant=LayoutVariant(newrank=False)))
     assert "newrank" not in classic
-    bands = to_dot(blueprint, replace(options, variant=LayoutVariant(group_bands="entry")))
+    bands = to_dot(blueprint, replace(options, variant=LayoutVariant(group_bands=True)))
     assert '"lb" -> "jobs" [style=invis, weight=0];' in bands
 
 

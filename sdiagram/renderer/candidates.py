@@ -46,11 +46,10 @@ from .metrics import LayoutMetrics
 # The fixed set, in order of preference. The first is `--layout fast`.
 CANDIDATES: tuple[LayoutVariant, ...] = (
     LayoutVariant("base"),
-    LayoutVariant("group-bands", group_bands="entry"),
+    LayoutVariant("group-bands", group_bands=True),
     LayoutVariant("loose-groups", cross_group="weight"),
     LayoutVariant("stores-beside", leaf_stores_beside=True),
     LayoutVariant("classic-ranking", newrank=False),
-    LayoutVariant("whole-group-bands", group_bands="whole"),
 )
 # A later candidate must beat an earlier one by more than this fraction.
 KEEP_MARGIN = 0.10
