@@ -44,7 +44,7 @@ from common import ROOT, BenchError, run_main, table, venv_python, write_json  #
 BEFORE_COMMIT = "d4448be"  # main before issue 9: the released layout settings
 NAMES = ["url-shortener", "chat", "news-feed", "notification", "search", "ai-agent-platform"]
 GENERATED = (20, 40)
-METRICS = ("area_per_node", "empty_fraction", "crossings", "label_problems", "aspect", "min_text_px")
+METRICS = ("area_per_node", "empty_fraction", "crossings", "label_problems", "staircase", "aspect", "min_text_px")
 
 
 def reexec_in_venv() -> None:
