@@ -474,7 +474,7 @@ def _edge(blueprint: Blueprint, connection: Connection, options: DotOptions, lab
     if connection.bidirectional:
         attributes["dir"] = "both"
     cross_group = options.variant.cross_group
-    if cross_group and _group_of(blueprint, connection, "source") != _group_of(blueprint, connection, "target"):
+    if cross_group and group_of(blueprint, connection, "source") != group_of(blueprint, connection, "target"):
         attributes[cross_group] = "0" if cross_group == "weight" else "false"
     if getattr(connection, f"{tail}_is_group"):
         attributes["ltail"] = quote("cluster_" + getattr(connection, tail))
@@ -487,7 +487,8 @@ def _edge(blueprint: Blueprint, connection: Connection, options: DotOptions, lab
     return f"{quote(source)} -> {quote(target)}{suffix};"
 
 
-def _group_of(blueprint: Blueprint, connection: Connection, end: str) -> str | None:
+def group_of(blueprint: Blueprint, connection: Connection, end: str) -> str | None:
+    """The group an end ("source" or "target") of a connection is drawn in."""
     endpoint = getattr(connection, end)
     if getattr(connection, f"{end}_is_group"):
         return endpoint
