@@ -18,13 +18,14 @@ from ..model import Blueprint
 from .batch import LayoutJob, LayoutOutcome, default_workers, run_layouts
 from .candidates import LAYOUT_MODES, Scored, choose, score, variants_for, with_variant
 from .dot import DotOptions, Highlight, to_dot
-from .engine import FORMATS, Rendered, RenderError, engine_name, layout_and_render
+from .engine import FORMATS, Rendered, RenderError, engine_name
 from .theme import THEMES, palette
 
 # Past this many components Graphviz's network simplex and crossing
 # minimisation dominate (measured: 500 components took 4-7 s with the full
 # settings, 1,000 took 2 s with the bounded ones; bench/scale.py), and a
-# diagram that size is read by zooming, not by following curves.
+# diagram that size is read by zooming, not by following curves. The large
+# layout is planned in `large.py`.
 LARGE_GRAPH_COMPONENTS = 300
 
 # What a user can ask for.
@@ -32,8 +33,8 @@ OUTPUT_FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "drawio")
 
 __all__ = [
     "FORMATS", "Highlight", "LARGE_GRAPH_COMPONENTS", "LAYOUT_MODES", "LayoutChoice", "OUTPUT_FORMATS", "Rendered",
-    "RenderError", "THEMES", "candidate_jobs", "choose_layout", "dot_options", "finish", "image_roots",
-    "layout_formats", "pick_layout", "render", "render_formats", "to_dot", "without_layout",
+    "RenderError", "THEMES", "candidate_jobs", "check_custom_icons", "choose_layout", "dot_options", "finish",
+    "image_roots", "layout_formats", "pick_layout", "render", "render_formats", "to_dot", "without_layout",
 ]
 
 
@@ -93,6 +94,19 @@ def image_roots(blueprint: Blueprint) -> tuple[str, ...]:
     return (icons.diagrams_root(), os.path.dirname(os.path.abspath(blueprint.path)))
 
 
+def check_custom_icons(blueprint: Blueprint) -> None:
+    """Raise RenderError when the blueprint's custom icons together are too large to draw."""
+    base_dir = os.path.dirname(os.path.abspath(blueprint.path))
+    files = {
+        icons.component_icon(component, base_dir).file
+        for component in blueprint.components.values()
+        if component.icon and not icons.is_class_path(component.icon)
+    }
+    problem = icons.custom_icons_problem(files)
+    if problem:
+        raise RenderError(problem)
+
+
 def dot_options(blueprint: Blueprint, highlights: Iterable[Highlight] = (), theme: str = "light") -> DotOptions:
     return DotOptions(
         highlights=tuple(highlights),
@@ -146,7 +160,13 @@ def render_formats(
     measure: bool = False,
 ) -> Rendered:
     """Choose the layout (`layout`: 'best' of the candidates, or the 'fast' first
-    one) and render every format in `formats` from it; `measure` adds its metrics."""
+    one) and render every format in `formats` from it; `measure` adds its metrics.
+
+    Every layout runs in a child process (see `batch.layout_in_child`): a crash
+    of Graphviz raises RenderError here rather than ending the interpreter.
+    """
+    from .batch import layout_in_child
+
     formats = tuple(formats)
     unknown = [f for f in formats if f not in OUTPUT_FORMATS]
     if unknown:
@@ -155,9 +175,10 @@ def render_formats(
         raise RenderError(f"unknown theme {theme!r}; choose from {', '.join(THEMES)}")
     if layout not in LAYOUT_MODES:
         raise RenderError(f"unknown layout {layout!r}; choose from {', '.join(LAYOUT_MODES)}")
+    check_custom_icons(blueprint)
     choice = choose_layout(blueprint, dot_options(blueprint, highlights, theme), layout)
     roots = image_roots(blueprint)
-    laid_out = layout_and_render(choice.dot_text, layout_formats(formats), roots, measure)
+    laid_out = layout_in_child(choice.dot_text, layout_formats(formats), roots, measure)
     outputs = finish(formats, laid_out.outputs, without_layout(blueprint, formats), roots, theme)
     return Rendered(outputs, laid_out.warnings, laid_out.metrics)
 

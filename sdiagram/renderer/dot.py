@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint, Component, Connection, Group
+from .large import DEFERRED, SPACER, connection_ends, plan_large_layout
 from .theme import LIGHT, Palette
 
 FONT = "Sans-Serif"
@@ -93,28 +94,60 @@ class DotOptions:
     label_rows: tuple[str, ...] = ()
 
 
+# What reaches Graphviz must be text it can hold and SVG can carry: NUL ends a C
+# string, and the other C0 controls are not allowed in XML 1.0. They are drawn
+# as their Unicode "control pictures" (U+2401 ...), so they stay visible and
+# literal; a tab is a space. Lone surrogates and U+FFFE/U+FFFF cannot be
+# encoded in UTF-8 or XML and become U+FFFD.
+_CONTROL_PICTURES = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x09: 0x20}
+_UNENCODABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+_NEEDS_CARE = re.compile("[\x00-\x09\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """`text` with line breaks as `\\n` and every character Graphviz and XML can carry."""
+    if _NEEDS_CARE.search(text) is None:  # the common case, and the fast one
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL_PICTURES)
+    return _UNENCODABLE.sub("\ufffd", text)
+
+
 def quote(text: str) -> str:
     """A DOT double-quoted string whose content is shown literally.
 
     Backslashes are doubled (so `\\N`, `\\G` and `\\l` stay text), quotes are
-    escaped, and newlines become DOT's centred line break.
+    escaped, and newlines become DOT's centred line break. A label whose first
+    line is empty gets a space on it: the Graphviz 14 in the pygraphviz wheels
+    corrupts its heap on such a label (a node, edge or cluster label starting
+    with a line break) and crashes when it frees the layout.
     """
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-    return f'"{escaped}"'
+    text = printable(text)
+    if text.startswith("\n"):
+        text = " " + text
+    if "\\" in text or '"' in text or "\n" in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'
+
+
+def quote_tooltip(text: str) -> str:
+    """A DOT string for `tooltip`: Graphviz expands its escapes twice, so backslashes are doubled twice."""
+    return quote(text.replace("\\", "\\\\"))
 
 
 def html_text(text: str) -> str:
-    """Text for a DOT HTML-like label, shown literally."""
+    """Text for a DOT HTML-like label, shown literally (Graphviz expands `\\G` and the like there too)."""
     escaped = (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        printable(text).replace("\\", "\\\\")
+        .replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
-    return escaped.replace("\r\n", "\n").replace("\n", "<br/>")
+    return escaped.replace("\n", "<br/>")
 
 
 def wrap(text: str, width: int) -> list[str]:
     """Lines of at most `width` characters; a longer word stays whole unless it is
     much longer (a split "Elasticsearch" reads worse than a slightly wide line)."""
+    if len(text) <= width and text.isprintable() and text == text.strip():
+        return [text]  # most labels: what textwrap would return, at a tenth of the cost
     hard_limit = width + width // 2
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
@@ -197,10 +230,14 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
             lines.append(f"{indent}}}")
 
     emit_group(None, 0, "  ")
+    plan = plan_large_layout(blueprint) if options.large else None
     unlabelled = repeated_fan_labels(blueprint.connections)
-    for index, connection in enumerate(blueprint.connections):
-        lines.append("  " + _edge(blueprint, connection, options, index not in unlabelled,
-                                         options.styles.get(f"edge:{index}", {})))
+    for index, (connection, ends) in enumerate(zip(blueprint.connections, connection_ends(blueprint))):
+        deferred = plan is not None and index in plan.deferred
+        lines.append("  " + _edge(blueprint, connection, ends, options, index not in unlabelled,
+                                  options.styles.get(f"edge:{index}", {}), deferred))
+    for tail, head, minlen in plan.spacers if plan else ():
+        lines.append(f"  {quote(tail)} -> {quote(head)} [style=invis, minlen={minlen}, sdiagram={SPACER}];")
     for source, target in dead_letter_edges(blueprint):
         lines.append(f"  {quote(source)} -> {quote(target)} [{_attributes(DEAD_LETTER_EDGE)}];")
     if variant.group_bands:
@@ -278,7 +315,7 @@ def _node(component: Component, base_dir: str, severity: str | None, extra: Mapp
         "label": quote("\n".join(label_lines)),
         "image": quote(_icon_name(component, base_dir)),
         "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - 1):.2f}",
-        "tooltip": quote(_tooltip(component)),
+        "tooltip": quote_tooltip(_tooltip(component)),
     }
     if component.link:
         # The compiler accepts only http(s) URLs; Graphviz XML-escapes it in the SVG.
@@ -300,13 +337,6 @@ def _tooltip(component: Component) -> str:
     """What a reader sees on hover: the component's `description`, after its id and kind."""
     heading = f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"
     return f"{heading}\n{component.description}" if component.description else heading
-
-
-def _anchor(blueprint: Blueprint, endpoint: str, is_group: bool) -> str:
-    """The node an edge attaches to: the component, or the first member of a group."""
-    if not is_group:
-        return endpoint
-    return blueprint.members(endpoint)[0]
 
 
 def _hint_lines(blueprint: Blueprint) -> list[str]:
@@ -449,20 +479,23 @@ def repeated_fan_labels(connections: tuple[Connection, ...]) -> set[int]:
     return repeated
 
 
-def _edge(blueprint: Blueprint, connection: Connection, options: DotOptions, labelled: bool = True,
-          extra: Mapping[str, str | None] = {}) -> str:
-    large = options.large
-    attributes: dict[str, str] = {}
+def _edge(blueprint: Blueprint, connection: Connection, ends: tuple[str, str], options: DotOptions,
+          labelled: bool = True, extra: Mapping[str, str | None] = {}, deferred: bool = False) -> str:
+    attributes: dict[str, str] = {"sdiagram": DEFERRED} if deferred else {}
     text = (connection.label or "") if labelled else ""
     if connection.protocol:
         text = f"{text}\n[{connection.protocol}]" if text else f"[{connection.protocol}]"
     if text:
         # A `label` becomes a node of its own in the layout (a large graph pays
         # for it twice); an `xlabel` is placed beside the edge afterwards.
-        attributes["xlabel" if large else "label"] = quote("\n".join(wrap(text, options.variant.edge_label_width)))
+        attributes["xlabel" if options.large else "label"] = quote(
+            "\n".join(wrap(text, options.variant.edge_label_width))
+        )
     if connection.is_async:
         attributes["style"] = "dashed"
-    tail, head = "source", "target"
+    source, target = ends
+    tail_group = connection.source if connection.source_is_group else None
+    head_group = connection.target if connection.target_is_group else None
     if connection.reply:
         # A response path: dotted with an open arrowhead, and laid out as the
         # request it answers (drawn from target to source with the arrow
@@ -470,19 +503,17 @@ def _edge(blueprint: Blueprint, connection: Connection, options: DotOptions, lab
         # with a label, between clusters, that makes Graphviz abort (mincross.c
         # fixLabelOrder; tests/fixtures/abort-constraint-false-labels.dot).
         attributes.update({"style": "dotted", "dir": "back", "arrowtail": "vee"})
-        tail, head = head, tail
+        source, target, tail_group, head_group = target, source, head_group, tail_group
     if connection.bidirectional:
         attributes["dir"] = "both"
     cross_group = options.variant.cross_group
     if cross_group and group_of(blueprint, connection, "source") != group_of(blueprint, connection, "target"):
         attributes[cross_group] = "0" if cross_group == "weight" else "false"
-    if getattr(connection, f"{tail}_is_group"):
-        attributes["ltail"] = quote("cluster_" + getattr(connection, tail))
-    if getattr(connection, f"{head}_is_group"):
-        attributes["lhead"] = quote("cluster_" + getattr(connection, head))
+    if tail_group:
+        attributes["ltail"] = quote("cluster_" + tail_group)
+    if head_group:
+        attributes["lhead"] = quote("cluster_" + head_group)
     _restyle(attributes, extra)
-    source = _anchor(blueprint, getattr(connection, tail), getattr(connection, f"{tail}_is_group"))
-    target = _anchor(blueprint, getattr(connection, head), getattr(connection, f"{head}_is_group"))
     suffix = f" [{_attributes(attributes)}]" if attributes else ""
     return f"{quote(source)} -> {quote(target)}{suffix};"
 
