@@ -238,6 +238,8 @@ def test_render_stats_and_fast_layout(write_blueprint, tmp_path):
     assert f"layout {CANDIDATES[0].name}:" in line and "area/node" in line and "crossings" in line
     best = run_cli("render", path, "-o", str(tmp_path / "out"), "--stats")
     assert best.exit_code == 0 and ": layout " in best.output
+    scores = next(line for line in best.output.splitlines() if ": candidates (score" in line)
+    assert all(variant.name in scores for variant in variants_for(sdiagram.load(path), dot_options(sdiagram.load(path))))
 
 
 @pytest.mark.parametrize("mode", ["absolute", "copy"])

@@ -52,6 +52,7 @@ class _Target(NamedTuple):
     model_outputs: dict[str, bytes]  # formats made without a layout (mermaid)
     model: Any = None  # the Blueprint (or view) drawn
     options: Any = None  # its renderer.DotOptions, with the chosen layout variant
+    scored: tuple = ()  # how each candidate layout scored (renderer.candidates.Scored)
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -310,7 +311,7 @@ def _choose_layouts(jobs_to_run: list, targets: dict[str, _Target], settings: _S
     for job in jobs_to_run:
         target = targets[job.key]
         choice = renderer.pick_layout(job.key, target.model, target.options, outcomes, settings.layout_mode)
-        targets[job.key] = target._replace(options=choice.options)
+        targets[job.key] = target._replace(options=choice.options, scored=choice.scored)
         chosen.append(replace(job, dot_text=choice.dot_text))
     return chosen
 
@@ -365,6 +366,12 @@ def _run_and_write(jobs_to_run: list, targets: dict[str, _Target], output_dir: s
             view = f" (view {target.view})" if target.view else ""
             click.echo(f"{_shown(target.path)}{view}: layout {target.options.variant.name}: "
                        f"{describe(outcome.rendered.metrics)}")
+            if len(target.scored) > 1:
+                scores = ", ".join(
+                    f"{s.variant.name} {s.score:.1f}" if s.metrics is not None else f"{s.variant.name} failed"
+                    for s in target.scored
+                )
+                click.echo(f"{_shown(target.path)}{view}: candidates (score, lower is better): {scores}")
     return failed, stale
 
 
