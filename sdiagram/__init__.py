@@ -50,6 +50,10 @@ def render(blueprint: "Blueprint", format: str = "svg", **options: Any) -> bytes
     return render_blueprint(blueprint, format, **options)
 
 
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)

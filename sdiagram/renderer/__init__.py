@@ -107,9 +107,17 @@ def check_custom_icons(blueprint: Blueprint) -> None:
         raise RenderError(problem)
 
 
-def dot_options(blueprint: Blueprint, highlights: Iterable[Highlight] = (), theme: str = "light") -> DotOptions:
+def dot_options(
+    blueprint: Blueprint,
+    highlights: Iterable[Highlight] = (),
+    theme: str = "light",
+    outlines: Mapping[str, str] | None = None,
+) -> DotOptions:
+    """`highlights` are listed in a legend; `outlines` maps a component id to the
+    severity it is outlined with (see `sdiagram.lint.component_severities`)."""
     return DotOptions(
         highlights=tuple(highlights),
+        outlines=dict(outlines or {}),
         large=len(blueprint.components) > LARGE_GRAPH_COMPONENTS,
         palette=palette(theme),
     )
@@ -156,6 +164,7 @@ def render_formats(
     formats: Iterable[str],
     highlights: Iterable[Highlight] = (),
     theme: str = "light",
+    outlines: Mapping[str, str] | None = None,
     layout: str = "best",
     measure: bool = False,
 ) -> Rendered:
@@ -176,7 +185,7 @@ def render_formats(
     if layout not in LAYOUT_MODES:
         raise RenderError(f"unknown layout {layout!r}; choose from {', '.join(LAYOUT_MODES)}")
     check_custom_icons(blueprint)
-    choice = choose_layout(blueprint, dot_options(blueprint, highlights, theme), layout)
+    choice = choose_layout(blueprint, dot_options(blueprint, highlights, theme, outlines), layout)
     roots = image_roots(blueprint)
     laid_out = layout_in_child(choice.dot_text, layout_formats(formats), roots, measure)
     outputs = finish(formats, laid_out.outputs, without_layout(blueprint, formats), roots, theme)
@@ -184,7 +193,11 @@ def render_formats(
 
 
 def render(
-    blueprint: Blueprint, format: str = "svg", highlights: Iterable[Highlight] = (), theme: str = "light"  # noqa: A002
+    blueprint: Blueprint,
+    format: str = "svg",  # noqa: A002
+    highlights: Iterable[Highlight] = (),
+    theme: str = "light",
+    outlines: Mapping[str, str] | None = None,
 ) -> bytes:
     """One format as bytes: 'svg', 'png', 'pdf', 'dot', 'mermaid' or 'drawio'."""
-    return render_formats(blueprint, (format,), highlights, theme).outputs[format]
+    return render_formats(blueprint, (format,), highlights, theme, outlines).outputs[format]

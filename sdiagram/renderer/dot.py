@@ -43,13 +43,12 @@ STORE_KINDS = frozenset({"cache", "database", "object_storage", "search_index", 
 
 @dataclass(frozen=True)
 class Highlight:
-    """A lint finding to draw: the components it blames get an outline."""
+    """A lint finding to list in the diagram's legend."""
 
     severity: str
     code: str
     rule: str
     message: str
-    components: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +81,8 @@ class LayoutVariant:
 @dataclass(frozen=True)
 class DotOptions:
     highlights: tuple[Highlight, ...] = ()
+    # component id -> severity of its outline (lint.component_severities)
+    outlines: Mapping[str, str] = field(default_factory=dict)
     # Settings for very large graphs (see renderer.LARGE_GRAPH_COMPONENTS).
     large: bool = False
     variant: LayoutVariant = LayoutVariant()
@@ -166,7 +167,7 @@ def _icon_name(component: Component, base_dir: str) -> str:
 
 def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     base_dir = os.path.dirname(os.path.abspath(blueprint.path))
-    outline = _outlines(options.highlights)
+    outline = options.outlines
     colors = options.palette
     lines = [f"digraph {quote(blueprint.name)} {{"]
     variant = options.variant
@@ -282,18 +283,6 @@ def nesting(blueprint: Blueprint) -> tuple[dict[str | None, list[Group]], dict[s
     for component in blueprint.components.values():
         members.setdefault(component.group, []).append(component)
     return children, members
-
-
-def _outlines(highlights: Iterable[Highlight]) -> dict[str, str]:
-    """Component id -> the most severe severity that blames it."""
-    rank = {"error": 0, "warning": 1, "info": 2}
-    found: dict[str, str] = {}
-    for highlight in highlights:
-        for component in highlight.components:
-            current = found.get(component)
-            if current is None or rank[highlight.severity] < rank[current]:
-                found[component] = highlight.severity
-    return found
 
 
 def _restyle(attributes: dict[str, str], extra: Mapping[str, str | None]) -> None:
