@@ -171,6 +171,24 @@ def group_membership(groups: Mapping[str, Group], components: Mapping[str, Compo
     return {group_id: tuple(members) for group_id, members in found.items()}
 
 
+# The candidate layouts a blueprint may pin with `layout: {variant: ...}`
+# (renderer.candidates.CANDIDATES, in the same order; a test keeps them equal).
+LAYOUT_VARIANTS = (
+    "base", "group-bands", "loose-groups", "stores-beside", "classic-ranking",
+)
+
+
+@dataclass(frozen=True)
+class LayoutHints:
+    """`layout:`: what to keep when the scored layout is not what the author wants."""
+
+    same_rank: tuple[tuple[str, ...], ...] = ()  # each: components drawn side by side (one rank)
+    order: tuple[tuple[str, ...], ...] = ()  # each: components on one rank, in this order
+    group_order: tuple[tuple[str, ...], ...] = ()  # each: groups along the flow, in this order
+    variant: str | None = None  # pin one candidate layout
+    span: Span | None = None
+
+
 @dataclass(frozen=True)
 class View:
     """`views.<name>`: a named subset of the model, drawn as `<blueprint>.<name>.<format>`.
@@ -206,6 +224,7 @@ class Blueprint:
     groups: Mapping[str, Group] = field(default_factory=dict)
     connections: tuple[Connection, ...] = ()
     lint: LintSettings = field(default_factory=LintSettings)
+    layout: LayoutHints = field(default_factory=LayoutHints)
     views: Mapping[str, View] = field(default_factory=dict)
     format_version: int = 1
 

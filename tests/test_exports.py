@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import sdiagram
+from sdiagram.renderer.dot import dead_letter_edges
 from sdiagram.renderer import render, render_formats
 from sdiagram.renderer.mermaid import text as mermaid_text
 
@@ -174,7 +175,8 @@ def test_drawio_of_each_bundled_design_is_valid_mxgraph(name):
     vertices = {i for i, (_, a) in cells.items() if a.get("vertex") == "1"}
     assert {f"n-{c}" for c in blueprint.components} <= vertices
     assert {f"g-{g}" for g in blueprint.groups} <= vertices
-    assert sum(1 for _, a in cells.values() if a.get("edge") == "1") == len(blueprint.connections)
+    drawn = len(blueprint.connections) + len(dead_letter_edges(blueprint))
+    assert sum(1 for _, a in cells.values() if a.get("edge") == "1") == drawn
 
 
 def test_drawio_uses_the_graphviz_layout_with_groups_as_containers(write_blueprint):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, NamedTuple
+import os
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -20,6 +21,24 @@ FORMAT_NAMES = ("svg", "png", "pdf", "dot", "mermaid", "drawio")
 THEME_NAMES = ("light", "dark", "auto")
 # Generous: 3,000 components lay out in ~16 s on 2 cores (bench/scale.py).
 DEFAULT_TIMEOUT = 300.0
+LAYOUT_MODES = ("best", "fast")  # renderer.LAYOUT_MODES, without importing the renderer
+DOT_ICON_MODES = ("relative", "absolute", "copy")
+
+
+class _Settings(NamedTuple):
+    """How the layout is made and reported: `--layout`, `--stats`, `--dot-icons`."""
+
+    layout_mode: str = "best"
+    stats: bool = False
+    dot_icons: str = "relative"
+
+    @property
+    def mark(self) -> str:
+        """What they add to the cache key (nothing for the defaults, so caches stay valid)."""
+        defaults = _Settings()
+        if (self.layout_mode, self.dot_icons) == (defaults.layout_mode, defaults.dot_icons):
+            return ""
+        return f"\0layout={self.layout_mode}\0dot-icons={self.dot_icons}"
 
 
 class _Target(NamedTuple):
@@ -31,6 +50,9 @@ class _Target(NamedTuple):
     key: str
     icons: tuple[str, ...]
     model_outputs: dict[str, bytes]  # formats made without a layout (mermaid)
+    model: Any = None  # the Blueprint (or view) drawn
+    options: Any = None  # its renderer.DotOptions, with the chosen layout variant
+    scored: tuple = ()  # how each candidate layout scored (renderer.candidates.Scored)
 
 
 def _formats(ctx: click.Context | None, param: click.Parameter | None, value: str) -> tuple[str, ...]:
@@ -111,6 +133,24 @@ def _theme_mark(theme: str) -> str:
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 and list the images that are stale or missing (for CI).")
 @click.option("--lint", "with_lint", is_flag=True, help="Draw lint findings: red/amber outlines and a legend.")
+@click.option(
+    "--layout",
+    "layout_mode",
+    type=click.Choice(LAYOUT_MODES),
+    default="best",
+    show_default=True,
+    help="best: lay out the candidate variants and keep the best-scoring one; fast: the first variant only.",
+)
+@click.option("--stats", is_flag=True,
+              help="Print the layout's quality metrics and the candidates' scores (renders even if up to date).")
+@click.option(
+    "--dot-icons",
+    type=click.Choice(DOT_ICON_MODES),
+    default="relative",
+    show_default=True,
+    help="Icon paths in -f dot output: relative (to the icon folders, portable), absolute (plain `dot` "
+    "renders it on this machine), copy (icons copied next to it: `cd OUTPUT && dot -Tpng NAME.dot`).",
+)
 @click.option("--skip-non-blueprints", is_flag=True,
               help="Also skip named files that are not blueprints, as folder scans do (for pre-commit).")
 def render(
@@ -123,6 +163,9 @@ def render(
     force: bool,
     check: bool,
     with_lint: bool,
+    layout_mode: str,
+    stats: bool,
+    dot_icons: str,
     skip_non_blueprints: bool,
 ) -> None:
     """Render blueprints (files or folders; - reads standard input) to OUTPUT/<name>.<format>.
@@ -134,6 +177,8 @@ def render(
     anyway. With --check nothing is written: the exit status is 1 when an image
     is stale or missing, 2 when a blueprint is invalid.
     """
+    settings = _Settings(layout_mode, stats, dot_icons if "dot" in formats else "relative")
+    force = force or stats
     files = blueprint_files(paths, skip_non_blueprints)
     report = _Report(files)
     failed = False
@@ -143,7 +188,7 @@ def render(
     stale = 0
     try:
         for path in files:
-            planned = _plan(report, names, path, output_dir, formats, force, with_lint, theme)
+            planned = _plan(report, names, path, output_dir, formats, force, with_lint, theme, settings)
             if isinstance(planned, list):
                 report.expect(path, len(planned))
                 for target, job in planned:
@@ -154,8 +199,9 @@ def render(
             report.finish(path)
         if jobs_to_run:
             _prepare_for_workers(jobs_to_run)
+            jobs_to_run = _choose_layouts(jobs_to_run, targets, settings, jobs, timeout)
             layout_failed, stale = _run_and_write(report, jobs_to_run, targets, output_dir, formats, jobs, timeout,
-                                                  theme, check)
+                                                  theme, check, settings)
             failed = layout_failed or failed
     finally:
         report.close()
@@ -168,7 +214,7 @@ def render(
 
 
 def _plan(report: _Report, names: dict[str, str], path: str, output_dir: str, formats: tuple[str, ...],
-          force: bool, with_lint: bool, theme: str) -> list | bool:
+          force: bool, with_lint: bool, theme: str, settings: _Settings) -> list | bool:
     """What one blueprint needs: [(target, layout job)] for the whole model and
     the views that are not up to date; True when nothing is; False when it
     failed (reported)."""
@@ -182,7 +228,7 @@ def _plan(report: _Report, names: dict[str, str], path: str, output_dir: str, fo
     except BlueprintError as error:
         _report_problems(report, path, error)
         return False
-    mark = _theme_mark(theme)
+    mark = _theme_mark(theme) + settings.mark
     record = None if path == STDIN else cache.load_record(output_dir, path)
     # Without --lint the images depend only on bytes the records list: an
     # unchanged blueprint is recognised without parsing it.
@@ -193,7 +239,7 @@ def _plan(report: _Report, names: dict[str, str], path: str, output_dir: str, fo
                 return False
             report.say(path, f"{_shown(path)}: up to date")
             return True
-    prepared = _prepare(report, path, source, formats, output_dir, with_lint, theme)
+    prepared = _prepare(report, path, source, formats, output_dir, with_lint, theme, settings)
     if prepared is None or not all([_claim_name(report, names, t.name, path, output_dir) for t, _ in prepared]):
         return False
     planned = []
@@ -267,7 +313,7 @@ def _load(path: str, source: bytes) -> "Blueprint":
 
 
 def _prepare(report: _Report, path: str, source: bytes, formats: tuple[str, ...], output_dir: str, with_lint: bool,
-             theme: str):
+             theme: str, settings: _Settings):
     """Compile one blueprint and make the DOT of the whole model and of each
     view: [(target, layout job)], or None (reported) when it is invalid."""
     from .. import renderer
@@ -288,7 +334,7 @@ def _prepare(report: _Report, path: str, source: bytes, formats: tuple[str, ...]
         return None
     # Lint always checks the whole model; a view draws the findings on what it shows.
     highlights, outlines = _lint_overlay(blueprint) if with_lint else ((), {})
-    drawn = _theme_mark(theme) + (repr((highlights, sorted(outlines.items()))) if highlights else "")
+    drawn = _theme_mark(theme) + settings.mark + (repr((highlights, sorted(outlines.items()))) if highlights else "")
     roots = renderer.image_roots(blueprint)
     prepared = []
     for model in every_view(blueprint):
@@ -307,14 +353,42 @@ def _prepare(report: _Report, path: str, source: bytes, formats: tuple[str, ...]
         key = cache.content_key(source, formats, icons, drawn) or ""
         outputs = {fmt: cache.output_file(output_dir, model.name, fmt) for fmt in formats}
         views = tuple(blueprint.views) if not view else ()
-        target = _Target(path, view, views, model.name, outputs, key, icons, renderer.without_layout(model, formats))
-        prepared.append((target, LayoutJob(f"{path}\0{view}", dot_text, renderer.layout_formats(formats), roots)))
+        target = _Target(path, view, views, model.name, outputs, key, icons, renderer.without_layout(model, formats),
+                         model, options)
+        job = LayoutJob(f"{path}\0{view}", dot_text, renderer.layout_formats(formats), roots, measure=settings.stats)
+        prepared.append((target, job))
     return prepared
+
+
+def _choose_layouts(jobs_to_run: list, targets: dict[str, _Target], settings: _Settings,
+                    jobs: int | None, timeout: float | None) -> list:
+    """Lay out every blueprint's candidate variants (all in parallel), keep each one's best.
+
+    Even for DOT alone: `-f dot` writes the DOT the images are drawn from."""
+    from dataclasses import replace
+
+    from .. import renderer
+    from ..renderer.batch import default_workers, run_layouts
+
+    candidates = [
+        candidate
+        for job in jobs_to_run
+        for candidate in renderer.candidate_jobs(job.key, targets[job.key].model, targets[job.key].options,
+                                                 settings.layout_mode)
+    ]
+    outcomes = {job.key: outcome for job, outcome in run_layouts(candidates, jobs or default_workers(), timeout)}
+    chosen = []
+    for job in jobs_to_run:
+        target = targets[job.key]
+        choice = renderer.pick_layout(job.key, target.model, target.options, outcomes, settings.layout_mode)
+        targets[job.key] = target._replace(options=choice.options, scored=choice.scored)
+        chosen.append(replace(job, dot_text=choice.dot_text))
+    return chosen
 
 
 def _run_and_write(report: _Report, jobs_to_run: list, targets: dict[str, _Target], output_dir: str,
                    formats: tuple[str, ...], jobs: int | None, timeout: float | None, theme: str,
-                   check: bool) -> tuple[bool, int]:
+                   check: bool, settings: _Settings) -> tuple[bool, int]:
     """Lay out every job (in parallel) and write its files, or with `check` compare
     them with the files there: (anything failed, number of stale or missing files)."""
     from ..renderer.batch import default_workers, run_layouts
@@ -325,7 +399,7 @@ def _run_and_write(report: _Report, jobs_to_run: list, targets: dict[str, _Targe
     needs_layout = any(fmt != "dot" for job in jobs_to_run for fmt in job.formats)
     for job, outcome in run_layouts(jobs_to_run, jobs or default_workers(), timeout, isolate=needs_layout):
         target = targets[job.key]
-        written, problems = _write_outcome(report, target, job, outcome, output_dir, formats, theme, check)
+        written, problems = _write_outcome(report, target, job, outcome, output_dir, formats, theme, check, settings)
         failed = failed or not written
         stale += problems
         report.finish(target.path)
@@ -333,7 +407,7 @@ def _run_and_write(report: _Report, jobs_to_run: list, targets: dict[str, _Targe
 
 
 def _write_outcome(report: _Report, target: _Target, job, outcome, output_dir: str, formats: tuple[str, ...],
-                   theme: str, check: bool) -> tuple[bool, int]:
+                   theme: str, check: bool, settings: _Settings) -> tuple[bool, int]:
     """Write (or with `check`, compare) one finished layout's files and say so:
     (False when it failed, number of stale or missing files)."""
     from ..renderer import RenderError, finish
@@ -346,7 +420,9 @@ def _write_outcome(report: _Report, target: _Target, job, outcome, output_dir: s
         report.say(target.path, f"{shown}: warning: {warning}", err=True)
     try:
         outputs = finish(formats, outcome.rendered.outputs, target.model_outputs, job.image_roots, theme)
-    except RenderError as error:
+        if settings.dot_icons != "relative" and not check:
+            outputs = _dot_icons(outputs, target, output_dir, settings.dot_icons, job.image_roots)
+    except (RenderError, OSError) as error:
         report.say(target.path, f"{shown}: error: {error}", err=True)
         return False, 0
     if check:
@@ -363,7 +439,45 @@ def _write_outcome(report: _Report, target: _Target, job, outcome, output_dir: s
         return False, 0
     files = ", ".join(target.outputs[fmt] for fmt in formats)
     report.say(target.path, f"{shown}: wrote {files} ({outcome.seconds:.2f} s)")
+    if settings.stats and outcome.rendered.metrics is not None:
+        _say_stats(report, target, outcome.rendered.metrics)
     return True, 0
+
+
+def _say_stats(report: _Report, target: _Target, metrics: Any) -> None:
+    """`--stats`: the drawn layout's metrics, and how every candidate scored."""
+    from ..renderer.metrics import describe
+
+    shown = _shown(target.path) + (f" (view {target.view})" if target.view else "")
+    report.say(target.path, f"{shown}: layout {target.options.variant.name}: {describe(metrics)}")
+    if len(target.scored) > 1:
+        scores = ", ".join(
+            f"{s.variant.name} {s.score:.1f}" if s.metrics is not None else f"{s.variant.name} failed"
+            for s in target.scored
+        )
+        report.say(target.path, f"{shown}: candidates (score, lower is better): {scores}")
+
+
+def _dot_icons(outputs: dict[str, bytes], target: _Target, output_dir: str, mode: str,
+               roots: tuple[str, ...]) -> dict[str, bytes]:
+    """The DOT output with icon paths that plain `dot` finds: absolute, or copies beside it."""
+    from ..renderer.dot import rebase_images
+    from .output import write_atomic
+
+    folder = f"{target.name}.icons"
+    copies: dict[str, str] = {}
+
+    def new_path(found: str, name: str) -> str:
+        if mode == "absolute":
+            return found
+        copies[name] = found
+        return f"{folder}/{name}"
+
+    dot_text = rebase_images(outputs["dot"].decode("utf-8"), roots, new_path)
+    for name, found in sorted(copies.items()):
+        with open(found, "rb") as handle:
+            write_atomic(os.path.join(output_dir, folder, name), handle.read())
+    return {**outputs, "dot": dot_text.encode("utf-8")}
 
 
 def _compare(target: _Target, outputs: dict[str, bytes]) -> list[tuple[str, str]]:

@@ -7,11 +7,12 @@ import os
 
 from ..catalog import KINDS
 from ..diagnostics import BlueprintError, Diagnostic, Span
-from ..model import DIRECTIONS, Blueprint
+from ..model import DIRECTIONS, Blueprint, LayoutHints
 from ..yamlsource import YMapping, YValue, describe
 from .components import ComponentsReader, GroupsReader
 from .connections import ConnectionsReader
 from .fields import Field, Table, read_section
+from .layout import LAYOUT
 from .readers import Choice, Context, Identifier, Text, Version
 from .settings import LINT, PLACEMENT, TRAFFIC
 from .views import ViewsReader
@@ -45,6 +46,9 @@ TOP_LEVEL_FIELDS: Table = (
           help="`a -> b`, `a <-> b`, `a -> [b, c]`, `\"[a, b] -> c\"` (quoted), `a -> b -> c`; then an optional "
                "`: label` or `: {options}`. An endpoint may be a group.",
           example="connections: [\"api -> db: {op: write}\"]"),
+    Field("layout", LAYOUT, default=LayoutHints(),
+          help="Layout hints: `same_rank`, `order`, `group_order`, a pinned `variant` (see docs/blueprint.md).",
+          example="layout: {same_rank: [[api, cache]], group_order: [[edge, storage]]}"),
     Field("views", ViewsReader(), default={},
           help="Name -> view: a subset of the model (by groups, components, tags, or `around` a component up to "
                "`depth`) drawn as `<name>.<view>.<format>`. The whole model is always drawn too; lint always "

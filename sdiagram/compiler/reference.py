@@ -11,6 +11,7 @@ from .components import COMPONENT_FIELDS, GROUP_FIELDS, MAX_GROUP_DEPTH
 from .connections import CONNECTION_FIELDS, MAX_EXPANSION
 from .document import TOP_LEVEL_FIELDS
 from .fields import Table
+from .layout import LAYOUT_FIELDS
 from .settings import LINT_FIELDS, PLACEMENT_FIELDS, TRAFFIC_FIELDS
 from .views import VIEW_FIELDS
 from .suppressions import SUPPRESSION_FIELDS
@@ -25,6 +26,8 @@ SECTIONS: tuple[tuple[str, str, Table], ...] = (
      "`{label: text}`.", CONNECTION_FIELDS),
     ("traffic", "`traffic: {...}`: back-of-envelope load inputs.", TRAFFIC_FIELDS),
     ("placement", "`placement: {...}`: defaults for every component's `zones` and `regions`.", PLACEMENT_FIELDS),
+    ("layout", "`layout: {...}`: hints for the layout when the scored choice is not what you want. "
+     "Ids must exist; each list names two or more.", LAYOUT_FIELDS),
     ("views", "`views: {name: {...}}`: named subsets of the model, each drawn as `<name>.<view>.<format>`; a "
               "view holds the union of what its keys select (see docs/publishing.md).", VIEW_FIELDS),
     ("lint", "`lint: {...}`: lint settings that travel with the blueprint (see docs/lint.md).", LINT_FIELDS),

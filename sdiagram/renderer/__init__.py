@@ -10,12 +10,15 @@ here returns bytes.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint
+from .batch import LayoutJob, LayoutOutcome, default_workers, run_layouts
+from .candidates import LAYOUT_MODES, Scored, choose, score, variants_for, with_variant
 from .dot import DotOptions, Highlight, to_dot
-from .engine import FORMATS, Rendered, RenderError
+from .engine import FORMATS, Rendered, RenderError, engine_name
 from .theme import THEMES, palette
 
 # Past this many components Graphviz's network simplex and crossing
@@ -29,10 +32,61 @@ LARGE_GRAPH_COMPONENTS = 300
 OUTPUT_FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "drawio")
 
 __all__ = [
-    "FORMATS", "Highlight", "LARGE_GRAPH_COMPONENTS", "OUTPUT_FORMATS", "Rendered", "RenderError", "THEMES",
-    "check_custom_icons", "dot_options", "finish", "image_roots", "layout_formats", "render", "render_formats",
-    "to_dot", "without_layout",
+    "FORMATS", "Highlight", "LARGE_GRAPH_COMPONENTS", "LAYOUT_MODES", "LayoutChoice", "OUTPUT_FORMATS", "Rendered",
+    "RenderError", "THEMES", "candidate_jobs", "check_custom_icons", "choose_layout", "dot_options", "finish",
+    "image_roots", "layout_formats", "pick_layout", "render", "render_formats", "to_dot", "without_layout",
 ]
+
+
+@dataclass(frozen=True)
+class LayoutChoice:
+    """The layout variant drawn for a blueprint, and how every candidate scored."""
+
+    options: DotOptions
+    dot_text: str
+    scored: tuple[Scored, ...] = ()
+
+
+def candidate_jobs(key: str, blueprint: Blueprint, options: DotOptions, mode: str = "best") -> list[LayoutJob]:
+    """One measure-only layout job per candidate variant (none when there is only one)."""
+    variants = variants_for(blueprint, options, mode)
+    if len(variants) < 2:
+        return []
+    roots = image_roots(blueprint)
+    return [
+        LayoutJob(f"{key}\0{variant.name}", to_dot(blueprint, with_variant(options, variant)), (), roots, measure=True)
+        for variant in variants
+    ]
+
+
+def pick_layout(
+    key: str, blueprint: Blueprint, options: DotOptions, outcomes: Mapping[str, LayoutOutcome], mode: str = "best"
+) -> LayoutChoice:
+    """Score the candidates' outcomes (job key -> outcome) and keep the best."""
+    variants = variants_for(blueprint, options, mode)
+    scored = []
+    for variant in variants:
+        outcome = outcomes.get(f"{key}\0{variant.name}")
+        metrics = outcome.rendered.metrics if outcome is not None and outcome.rendered is not None else None
+        scored.append(Scored(variant, metrics, score(metrics) if metrics is not None else float("inf")))
+    chosen = choose(scored) if scored else Scored(variants[0], None, float("inf"))
+    chosen_options = with_variant(options, chosen.variant)
+    return LayoutChoice(chosen_options, to_dot(blueprint, chosen_options), tuple(scored))
+
+
+def choose_layout(
+    blueprint: Blueprint,
+    options: DotOptions,
+    mode: str = "best",
+    workers: int | None = None,
+    timeout: float | None = None,
+) -> LayoutChoice:
+    """Lay out the candidate variants (in parallel child processes) and keep the best."""
+    jobs = candidate_jobs("", blueprint, options, mode)
+    if jobs:
+        engine_name()  # import the engine once, before the children are forked
+    outcomes = {job.key: outcome for job, outcome in run_layouts(jobs, workers or default_workers(), timeout)}
+    return pick_layout("", blueprint, options, outcomes, mode)
 
 
 def image_roots(blueprint: Blueprint) -> tuple[str, ...]:
@@ -111,11 +165,14 @@ def render_formats(
     highlights: Iterable[Highlight] = (),
     theme: str = "light",
     outlines: Mapping[str, str] | None = None,
+    layout: str = "best",
+    measure: bool = False,
 ) -> Rendered:
-    """Lay the blueprint out once and render every format in `formats`.
+    """Choose the layout (`layout`: 'best' of the candidates, or the 'fast' first
+    one) and render every format in `formats` from it; `measure` adds its metrics.
 
-    The layout runs in a child process (see `batch.layout_in_child`): a crash of
-    Graphviz raises RenderError here rather than ending the interpreter.
+    Every layout runs in a child process (see `batch.layout_in_child`): a crash
+    of Graphviz raises RenderError here rather than ending the interpreter.
     """
     from .batch import layout_in_child
 
@@ -125,12 +182,14 @@ def render_formats(
         raise RenderError(f"unknown format {unknown[0]!r}; choose from {', '.join(OUTPUT_FORMATS)}")
     if theme not in THEMES:
         raise RenderError(f"unknown theme {theme!r}; choose from {', '.join(THEMES)}")
+    if layout not in LAYOUT_MODES:
+        raise RenderError(f"unknown layout {layout!r}; choose from {', '.join(LAYOUT_MODES)}")
     check_custom_icons(blueprint)
-    dot_text = to_dot(blueprint, dot_options(blueprint, highlights, theme, outlines))
+    choice = choose_layout(blueprint, dot_options(blueprint, highlights, theme, outlines), layout)
     roots = image_roots(blueprint)
-    laid_out = layout_in_child(dot_text, layout_formats(formats), roots)
+    laid_out = layout_in_child(choice.dot_text, layout_formats(formats), roots, measure)
     outputs = finish(formats, laid_out.outputs, without_layout(blueprint, formats), roots, theme)
-    return Rendered(outputs, laid_out.warnings)
+    return Rendered(outputs, laid_out.warnings, laid_out.metrics)
 
 
 def render(

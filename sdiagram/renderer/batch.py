@@ -39,6 +39,7 @@ class LayoutJob:
     dot_text: str
     formats: tuple[str, ...]
     image_roots: tuple[str, ...]
+    measure: bool = False  # also measure the layout (renderer.metrics)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class LayoutOutcome:
 def _execute(job: LayoutJob) -> LayoutOutcome:
     started = time.perf_counter()
     try:
-        rendered = layout_and_render(job.dot_text, job.formats, job.image_roots)
+        rendered = layout_and_render(job.dot_text, job.formats, job.image_roots, job.measure)
     except RenderError as error:
         return LayoutOutcome(error=str(error), seconds=time.perf_counter() - started)
     return LayoutOutcome(rendered=rendered, seconds=time.perf_counter() - started)
@@ -190,14 +191,17 @@ def _died(exit_code: int | None, timeout: float | None = None) -> str:
     return f"the render process ended unexpectedly (exit status {exit_code}); nothing was written"
 
 
-def layout_in_child(dot_text: str, formats: tuple[str, ...], image_roots: tuple[str, ...]) -> Rendered:
+def layout_in_child(
+    dot_text: str, formats: tuple[str, ...], image_roots: tuple[str, ...], measure: bool = False
+) -> Rendered:
     """`layout_and_render` for the Python API: the layout runs in a child process,
     so that a Graphviz crash (a segfault or a failed assertion in C) raises a
     RenderError instead of ending the caller's interpreter, a Jupyter kernel say."""
-    if not any(fmt in RENDER_FORMATS for fmt in formats):
+    if not measure and not any(fmt in RENDER_FORMATS for fmt in formats):
         return layout_and_render(dot_text, formats, image_roots)  # DOT alone: no Graphviz
     engine_name()  # raises when there is no engine; imports pygraphviz once, before the fork
-    [(_, outcome)] = run_layouts([LayoutJob("", dot_text, formats, image_roots)], workers=1, timeout=None)
+    job = LayoutJob("", dot_text, formats, image_roots, measure=measure)
+    [(_, outcome)] = run_layouts([job], workers=1, timeout=None)
     if outcome.rendered is None:
         raise RenderError(outcome.error or "render failed")
     return outcome.rendered

@@ -17,7 +17,7 @@ import os
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint, Component, Connection, Group
@@ -26,9 +26,19 @@ from .theme import LIGHT, Palette
 
 FONT = "Sans-Serif"
 SEVERITY_COLORS = {"error": "#D62728", "warning": "#E8A317", "info": "#1F77B4"}
-LABEL_WIDTH = 13  # characters per line under an icon: the node is 1.4 in (~100 pt) wide
-NODE_HEIGHT = 1.9
+LABEL_WIDTH = 13  # characters per line under an icon: the node is 1.2 in (~86 pt) wide
+NODE_WIDTH = 1.2
+NODE_HEIGHT = 1.6
+# Text sizes in points. The smallest must stay readable when a whole diagram
+# is scaled into a 1000 px docs column (renderer.metrics.min_text_px >= 6).
+NODE_FONT_SIZE = 13
+EDGE_FONT_SIZE = 13
+CLUSTER_FONT_SIZE = 13
 LINE_HEIGHT = 0.25
+# A `dead_letter:` relation: dashed, in a muted red, labelled.
+DEAD_LETTER_EDGE = {"style": "dashed", "label": '"dead letters"', "color": '"#B5534A"', "fontcolor": '"#B5534A"'}
+TITLE_SIZE = 22
+STORE_KINDS = frozenset({"cache", "database", "object_storage", "search_index", "vector_db"})
 
 
 @dataclass(frozen=True)
@@ -42,12 +52,40 @@ class Highlight:
 
 
 @dataclass(frozen=True)
+class LayoutVariant:
+    """The layout settings one candidate layout tries (see `renderer.candidates`)."""
+
+    name: str = "base"
+    # Graphviz's newer ranking: ranks across clusters, needed by `rank=same`
+    # between components of different groups.
+    newrank: bool = True
+    ranksep: float = 0.4
+    nodesep: float = 0.25
+    splines: str = "spline"
+    # Edges between different groups: "" as written; "weight" gets them
+    # `weight=0` (they no longer pull their ends into line); "constraint"
+    # gets them `constraint=false` (they no longer order the ranks either),
+    # so clusters may sit side by side instead of in a staircase.
+    cross_group: str = ""
+    # Characters per line of an edge label.
+    edge_label_width: int = 16
+    # A leaf data store and its only caller share a rank (side by side).
+    leaf_stores_beside: bool = False
+    # A group that calls another ends before the other begins (invisible
+    # edges): consecutive groups then never share a rank, which is what makes
+    # Graphviz stack them into a diagonal staircase. (Banding before every
+    # member of the called group was tried too: never the best, and slower.)
+    group_bands: bool = False
+
+
+@dataclass(frozen=True)
 class DotOptions:
     highlights: tuple[Highlight, ...] = ()
     # component id -> severity of its outline (lint.component_severities)
     outlines: Mapping[str, str] = field(default_factory=dict)
     # Settings for very large graphs (see renderer.LARGE_GRAPH_COMPONENTS).
     large: bool = False
+    variant: LayoutVariant = LayoutVariant()
     palette: Palette = LIGHT
     # Extra DOT attributes by element, "node:ID", "cluster:ID" or "edge:INDEX"
     # (index into `Blueprint.connections`), values already quoted; None removes
@@ -132,6 +170,7 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     outline = options.outlines
     colors = options.palette
     lines = [f"digraph {quote(blueprint.name)} {{"]
+    variant = options.variant
     graph = {
         "label": _graph_label(blueprint, options.highlights, colors, options.label_rows),
         "labelloc": "t",
@@ -140,16 +179,14 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
         "fontcolor": quote(colors.text),
         "rankdir": blueprint.direction,
         "pad": "0.5",
-        "nodesep": "0.6",
-        "ranksep": "0.9",
-        "splines": "spline",
+        "nodesep": f"{variant.nodesep:g}",
+        "ranksep": f"{variant.ranksep:g}",
+        "splines": variant.splines,
         "compound": "true",
         "bgcolor": quote(colors.background),
-        # Required, not cosmetic: with the classic ranking, the Graphviz 14 in
-        # the pygraphviz wheels aborts (mincross.c fixLabelOrder assertion) on
-        # clustered graphs of ~100+ nodes with edge labels.
-        "newrank": "true",
     }
+    if variant.newrank:
+        graph["newrank"] = "true"
     if options.large:
         # Crossing minimisation and network simplex dominate on large graphs;
         # one mincross pass and short simplex runs keep the time near-linear.
@@ -158,17 +195,17 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     node = {
         "shape": "none",
         "fixedsize": "true",
-        "width": "1.4",
+        "width": f"{NODE_WIDTH:g}",
         "height": str(NODE_HEIGHT),
         "labelloc": "b",
         "imagescale": "true",
         "imagepos": "tc",
         "fontname": quote(FONT),
-        "fontsize": "13",
+        "fontsize": str(NODE_FONT_SIZE),
         "fontcolor": quote(colors.text),
     }
     lines.append(f"  node [{_attributes(node)}];")
-    edge = {"color": quote(colors.edge), "fontname": quote(FONT), "fontsize": "11", "fontcolor": quote(colors.text)}
+    edge = {"color": quote(colors.edge), "fontname": quote(FONT), "fontsize": str(EDGE_FONT_SIZE), "fontcolor": quote(colors.text)}
     lines.append(f"  edge [{_attributes(edge)}];")
 
     children, members = nesting(blueprint)
@@ -184,8 +221,8 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
                 "fillcolor": quote(colors.cluster_fills[depth % len(colors.cluster_fills)]),
                 "pencolor": quote(colors.cluster_pen),
                 "labeljust": "l",
-                "fontsize": "12",
-                "margin": "16",
+                "fontsize": str(CLUSTER_FONT_SIZE),
+                "margin": "12",
             }
             _restyle(cluster, options.styles.get(f"cluster:{child.id}", {}))
             lines.append(f"{indent}subgraph {quote('cluster_' + child.id)} {{")
@@ -195,13 +232,46 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
 
     emit_group(None, 0, "  ")
     plan = plan_large_layout(blueprint) if options.large else None
+    unlabelled = repeated_fan_labels(blueprint.connections)
     for index, (connection, ends) in enumerate(zip(blueprint.connections, connection_ends(blueprint))):
         deferred = plan is not None and index in plan.deferred
-        lines.append("  " + _edge(connection, ends, options.large, options.styles.get(f"edge:{index}", {}), deferred))
+        lines.append("  " + _edge(blueprint, connection, ends, options, index not in unlabelled,
+                                  options.styles.get(f"edge:{index}", {}), deferred))
     for tail, head, minlen in plan.spacers if plan else ():
         lines.append(f"  {quote(tail)} -> {quote(head)} [style=invis, minlen={minlen}, sdiagram={SPACER}];")
+    for source, target in dead_letter_edges(blueprint):
+        lines.append(f"  {quote(source)} -> {quote(target)} [{_attributes(DEAD_LETTER_EDGE)}];")
+    if variant.group_bands:
+        for source, target in group_band_edges(blueprint):
+            lines.append(f"  {quote(source)} -> {quote(target)} [style=invis, weight=0];")
+    if variant.leaf_stores_beside and variant.newrank:
+        for caller, store in leaf_stores(blueprint):
+            lines.append(f"  {{rank=same; {quote(caller)}; {quote(store)}}}")
+    lines += _hint_lines(blueprint)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+_IMAGE_ATTRIBUTE = re.compile(r'\bimage="((?:[^"\\]|\\.)*)"')
+
+
+def rebase_images(dot_text: str, image_roots: Iterable[str], new_path: Callable[[str, str], str]) -> str:
+    """The DOT with every icon name replaced by `new_path(file found, name)`.
+
+    For DOT that plain `dot` must render: an icon name is relative to one of
+    `image_roots`, which only sdiagram tells Graphviz about.
+    """
+    roots = tuple(image_roots)
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1).replace('\\"', '"').replace("\\\\", "\\")
+        for root in roots:
+            found = os.path.join(root, name)
+            if os.path.isfile(found):
+                return f"image={quote(new_path(os.path.abspath(found), name))}"
+        return match.group(0)
+
+    return _IMAGE_ATTRIBUTE.sub(replace, dot_text)
 
 
 def nesting(blueprint: Blueprint) -> tuple[dict[str | None, list[Group]], dict[str | None, list[Component]]]:
@@ -258,36 +328,196 @@ def _tooltip(component: Component) -> str:
     return f"{heading}\n{component.description}" if component.description else heading
 
 
-def _edge(connection: Connection, ends: tuple[str, str], large: bool = False,
-          extra: Mapping[str, str | None] = {}, deferred: bool = False) -> str:
+def _hint_lines(blueprint: Blueprint) -> list[str]:
+    """The blueprint's `layout:` hints as DOT (ids were checked by the compiler)."""
+    hints = blueprint.layout
+    lines = []
+    for row in hints.same_rank:
+        lines.append("  {rank=same; " + "; ".join(quote(c) for c in row) + "}")
+    for row in hints.order:
+        # Invisible edges inside one rank keep their order across it; Graphviz
+        # puts the first one at the bottom when ranks run left to right.
+        ordered = tuple(reversed(row)) if blueprint.direction in ("LR", "RL") else row
+        chain = " -> ".join(quote(c) for c in ordered)
+        lines.append(f"  {{rank=same; {chain} [style=invis]}}")
+    for row in hints.group_order:
+        for before, after in zip(row, row[1:]):
+            for x in blueprint.members(before):
+                for y in blueprint.members(after):
+                    lines.append(f"  {quote(x)} -> {quote(y)} [style=invis, weight=0];")
+    return lines
+
+
+def dead_letter_edges(blueprint: Blueprint) -> list[tuple[str, str]]:
+    """(queue, dead-letter target) for every `dead_letter:` not already drawn as a connection."""
+    drawn = {(c.source, c.target) for c in blueprint.connections}
+    drawn |= {(c.target, c.source) for c in blueprint.connections if c.bidirectional}
+    return [
+        (component.id, component.dead_letter)
+        for component in blueprint.components.values()
+        if component.dead_letter and (component.id, component.dead_letter) not in drawn
+    ]
+
+
+# Past this many invisible edges the bands cost more layout time than they save.
+MAX_BAND_EDGES = 600
+
+
+def group_band_edges(blueprint: Blueprint) -> list[tuple[str, str]]:
+    """Invisible edges from every member of a calling group to each component
+    it calls in another group, for each pair
+    of groups called one way only (neither nested in the other, no path back;
+    replies are not calls). The called group then starts after the calling
+    one ends instead of sharing its ranks."""
+    def chain(group: str | None) -> list[str]:
+        found = []
+        while group is not None:
+            found.append(group)
+            group = blueprint.groups[group].parent
+        return found
+
+    members: dict[str, list[str]] = {}
+    for component in blueprint.components.values():
+        if component.group is not None:
+            members.setdefault(component.group, []).append(component.id)
+    entries: dict[tuple[str, str], set[str]] = {}
+    for connection in blueprint.connections:
+        if connection.source_is_group or connection.target_is_group or connection.reply:
+            continue
+        a = blueprint.components[connection.source].group
+        b = blueprint.components[connection.target].group
+        if a is None or b is None or a in chain(b) or b in chain(a):
+            continue
+        entries.setdefault((a, b), set()).add(connection.target)
+        if connection.bidirectional:
+            entries.setdefault((b, a), set()).add(connection.source)
+    calls: dict[str, set[str]] = {}
+    for a, b in entries:
+        calls.setdefault(a, set()).add(b)
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            group = todo.pop()
+            if group == goal:
+                return True
+            if group not in seen:
+                seen.add(group)
+                todo += sorted(calls.get(group, ()))
+        return False
+
+    edges: list[tuple[str, str]] = []
+    for (a, b), targets in sorted(entries.items()):
+        if reaches(b, a):
+            continue  # a cycle between groups: no order to impose
+        edges += [(x, y) for x in members[a] for y in sorted(targets) if x != y]
+    return edges if len(edges) <= MAX_BAND_EDGES else []
+
+
+def leaf_stores(blueprint: Blueprint) -> list[tuple[str, str]]:
+    """(caller, store) for every data store or dead-letter queue that only one
+    component talks to and that talks to nobody: it can sit beside its caller
+    instead of a rank further out. One per caller: a second one beside it
+    would have its edge jump over the first."""
+    neighbours: dict[str, set[str]] = {c: set() for c in blueprint.components}
+    sources: set[str] = set()
+    for connection in blueprint.connections:
+        if connection.source_is_group or connection.target_is_group:
+            continue
+        neighbours[connection.source].add(connection.target)
+        neighbours[connection.target].add(connection.source)
+        sources.add(connection.source)
+        if connection.bidirectional:
+            sources.add(connection.target)
+    for queue, dead_letters in dead_letter_edges(blueprint):
+        neighbours[queue].add(dead_letters)
+        neighbours[dead_letters].add(queue)
+        sources.add(queue)
+    leaves = {c.id for c in blueprint.components.values() if c.kind in STORE_KINDS}
+    leaves |= {c.dead_letter for c in blueprint.components.values() if c.dead_letter}
+    pairs = []
+    beside: set[str] = set()
+    for component in blueprint.components.values():
+        near = neighbours[component.id]
+        if component.id in leaves and component.id not in sources and len(near) == 1:
+            caller = next(iter(near))
+            if blueprint.components[caller].group == component.group and caller not in beside:
+                beside.add(caller)
+                pairs.append((caller, component.id))
+    return pairs
+
+
+def repeated_fan_labels(connections: tuple[Connection, ...]) -> set[int]:
+    """Indexes of connections whose label is drawn on a sibling instead.
+
+    `a -> [b, c, d]: call` (or `"[a, b] -> c": call`) is one label written
+    once; drawn on every edge, the copies sit side by side and read as one
+    ("callcall"). It is drawn once, on the middle edge of the fan.
+    """
+    fans: dict[tuple, list[int]] = {}
+    for index, connection in enumerate(connections):
+        if connection.label:
+            line = (connection.span.line, connection.span.column, connection.label)
+            fans.setdefault(line + ("from", connection.source), []).append(index)
+            fans.setdefault(line + ("to", connection.target), []).append(index)
+    repeated: set[int] = set()
+    for members in fans.values():
+        if len(members) > 1:
+            keep = members[len(members) // 2]
+            repeated |= {index for index in members if index != keep}
+    return repeated
+
+
+def _edge(blueprint: Blueprint, connection: Connection, ends: tuple[str, str], options: DotOptions,
+          labelled: bool = True, extra: Mapping[str, str | None] = {}, deferred: bool = False) -> str:
     attributes: dict[str, str] = {"sdiagram": DEFERRED} if deferred else {}
-    text = connection.label or ""
+    text = (connection.label or "") if labelled else ""
     if connection.protocol:
         text = f"{text}\n[{connection.protocol}]" if text else f"[{connection.protocol}]"
     if text:
         # A `label` becomes a node of its own in the layout (a large graph pays
         # for it twice); an `xlabel` is placed beside the edge afterwards.
-        attributes["xlabel" if large else "label"] = quote("\n".join(wrap(text, 28)))
+        attributes["xlabel" if options.large else "label"] = quote(
+            "\n".join(wrap(text, options.variant.edge_label_width))
+        )
     if connection.is_async:
         attributes["style"] = "dashed"
+    source, target = ends
+    tail_group = connection.source if connection.source_is_group else None
+    head_group = connection.target if connection.target_is_group else None
     if connection.reply:
-        # a response path: dotted, open arrowhead, and it does not pull the layout
-        attributes.update({"style": "dotted", "arrowhead": "vee", "constraint": "false"})
+        # A response path: dotted with an open arrowhead, and laid out as the
+        # request it answers (drawn from target to source with the arrow
+        # reversed), so it does not pull the layout. Not `constraint=false`:
+        # with a label, between clusters, that makes Graphviz abort (mincross.c
+        # fixLabelOrder; tests/fixtures/abort-constraint-false-labels.dot).
+        attributes.update({"style": "dotted", "dir": "back", "arrowtail": "vee"})
+        source, target, tail_group, head_group = target, source, head_group, tail_group
     if connection.bidirectional:
         attributes["dir"] = "both"
-    if connection.source_is_group:
-        attributes["ltail"] = quote("cluster_" + connection.source)
-    if connection.target_is_group:
-        attributes["lhead"] = quote("cluster_" + connection.target)
+    cross_group = options.variant.cross_group
+    if cross_group and group_of(blueprint, connection, "source") != group_of(blueprint, connection, "target"):
+        attributes[cross_group] = "0" if cross_group == "weight" else "false"
+    if tail_group:
+        attributes["ltail"] = quote("cluster_" + tail_group)
+    if head_group:
+        attributes["lhead"] = quote("cluster_" + head_group)
     _restyle(attributes, extra)
-    source, target = ends
     suffix = f" [{_attributes(attributes)}]" if attributes else ""
     return f"{quote(source)} -> {quote(target)}{suffix};"
 
 
+def group_of(blueprint: Blueprint, connection: Connection, end: str) -> str | None:
+    """The group an end ("source" or "target") of a connection is drawn in."""
+    endpoint = getattr(connection, end)
+    if getattr(connection, f"{end}_is_group"):
+        return endpoint
+    return blueprint.components[endpoint].group
+
+
 def _graph_label(blueprint: Blueprint, highlights: tuple[Highlight, ...], colors: Palette,
                  extra_rows: tuple[str, ...] = ()) -> str:
-    rows = [f'<tr><td><font point-size="22"><b>{html_text(blueprint.title)}</b></font></td></tr>']
+    rows = [f'<tr><td><font point-size="{TITLE_SIZE}"><b>{html_text(blueprint.title)}</b></font></td></tr>']
     if blueprint.summary:
         summary = "<br/>".join(html_text(line) for line in wrap(blueprint.summary, 110))
         rows.append(f'<tr><td><font point-size="13" color="{colors.muted_text}">{summary}</font></td></tr>')

@@ -20,9 +20,10 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from .engine import image_data_uri
+from .dot import NODE_WIDTH
 
 MARGIN = 20.0
-ICON_SIZE = 100.8  # points: the icon fills the node's width (1.4 in), as in the SVG
+ICON_SIZE = NODE_WIDTH * 72  # points: the icon fills the node's width, as in the SVG
 
 
 def _unescape_dot(text: str) -> str:
@@ -80,7 +81,8 @@ def from_layout(layout_json: bytes, image_roots: tuple[str, ...]) -> bytes:
     graph = json.loads(layout_json)
     page = _Page(_floats(graph["bb"]))
     objects = graph.get("objects", [])
-    clusters = [o for o in objects if "nodes" in o or "subgraphs" in o or str(o.get("name", "")).startswith("cluster_")]
+    # Clusters have a box; a `rank=same` subgraph (a layout hint) has none.
+    clusters = [o for o in objects if "bb" in o and ("nodes" in o or "subgraphs" in o or str(o.get("name", "")).startswith("cluster_"))]
     nodes = [o for o in objects if "pos" in o]
 
     # The innermost cluster holding each node and each cluster, by _gvid.
@@ -174,14 +176,18 @@ def from_layout(layout_json: bytes, image_roots: tuple[str, ...]) -> bytes:
     by_gvid = {o["_gvid"]: o for o in nodes}
     cluster_by_name = {str(c["name"]): c for c in clusters}
     for index, edge in enumerate(graph.get("edges", [])):
+        if "invis" in str(edge.get("style", "")):
+            continue  # a layout constraint (renderer.candidates), not a connection
         source = cluster_by_name.get(str(edge.get("ltail")), by_gvid[edge["tail"]])
         target = cluster_by_name.get(str(edge.get("lhead")), by_gvid[edge["head"]])
+        if edge.get("dir") == "back":  # a reply, laid out as its request: it points back
+            source, target = target, source
         style = {
             "html": 0, "rounded": 1, "curved": 1, "endArrow": "classic", "endFill": 1,
             "strokeColor": edge.get("color", "#7B8894"), "fontColor": edge.get("fontcolor", "#2D3436"),
             "fontSize": edge.get("fontsize", 11), "labelBackgroundColor": "none",
         }
-        if "dashed" in str(edge.get("style", "")):
+        if "dashed" in str(edge.get("style", "")) or "dotted" in str(edge.get("style", "")):
             style["dashed"] = 1
         if edge.get("dir") == "both":
             style.update({"startArrow": "classic", "startFill": 1})

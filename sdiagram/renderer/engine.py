@@ -19,6 +19,12 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from .. import icons
+from .fonts import use_bundled_fonts
+from .metrics import LayoutMetrics, measure as measure_layout
+from .title import centre_title
+
+# Graphviz's laid-out geometry with its draw operations (for the metrics).
+LAYOUT_FORMAT = "json"
 
 # json0: the layout itself (positions, no drawing operations), which the draw.io export is built from.
 RENDER_FORMATS = ("svg", "png", "pdf", "json0")
@@ -42,6 +48,8 @@ class RenderError(Exception):
 class Rendered:
     outputs: dict[str, bytes]
     warnings: tuple[str, ...] = ()
+    # The layout's quality (renderer.metrics), when asked for with `measure`.
+    metrics: LayoutMetrics | None = None
 
 
 # The system libraries the pygraphviz wheels load (`ldd` of their bundled
@@ -88,16 +96,20 @@ def _cannot_load(error: ImportError) -> str:
     )
 
 
-def layout_and_render(dot_text: str, formats: tuple[str, ...], image_roots: tuple[str, ...]) -> Rendered:
+def layout_and_render(
+    dot_text: str, formats: tuple[str, ...], image_roots: tuple[str, ...], measure: bool = False
+) -> Rendered:
     """Lay `dot_text` out once and render each format in `formats`.
 
     `image_roots` are the folders icon names in the DOT are relative to. SVG
-    output gets its icons embedded as data URIs.
+    output gets its icons embedded as data URIs. With `measure`, the layout's
+    metrics come along (formats may then be empty: a layout, measured).
     """
-    wanted = tuple(f for f in RENDER_FORMATS if f in formats)
+    wanted = tuple(f for f in RENDER_FORMATS if f in formats) + ((LAYOUT_FORMAT,) if measure else ())
     outputs: dict[str, bytes] = {}
     warnings: list[str] = []
     if wanted:
+        use_bundled_fonts()
         if engine_name() == "pygraphviz":
             outputs, warnings = _render_in_process(dot_text, wanted, image_roots)
         else:
@@ -107,10 +119,11 @@ def layout_and_render(dot_text: str, formats: tuple[str, ...], image_roots: tupl
             # Seen when cairo cannot allocate an image: Graphviz reports success with no bytes.
             raise RenderError(f"Graphviz produced an empty {fmt}; nothing was written")
     if "svg" in outputs:
-        outputs["svg"] = embed_icons(outputs["svg"], image_roots)
+        outputs["svg"] = centre_title(embed_icons(outputs["svg"], image_roots))
     if "dot" in formats:
         outputs["dot"] = dot_text.encode("utf-8")
-    return Rendered({f: outputs[f] for f in formats}, tuple(warnings))
+    metrics = measure_layout(outputs[LAYOUT_FORMAT]) if measure else None
+    return Rendered({f: outputs[f] for f in formats}, tuple(warnings), metrics)
 
 
 def _png_scale(width_pt: float, height_pt: float) -> float | None:
@@ -242,10 +255,14 @@ def _native_stderr(warnings: list[str]) -> Iterator[None]:
             text = sink.read().decode("utf-8", errors="replace")
     for line in text.splitlines():
         line = line.strip()
-        # A label a little wider than its icon is drawn in full; not worth a
-        # warning. The JSON layout output cannot load images and needs not.
-        if (line and not line.startswith("Fontconfig") and not line.endswith("size too small for label")
-                and 'No loadimage plugin for "png:json' not in line):
+        # A label a little wider than its icon is drawn in full; not worth a warning.
+        # The layout JSON carries no images: it has no loader for them, rightly.
+        if (
+            line
+            and not line.startswith("Fontconfig")
+            and not line.endswith("size too small for label")
+            and ":json" not in line
+        ):
             warnings.append(f"Graphviz: {line.removeprefix('Warning: ')}")
 
 
