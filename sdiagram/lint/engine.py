@@ -170,10 +170,11 @@ def _finding(
     issue: Issue | None = None,
     suppressed: Suppressed | None = None,
 ) -> Finding:
+    severity = config.severities.get(rule.code, rule.severity)
     return Finding(
         code=rule.code,
         rule=rule.name,
-        severity=config.severities.get(rule.code, rule.severity),
+        severity=severity.demoted if issue is not None and issue.demoted else severity,
         message=message,
         path=path,
         span=span,  # type: ignore[arg-type]
