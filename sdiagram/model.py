@@ -35,6 +35,11 @@ class Component:
     group: str | None = None
     dead_letter: str | None = None
     ignore: tuple[Suppression, ...] = ()
+    # Back-of-envelope figures (issue 8; None: the documented default applies)
+    hit_ratio: float | None = None  # caches and CDNs: fraction of reads served without the store behind
+    capacity: float | None = None  # operations/s one replica serves
+    availability: float | None = None  # fraction (0.9995), of the component as a whole
+    latency_ms: float | None = None  # time the component itself spends on a request
 
     @property
     def redundant(self) -> bool:
@@ -66,6 +71,11 @@ class Connection:
     bidirectional: bool = False
     source_is_group: bool = False
     target_is_group: bool = False
+    # Load and latency figures (issue 8): the fraction of the source's requests
+    # that take this connection, calls per source request, and the hop's round trip.
+    share: float | None = None
+    per_request: float | None = None
+    latency_ms: float | None = None
 
 
 @dataclass(frozen=True)
@@ -76,12 +86,26 @@ class Traffic:
     writes: float | None = None
     peak_factor: float | None = None
     span: Span | None = None
+    # Sizes in bytes and the retention in days (issue 8)
+    request_size: float | None = None
+    response_size: float | None = None
+    record_size: float | None = None
+    retention_days: float | None = None
 
     @property
     def read_write_ratio(self) -> float | None:
         if self.reads is None or self.writes is None:
             return None
         return float("inf") if self.writes == 0 else self.reads / self.writes
+
+
+@dataclass(frozen=True)
+class Slo:
+    """Blueprint-level objectives: `slo: {availability: 99.99%, latency_ms: 200}`."""
+
+    availability: float | None = None  # fraction (0.9999)
+    latency_ms: float | None = None
+    span: Span | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +165,7 @@ class Blueprint:
     connections: tuple[Connection, ...] = ()
     lint: LintSettings = field(default_factory=LintSettings)
     format_version: int = 1
+    slo: Slo | None = None
 
     def members(self, group_id: str) -> tuple[str, ...]:
         """Component ids inside a group or any of its nested groups, in source order."""
