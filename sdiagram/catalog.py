@@ -47,6 +47,15 @@ KINDS: dict[str, KindInfo] = {
         KindInfo("llm", "a large language model endpoint", "aws.ml.Bedrock"),
         KindInfo("vector_db", "a vector database for embeddings", "aws.database.Neptune"),
         KindInfo("external", "a third-party system outside the design", "onprem.network.Internet"),
+        KindInfo("proxy", "a reverse proxy or web server in front of services (one host, no balancing)",
+                 "onprem.network.Nginx"),
+        KindInfo("scheduler", "a scheduler (cron) that starts jobs on a timetable", "aws.integration.EventbridgeScheduler"),
+        KindInfo("pubsub", "a pub/sub topic or event bus fanning messages out to subscribers",
+                 "aws.integration.SimpleNotificationServiceSns"),
+        KindInfo("identity", "an identity provider: sign-in, tokens, users", "aws.security.Cognito"),
+        KindInfo("observability", "logging, metrics or tracing: receives telemetry, off the request path",
+                 "aws.management.Cloudwatch"),
+        KindInfo("warehouse", "a data warehouse for analytics", "aws.analytics.Redshift"),
     )
 }
 
@@ -154,6 +163,145 @@ TECHS: dict[str, TechInfo] = {
         _T("vault", "onprem.security.Vault"),
         _T("prometheus", "onprem.monitoring.Prometheus"),
         _T("grafana", "onprem.monitoring.Grafana"),
+        # format 1.1: notifications and communication
+        _T("apns", "generic.os.IOS", managed=True),
+        _T("sendgrid", "azure.integration.SendgridAccounts", managed=True),
+        _T("zendesk", "saas.crm.Zendesk", managed=True),
+        _T("intercom", "saas.crm.Intercom", managed=True),
+        _T("paypal", "saas.payment.Paypal", managed=True),
+        _T("adyen", "saas.payment.Adyen", managed=True),
+        _T("cloudinary", "saas.media.Cloudinary", managed=True),
+        _T("mediaconvert", "aws.media.ElementalMediaconvert", managed=True),
+        # SaaS without an icon of their own in diagrams: the generic external icon
+        _T("jira", "onprem.network.Internet", managed=True),
+        _T("servicenow", "onprem.network.Internet", managed=True),
+        _T("salesforce", "onprem.network.Internet", managed=True),
+        # messaging and event buses
+        _T("amazon-mq", "aws.integration.MQ", managed=True),
+        _T("service-bus", "azure.integration.ServiceBus", managed=True),
+        _T("event-hubs", "azure.analytics.EventHubs", managed=True),
+        _T("firehose", "aws.analytics.KinesisDataFirehose", managed=True),
+        _T("emqx", "onprem.queue.Emqx"),
+        _T("zeromq", "onprem.queue.Zeromq"),
+        # change data capture runs on Kafka Connect: drawn with Kafka's icon
+        _T("debezium", "onprem.queue.Kafka"),
+        # databases, vectors
+        _T("couchdb", "onprem.database.Couchdb"),
+        _T("dgraph", "onprem.database.Dgraph"),
+        _T("janusgraph", "onprem.database.Janusgraph"),
+        _T("druid", "onprem.database.Druid"),
+        _T("duckdb", "onprem.database.Duckdb"),
+        # no icon of its own in diagrams: the vector_db kind's icon
+        _T("pinecone", "aws.database.Neptune", managed=True),
+        # warehouses and analytics
+        _T("snowflake", "saas.analytics.Snowflake", managed=True),
+        _T("bigquery", "gcp.analytics.Bigquery", managed=True),
+        _T("redshift", "aws.analytics.Redshift", managed=True),
+        _T("databricks", "onprem.analytics.Databricks", managed=True),
+        _T("athena", "aws.analytics.Athena", managed=True),
+        _T("glue", "aws.analytics.Glue", managed=True),
+        _T("emr", "aws.analytics.EMR", managed=True),
+        _T("dataflow", "gcp.analytics.Dataflow", managed=True),
+        _T("dataproc", "gcp.analytics.Dataproc", managed=True),
+        _T("looker", "gcp.analytics.Looker", managed=True),
+        _T("dbt", "onprem.analytics.Dbt"),
+        _T("hive", "onprem.analytics.Hive"),
+        _T("presto", "onprem.analytics.Presto"),
+        _T("trino", "onprem.analytics.Trino"),
+        _T("hadoop", "onprem.analytics.Hadoop"),
+        _T("beam", "onprem.analytics.Beam"),
+        _T("storm", "onprem.analytics.Storm"),
+        _T("superset", "onprem.analytics.Superset"),
+        _T("metabase", "onprem.analytics.Metabase"),
+        _T("tableau", "onprem.analytics.Tableau"),
+        _T("nifi", "onprem.workflow.Nifi"),
+        _T("kubeflow", "onprem.workflow.Kubeflow"),
+        # schedulers and workflows
+        _T("eventbridge-scheduler", "aws.integration.EventbridgeScheduler", managed=True),
+        _T("cloud-scheduler", "gcp.devtools.Scheduler", managed=True),
+        _T("cronjob", "k8s.compute.Cronjob"),
+        _T("step-functions", "aws.integration.StepFunctions", managed=True),
+        # proxies, web servers, meshes
+        _T("caddy", "onprem.network.Caddy"),
+        _T("apache", "onprem.network.Apache"),
+        _T("tomcat", "onprem.network.Tomcat"),
+        _T("istio", "onprem.network.Istio"),
+        _T("linkerd", "onprem.network.Linkerd"),
+        _T("oauth2-proxy", "onprem.auth.Oauth2Proxy"),
+        # identity and security
+        _T("cognito", "aws.security.Cognito", managed=True),
+        _T("dex", "onprem.identity.Dex"),
+        _T("secrets-manager", "aws.security.SecretsManager", managed=True),
+        _T("waf", "aws.security.WAF", managed=True),
+        # observability
+        _T("cloudwatch", "aws.management.Cloudwatch", managed=True),
+        _T("cloud-logging", "gcp.operations.Logging", managed=True),
+        _T("cloud-monitoring", "gcp.operations.Monitoring", managed=True),
+        _T("datadog", "saas.logging.Datadog", managed=True),
+        _T("newrelic", "saas.logging.Newrelic", managed=True),
+        _T("pagerduty", "saas.alerting.Pagerduty", managed=True),
+        _T("opsgenie", "saas.alerting.Opsgenie", managed=True),
+        _T("splunk", "onprem.monitoring.Splunk"),
+        _T("sentry", "onprem.monitoring.Sentry"),
+        _T("dynatrace", "onprem.monitoring.Dynatrace", managed=True),
+        _T("thanos", "onprem.monitoring.Thanos"),
+        _T("mimir", "onprem.monitoring.Mimir"),
+        _T("jaeger", "onprem.tracing.Jaeger"),
+        _T("tempo", "onprem.tracing.Tempo"),
+        _T("loki", "onprem.logging.Loki"),
+        _T("graylog", "onprem.logging.Graylog"),
+        _T("fluentd", "onprem.aggregator.Fluentd"),
+        _T("fluentbit", "onprem.logging.Fluentbit"),
+        _T("kibana", "elastic.elasticsearch.Kibana"),
+        _T("logstash", "elastic.elasticsearch.Logstash"),
+        # machine learning
+        _T("azure-openai", "azure.aimachinelearning.AzureOpenai", managed=True),
     )
 }
 del _T
+
+# Other names people write for a tech: `tech: postgres` is `tech: postgresql`.
+TECH_ALIASES: dict[str, str] = {
+    "postgres": "postgresql",
+    "pg": "postgresql",
+    "mongo": "mongodb",
+    "dynamo": "dynamodb",
+    "memcache": "memcached",
+    "rabbit": "rabbitmq",
+    "sqlserver": "mssql",
+    "sql-server": "mssql",
+    "cockroach": "cockroachdb",
+    "influx": "influxdb",
+    "cosmos": "cosmosdb",
+    "elastic": "elasticsearch",
+    "k8s": "kubernetes",
+    "golang": "go",
+    "node": "nodejs",
+    "node.js": "nodejs",
+    "aws-lambda": "lambda",
+    "amazon-s3": "s3",
+    "aws-sqs": "sqs",
+    "aws-sns": "sns",
+    "google-pubsub": "pubsub",
+    "gcp-pubsub": "pubsub",
+    "api-gateway": "aws-api-gateway",
+    "ms-teams": "teams",
+    "apple-push": "apns",
+    "firebase-messaging": "fcm",
+    "kinesis-firehose": "firehose",
+    "mq": "amazon-mq",
+    "new-relic": "newrelic",
+    "fluent-bit": "fluentbit",
+    "eventbus": "eventbridge",
+    "cron": "cronjob",
+    "azure-service-bus": "service-bus",
+    "stepfunctions": "step-functions",
+}
+
+
+def tech_name(name: str) -> str | None:
+    """The catalog name of a tech as written (any case, or an alias), or None."""
+    name = name.lower()
+    if name in TECHS:
+        return name
+    return TECH_ALIASES.get(name)

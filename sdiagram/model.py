@@ -11,6 +11,9 @@ from typing import Any, Mapping
 from .diagnostics import Span
 
 DIRECTIONS = ("LR", "TB", "RL", "BT")
+REPLICATION_MODES = ("primary-replica", "multi-primary", "quorum")
+FAILOVER_MODES = ("automatic", "manual")
+OPS = ("read", "write", "read_write")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,19 @@ class Component:
     group: str | None = None
     dead_letter: str | None = None
     ignore: tuple[Suppression, ...] = ()
+    # partitions, each holding `replicas` copies
+    shards: int = 1
+    # how the copies of a stateful component agree (REPLICATION_MODES), and
+    # whether another copy takes over writes on its own (FAILOVER_MODES)
+    replication: str | None = None
+    failover: str | None = None
+    # where the copies run; defaults come from the blueprint's `placement`
+    zones: int = 1
+    regions: int = 1
+    # the component (a service) whose data this is
+    owner: str | None = None
+    description: str | None = None
+    link: str | None = None
     # Back-of-envelope figures (issue 8; None: the documented default applies)
     hit_ratio: float | None = None  # caches and CDNs: fraction of reads served without the store behind
     capacity: float | None = None  # operations/s one replica serves
@@ -71,6 +87,11 @@ class Connection:
     bidirectional: bool = False
     source_is_group: bool = False
     target_is_group: bool = False
+    # what the source does to the target (OPS); None: infer from the label
+    op: str | None = None
+    # a response path: drawn, but not a call (cycle, chain and reachability
+    # analysis ignore it)
+    reply: bool = False
     # Load and latency figures (issue 8): the fraction of the source's requests
     # that take this connection, calls per source request, and the hop's round trip.
     share: float | None = None
@@ -97,6 +118,15 @@ class Traffic:
         if self.reads is None or self.writes is None:
             return None
         return float("inf") if self.writes == 0 else self.reads / self.writes
+
+
+@dataclass(frozen=True)
+class Placement:
+    """`placement:`: where components run unless they say otherwise."""
+
+    zones: int = 1
+    regions: int = 1
+    span: Span | None = None
 
 
 @dataclass(frozen=True)
@@ -138,14 +168,17 @@ def group_members(
     group_id: str, groups: Mapping[str, Group], components: Mapping[str, Component]
 ) -> tuple[str, ...]:
     """Component ids inside a group or any of its nested groups, in source order."""
+    children: dict[str, list[str]] = {}
+    for group in groups.values():
+        if group.parent is not None:
+            children.setdefault(group.parent, []).append(group.id)
     inside = {group_id}
-    changed = True
-    while changed:
-        changed = False
-        for group in groups.values():
-            if group.parent in inside and group.id not in inside:
-                inside.add(group.id)
-                changed = True
+    pending = [group_id]
+    while pending:
+        for child in children.get(pending.pop(), ()):
+            if child not in inside:
+                inside.add(child)
+                pending.append(child)
     return tuple(c.id for c in components.values() if c.group in inside)
 
 
@@ -160,6 +193,7 @@ class Blueprint:
     summary: str | None = None
     direction: str = "LR"
     traffic: Traffic | None = None
+    placement: Placement = field(default_factory=Placement)
     components: Mapping[str, Component] = field(default_factory=dict)
     groups: Mapping[str, Group] = field(default_factory=dict)
     connections: tuple[Connection, ...] = ()
