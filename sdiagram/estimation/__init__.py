@@ -16,7 +16,6 @@ import weakref
 
 from ..lint.graph import AnalysisGraph
 from ..model import Blueprint
-from . import _facts
 from .capacity import capacity_of, nodes, suggest, utilization
 from .defaults import DEFAULT_HEADROOM
 from .load import propagate
@@ -68,7 +67,7 @@ def _estimate(graph: AnalysisGraph, headroom: float) -> Estimate:
             reads=reads,
             writes=writes,
             replicas=component.replicas,
-            shards=_facts.shards(component),
+            shards=component.shards,
             read_capacity=read_capacity,
             write_capacity=write_capacity,
             capacity_source=capacity_source,

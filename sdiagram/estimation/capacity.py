@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 
 from ..model import Component
-from . import _facts
 from .defaults import STATEFUL_KINDS, capacity_for
 
 
@@ -34,7 +33,7 @@ def capacity_of(component: Component) -> tuple[float | None, float | None, str]:
 
 def nodes(component: Component) -> tuple[int, int]:
     """(read nodes, write nodes)."""
-    shards = _facts.shards(component)
+    shards = component.shards
     read_nodes = component.replicas * shards
     return read_nodes, (shards if component.kind in STATEFUL_KINDS else read_nodes)
 
@@ -53,7 +52,7 @@ def suggest(component: Component, reads: float, writes: float, headroom: float) 
     read_capacity, write_capacity, _ = capacity_of(component)
     if read_capacity is None or write_capacity is None:
         return None, None
-    shards = _facts.shards(component)
+    shards = component.shards
     if component.kind not in STATEFUL_KINDS:
         load = reads / read_capacity + writes / write_capacity  # in replica-equivalents
         return max(1, math.ceil(_clean(load / (shards * headroom)))), None

@@ -30,7 +30,6 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..lint.graph import CALLER_KINDS, AnalysisGraph, Edge
-from . import _facts
 from .defaults import CACHING_KINDS, HIT_RATIOS, MESSAGING_KINDS, STORE_KINDS
 from .traffic import TrafficEstimate
 
@@ -66,7 +65,7 @@ def flow_edges(graph: AnalysisGraph) -> tuple[FlowEdge, ...]:
     index = {id(c): i for i, c in enumerate(graph.blueprint.connections)}
     found = []
     for edge in graph.edges:
-        if edge.reverse or edge.dead_letter or edge.connection is None or _facts.is_reply(edge.connection):
+        if edge.reverse or edge.dead_letter or edge.connection is None or edge.connection.reply:
             continue
         connection = edge.connection
         position = index.get(id(connection))
@@ -82,7 +81,7 @@ def flow_edges(graph: AnalysisGraph) -> tuple[FlowEdge, ...]:
 def _operations(edge: Edge, source_kind: str, target_kind: str) -> tuple[bool, bool]:
     if edge.is_async or source_kind in MESSAGING_KINDS or target_kind in MESSAGING_KINDS:
         return False, True
-    op = _facts.op(edge.connection)
+    op = edge.connection.op
     if op == "read":
         return True, False
     if op == "write":

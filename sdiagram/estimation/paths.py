@@ -27,7 +27,6 @@ import math
 from typing import Mapping, NamedTuple
 
 from ..lint.graph import AnalysisGraph, Edge
-from . import _facts
 from .defaults import (
     CACHING_KINDS, CLIENT_HOP, CLIENT_TO_CDN_HOP, NETWORK_HOP, STATEFUL_KINDS, STORE_KINDS,
     availability_for, latency_for,
@@ -46,13 +45,13 @@ def component_availability(graph: AnalysisGraph, component_id: str, receives_wri
     if component.managed or component.kind == "external":
         return figure.value, figure.source
     copies = component.replicas
-    replication = _facts.replication(component)
+    replication = component.replication
     if copies == 1:
         return figure.value, figure.source
     if replication == "quorum":
         return majority(figure.value, copies), f"{figure.source}; a majority of {copies} copies (quorum)"
     if (receives_writes and component.kind in STATEFUL_KINDS and replication == "primary-replica"
-            and _facts.failover(component) == "manual"):
+            and component.failover == "manual"):
         return figure.value, f"{figure.source}; writes need the one primary (manual failover)"
     return parallel(figure.value, copies), f"{figure.source}; {copies} copies in parallel"
 
@@ -92,7 +91,7 @@ class PathAnalysis:
         self.components = components
         self.calls: dict[str, list[Edge]] = {c: [] for c in graph.components}
         for edge in graph.edges:
-            if edge.is_call and edge.connection is not None and not _facts.is_reply(edge.connection):
+            if edge.is_call and edge.connection is not None and not edge.connection.reply:
                 self.calls[edge.source].append(edge)
         self._latency: dict[str, _Branch] = {}
 
