@@ -17,7 +17,7 @@ import weakref
 from ..lint.graph import AnalysisGraph
 from ..model import Blueprint
 from .capacity import capacity_of, nodes, suggest, utilization
-from .defaults import DEFAULT_HEADROOM
+from .defaults import DEFAULT_HEADROOM, DEFAULT_RETENTION_DAYS, STORE_KINDS
 from .load import propagate
 from .paths import PathAnalysis, component_availability, entry_paths, own_latency
 from .result import (
@@ -45,6 +45,14 @@ def estimate_of(graph: AnalysisGraph) -> Estimate:
     if found is None:
         found = _BY_GRAPH[graph] = _estimate(graph, DEFAULT_HEADROOM)
     return found
+
+
+def _stored_bytes(traffic: TrafficEstimate | None, kind: str, peak_writes: float) -> float | None:
+    """average writes/s × 86,400 × record_size × retention days (a year without `retention`)."""
+    if traffic is None or traffic.record_size is None or kind not in STORE_KINDS:
+        return None
+    days = traffic.retention_days if traffic.retention_days is not None else DEFAULT_RETENTION_DAYS
+    return peak_writes / traffic.peak_factor * 86_400 * traffic.record_size * days
 
 
 def _estimate(graph: AnalysisGraph, headroom: float) -> Estimate:
@@ -81,6 +89,7 @@ def _estimate(graph: AnalysisGraph, headroom: float) -> Estimate:
             availability_source=availability_source,
             latency_ms=latency,
             latency_source=latency_source,
+            stored_bytes=_stored_bytes(traffic, component.kind, writes),
         )
     connection_loads = [[0.0, 0.0] for _ in blueprint.connections]
     pair_loads: dict[tuple[str, str], float] = {}

@@ -94,6 +94,17 @@ CAPACITY_BY_TECH: dict[str, Capacity] = {
     "kong": CAPACITY_BY_KIND["api_gateway"],
 }
 
+# bytes one node of a store holds comfortably (the unsharded-hot-store rule)
+STORAGE_PER_NODE: dict[str, Figure] = {
+    "database": Figure(2e12, "a relational or wide-column node holds a few TB on local SSD; past ~2 TB backups, "
+                             "restores, replica rebuilds and schema changes take hours"),
+    "search_index": Figure(1e12, "an Elasticsearch data node: ~1 TB (Elastic's sizing: shards of 10-50 GB, a few "
+                                 "dozen per node)"),
+    "vector_db": Figure(2e11, "an HNSW index lives in memory: ~200 GB of vectors and graph per node"),
+}
+# without `traffic.retention`, a store is judged on one year of records
+DEFAULT_RETENTION_DAYS = 365
+
 _SELF_HOSTED_NODE = Figure(0.995, "one self-run node: the AWS EC2 instance-level SLA is 99.5%")
 
 # availability of one replica (self-run) by kind; managed services use their SLA

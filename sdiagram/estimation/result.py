@@ -97,6 +97,8 @@ class ComponentEstimate:
     availability_source: str
     latency_ms: float
     latency_source: str
+    # bytes held by a store: its average writes/s × 86,400 × record_size × retention days (None: no record_size)
+    stored_bytes: float | None = None
 
     @property
     def load(self) -> float:

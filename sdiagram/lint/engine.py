@@ -147,10 +147,13 @@ def _finding(
     issue: Issue | None = None,
     suppressed: Suppressed | None = None,
 ) -> Finding:
+    severity = config.severities.get(rule.code, rule.severity)
+    if issue is not None and issue.severity is not None and issue.severity.rank < severity.rank:
+        severity = issue.severity
     return Finding(
         code=rule.code,
         rule=rule.name,
-        severity=config.severities.get(rule.code, rule.severity),
+        severity=severity,
         message=message,
         path=path,
         span=span,  # type: ignore[arg-type]

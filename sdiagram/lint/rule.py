@@ -34,6 +34,9 @@ class Issue(NamedTuple):
     components: tuple[str, ...]
     connection: tuple[str, str] | None = None
     fix: str | None = None
+    # a rule may report some issues below its configured severity (over-capacity:
+    # an error past 100%, a warning past the headroom); never above it
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True)

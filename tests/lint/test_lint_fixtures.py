@@ -42,7 +42,7 @@ def test_fires(path: Path) -> None:
         assert any(text in message for message in messages), f"no {rule.name} finding contains {text!r}: {messages}"
     for finding in fired:
         assert finding.span is not None and finding.span.line >= 1
-        assert finding.severity == rule.severity
+        assert finding.severity.rank <= rule.severity.rank  # a rule may report below its severity, never above
 
 
 @pytest.mark.parametrize("path", [p for p in FIXTURE_FILES if p.name.startswith("quiet_")], ids=_id)
