@@ -59,6 +59,9 @@ def _read(path: str) -> bytes | None:
 )
 @click.option("--force", is_flag=True, help="Render even when the outputs are up to date.")
 @click.option("--lint", "with_lint", is_flag=True, help="Draw lint findings: red/amber outlines and a legend.")
+@click.option("--estimate", "with_estimate", is_flag=True,
+              help="Draw the estimate: peak load on edges (pen width by load), utilization on components "
+                   "(green/amber/red) and an SLO box with each path's availability and latency.")
 def render(
     paths: tuple[str, ...],
     output_dir: str,
@@ -67,6 +70,7 @@ def render(
     timeout: float,
     force: bool,
     with_lint: bool,
+    with_estimate: bool,
 ) -> None:
     """Render blueprints (files or folders) to OUTPUT/<name>.<format>.
 
@@ -88,6 +92,7 @@ def render(
         if (
             not force
             and not with_lint
+            and not with_estimate
             and source is not None
             and record is not None
             and cache.is_fresh(record, cache.content_key(source, formats, record.icons), output_dir, formats)
@@ -97,7 +102,7 @@ def render(
             else:
                 failed = True
             continue
-        prepared = _prepare(path, source, formats, output_dir, with_lint)
+        prepared = _prepare(path, source, formats, output_dir, with_lint, with_estimate)
         if prepared is None:
             failed = True
             continue
@@ -129,7 +134,8 @@ def _claim_name(names: dict[str, str], name: str, path: str, output_dir: str) ->
     return True
 
 
-def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_dir: str, with_lint: bool):
+def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_dir: str, with_lint: bool,
+             with_estimate: bool = False):
     """Load, compile and lay out the DOT for one blueprint; None (reported) when it is invalid."""
     from .. import renderer
     from ..compiler import load
@@ -144,7 +150,7 @@ def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_d
             click.echo(str(diagnostic), err=True)
         return None
     highlights = _highlights(blueprint) if with_lint else ()
-    options = renderer.dot_options(blueprint, highlights)
+    options = renderer.dot_options(blueprint, highlights, with_estimate)
     if options.large:
         click.echo(
             f"{path}: note: {len(blueprint.components):,} components; using the large-graph layout "
@@ -154,7 +160,7 @@ def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_d
     dot_text = renderer.to_dot(blueprint, options)
     roots = renderer.image_roots(blueprint)
     icons = cache.icon_files(dot_text, roots)
-    drawn = repr(highlights) if highlights else ""
+    drawn = (repr(highlights) if highlights else "") + (repr(options.overlay) if options.overlay else "")
     key = cache.content_key(source or b"", formats, icons, drawn) or ""
     outputs = {fmt: os.path.join(output_dir, f"{blueprint.name}.{fmt}") for fmt in formats}
     return _Target(path, blueprint.name, outputs, key, icons), LayoutJob(path, dot_text, formats, roots)

@@ -31,22 +31,30 @@ def image_roots(blueprint: Blueprint) -> tuple[str, ...]:
     return (icons.diagrams_root(), os.path.dirname(os.path.abspath(blueprint.path)))
 
 
-def dot_options(blueprint: Blueprint, highlights: Iterable[Highlight] = ()) -> DotOptions:
+def dot_options(blueprint: Blueprint, highlights: Iterable[Highlight] = (), with_estimate: bool = False) -> DotOptions:
+    """`with_estimate`: draw the estimate (load on edges, utilization, an SLO box)."""
+    overlay = None
+    if with_estimate:
+        from ..estimation import estimate
+        from .estimate_overlay import overlay as estimate_overlay
+
+        overlay = estimate_overlay(estimate(blueprint))
     return DotOptions(
         highlights=tuple(highlights),
         large=len(blueprint.components) > LARGE_GRAPH_COMPONENTS,
+        overlay=overlay,
     )
 
 
 def render_formats(
-    blueprint: Blueprint, formats: Iterable[str], highlights: Iterable[Highlight] = ()
+    blueprint: Blueprint, formats: Iterable[str], highlights: Iterable[Highlight] = (), with_estimate: bool = False
 ) -> Rendered:
     """Lay the blueprint out once and render every format in `formats`."""
     formats = tuple(formats)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise RenderError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    dot_text = to_dot(blueprint, dot_options(blueprint, highlights))
+    dot_text = to_dot(blueprint, dot_options(blueprint, highlights, with_estimate))
     return layout_and_render(dot_text, formats, image_roots(blueprint))
 
 

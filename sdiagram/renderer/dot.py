@@ -16,10 +16,13 @@ from __future__ import annotations
 import os
 import textwrap
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint, Component, Connection, Group
+
+if TYPE_CHECKING:
+    from .estimate_overlay import Note, Overlay
 
 FONT = "Sans-Serif"
 TEXT_COLOR = "#2D3436"
@@ -47,6 +50,8 @@ class DotOptions:
     highlights: tuple[Highlight, ...] = ()
     # Settings for very large graphs (see renderer.LARGE_GRAPH_COMPONENTS).
     large: bool = False
+    # `render --estimate`: load on edges, utilization on nodes, an SLO box
+    overlay: "Overlay | None" = None
 
 
 def quote(text: str) -> str:
@@ -90,9 +95,11 @@ def _icon_name(component: Component, base_dir: str) -> str:
 def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     base_dir = os.path.dirname(os.path.abspath(blueprint.path))
     outline = _outlines(options.highlights)
+    node_notes = options.overlay.nodes if options.overlay else {}
+    edge_notes = options.overlay.edges if options.overlay else {}
     lines = [f"digraph {quote(blueprint.name)} {{"]
     graph = {
-        "label": _graph_label(blueprint, options.highlights),
+        "label": _graph_label(blueprint, options.highlights, options.overlay),
         "labelloc": "t",
         "fontname": quote(FONT),
         "fontsize": "15",
@@ -139,7 +146,7 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
 
     def emit_group(group: Group | None, depth: int, indent: str) -> None:
         for component in members.get(group.id if group else None, []):
-            lines.append(f"{indent}{_node(component, base_dir, outline.get(component.id))}")
+            lines.append(f"{indent}{_node(component, base_dir, outline.get(component.id), node_notes.get(component.id))}")
         for child in children.get(group.id if group else None, []):
             cluster = {
                 "label": quote(child.label),
@@ -156,8 +163,8 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
             lines.append(f"{indent}}}")
 
     emit_group(None, 0, "  ")
-    for connection in blueprint.connections:
-        lines.append("  " + _edge(blueprint, connection, options.large))
+    for index, connection in enumerate(blueprint.connections):
+        lines.append("  " + _edge(blueprint, connection, options.large, edge_notes.get(index)))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -174,16 +181,19 @@ def _outlines(highlights: Iterable[Highlight]) -> dict[str, str]:
     return found
 
 
-def _node(component: Component, base_dir: str, severity: str | None) -> str:
+def _node(component: Component, base_dir: str, severity: str | None, note: "Note | None" = None) -> str:
     label_lines = wrap(component.label, LABEL_WIDTH)
     if component.replicas >= 2:
         label_lines.append(f"\u00d7{component.replicas}")
     attributes = {
         "label": quote("\n".join(label_lines)),
         "image": quote(_icon_name(component, base_dir)),
-        "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - 1):.2f}",
+        "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - (0 if note else 1)):.2f}",
         "tooltip": quote(f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"),
     }
+    if note is not None:
+        attributes["label"] = ("<" + "<br/>".join(html_text(line) for line in label_lines)
+                               + f'<br/><font color="{note.color}"><b>{html_text(note.text)}</b></font>>')
     if severity in ("error", "warning"):
         attributes.update(
             {
@@ -203,11 +213,14 @@ def _anchor(blueprint: Blueprint, endpoint: str, is_group: bool) -> str:
     return blueprint.members(endpoint)[0]
 
 
-def _edge(blueprint: Blueprint, connection: Connection, large: bool = False) -> str:
+def _edge(blueprint: Blueprint, connection: Connection, large: bool = False, note: "Note | None" = None) -> str:
     attributes: dict[str, str] = {}
     text = connection.label or ""
     if connection.protocol:
         text = f"{text}\n[{connection.protocol}]" if text else f"[{connection.protocol}]"
+    if note is not None:
+        text = f"{text}\n{note.text}" if text else note.text
+        attributes["penwidth"] = f"{note.width:g}"
     if text:
         # A `label` becomes a node of its own in the layout (a large graph pays
         # for it twice); an `xlabel` is placed beside the edge afterwards.
@@ -226,13 +239,16 @@ def _edge(blueprint: Blueprint, connection: Connection, large: bool = False) -> 
     return f"{quote(source)} -> {quote(target)}{suffix};"
 
 
-def _graph_label(blueprint: Blueprint, highlights: tuple[Highlight, ...]) -> str:
+def _graph_label(blueprint: Blueprint, highlights: tuple[Highlight, ...], overlay: "Overlay | None" = None) -> str:
     rows = [f'<tr><td><font point-size="22"><b>{html_text(blueprint.title)}</b></font></td></tr>']
     if blueprint.summary:
         summary = "<br/>".join(html_text(line) for line in wrap(blueprint.summary, 110))
         rows.append(f'<tr><td><font point-size="13" color="#5A6368">{summary}</font></td></tr>')
     if highlights:
         rows.append(_legend(highlights))
+    if overlay is not None:
+        rows.append(_box(overlay.box_title, [
+            f'<font point-size="12" color="{note.color}">{html_text(note.text)}</font>' for note in overlay.box]))
     return "<<table border=\"0\" cellpadding=\"2\" cellspacing=\"0\">" + "".join(rows) + "</table>>"
 
 
@@ -244,12 +260,17 @@ def _legend(highlights: tuple[Highlight, ...]) -> str:
         text = '<br align="left"/>'.join(html_text(line) for line in lines) + '<br align="left"/>'
 
         cells.append(
-            f'<tr><td align="left"><font point-size="12" color="{color}"><b>{highlight.severity}</b></font>'
-            f'<font point-size="12"> {text}</font></td></tr>'
+            f'<font point-size="12" color="{color}"><b>{highlight.severity}</b></font>'
+            f'<font point-size="12"> {text}</font>'
         )
+    return _box("Lint findings", cells)
+
+
+def _box(title: str, cells: list[str]) -> str:
+    """A framed table under the title: a bold heading, then one row per cell (HTML-like label text)."""
     return (
         '<tr><td align="left"><table border="1" color="#AEB6BE" cellborder="0" cellpadding="3" cellspacing="0">'
-        + '<tr><td align="left"><font point-size="13"><b>Lint findings</b></font></td></tr>'
-        + "".join(cells)
+        + f'<tr><td align="left"><font point-size="13"><b>{html_text(title)}</b></font></td></tr>'
+        + "".join(f'<tr><td align="left">{cell}</td></tr>' for cell in cells)
         + "</table></td></tr>"
     )
