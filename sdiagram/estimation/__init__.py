@@ -17,8 +17,8 @@ import weakref
 from ..lint.graph import AnalysisGraph
 from ..model import Blueprint
 from .capacity import capacity_of, nodes, suggest, utilization
-from .defaults import DEFAULT_HEADROOM, DEFAULT_RETENTION_DAYS, STORE_KINDS
-from .load import propagate
+from .defaults import CACHING_KINDS, DEFAULT_HEADROOM, DEFAULT_RETENTION_DAYS, STORE_KINDS
+from .load import hit_ratio, propagate
 from .paths import PathAnalysis, component_availability, entry_paths, own_latency
 from .result import (
     ComponentEstimate, ConnectionEstimate, Estimate, Hop, PathEstimate, SloEstimate, TrafficEstimate,
@@ -90,6 +90,7 @@ def _estimate(graph: AnalysisGraph, headroom: float) -> Estimate:
             latency_ms=latency,
             latency_source=latency_source,
             stored_bytes=_stored_bytes(traffic, component.kind, writes),
+            hit_ratio=hit_ratio(graph, component_id) if component.kind in CACHING_KINDS else None,
         )
     connection_loads = [[0.0, 0.0] for _ in blueprint.connections]
     pair_loads: dict[tuple[str, str], float] = {}

@@ -10,9 +10,11 @@ Availability of a component (`availability:` in the blueprint wins):
 
 An entry path is a client's synchronous call into its first hop, and
 everything that hop calls synchronously: its hard dependencies, in series
-(∏ availability; conservative, a request may not touch every branch). Async
-hops, replies and soft dependencies are left out: a cache-aside cache is
-soft, since a miss or an outage falls back to the store behind it.
+(∏ availability; conservative, a request may not touch every branch). A
+cache or CDN needs what is behind it only on a miss: a × (hit + (1 − hit) ×
+∏ behind). Async hops, replies and soft dependencies are left out: a
+cache-aside cache is soft, since a miss or an outage falls back to the store
+beside it.
 
 Latency of a component = its own time + the slowest of its synchronous
 branches, each branch = the hop's round trip + the callee's latency. A cache
@@ -104,18 +106,37 @@ class PathAnalysis:
         stores = [e for e in calls if self.graph.kind(e.target) in STORE_KINDS]
         return (caches, stores) if caches and stores else ([], [])
 
-    def hard_dependencies(self, entry: str) -> tuple[str, ...]:
-        """The entry and every component it reaches by synchronous calls, soft caches left out."""
-        seen = {entry: None}
-        queue = [entry]
-        while queue:
-            node = queue.pop(0)
-            soft = {e.target for e in self._aside(node)[0]}
-            for edge in self.calls[node]:
-                if edge.target not in seen and edge.target not in soft:
-                    seen[edge.target] = None
-                    queue.append(edge.target)
-        return tuple(seen)
+    def hard_calls(self, node: str) -> list[str]:
+        """Components `node` calls synchronously and cannot do without (cache-aside caches left out)."""
+        soft = {e.target for e in self._aside(node)[0]}
+        return list(dict.fromkeys(e.target for e in self.calls[node] if e.target not in soft))
+
+    def dependency_tree(self, entry: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The entry and its hard dependencies, breadth first, each once: (component, its callees here)."""
+        order = [entry]
+        seen = {entry}
+        tree = []
+        for node in order:
+            callees = tuple(t for t in self.hard_calls(node) if t not in seen)
+            seen.update(callees)
+            order.extend(callees)
+            tree.append((node, callees))
+        return tuple(tree)
+
+    def availability(self, tree: tuple[tuple[str, tuple[str, ...]], ...]) -> float:
+        """Series over the tree; a cache (or CDN) needs what is behind it only on a miss:
+        a × (hit + (1 − hit) × ∏ behind)."""
+        value: dict[str, float] = {}
+        for node, callees in reversed(tree):
+            own = self.components[node].availability
+            behind = 1.0
+            for callee in callees:
+                behind *= value[callee]
+            if callees and self.graph.kind(node) in CACHING_KINDS:
+                hit = hit_ratio(self.graph, node)
+                behind = hit + (1 - hit) * behind
+            value[node] = (1.0 if own is None else own) * behind
+        return value[tree[0][0]]
 
     # -- latency -------------------------------------------------------------------------
 
@@ -197,18 +218,14 @@ def entry_paths(graph: AnalysisGraph, analysis: PathAnalysis, loads: Mapping[tup
                 continue
             seen.add(key)
             first_hop = client_hop(graph, edge)
-            dependencies = analysis.hard_dependencies(edge.target)
-            availability = 1.0
-            for component_id in dependencies:
-                value = analysis.components[component_id].availability
-                availability *= 1.0 if value is None else value
+            tree = analysis.dependency_tree(edge.target)
             latency = first_hop + analysis.latency(edge.target)
             paths.append(PathEstimate(
                 client=client,
                 entry=edge.target,
                 span=edge.span,
-                components=dependencies,
-                availability=availability,
+                dependencies=tree,
+                availability=analysis.availability(tree),
                 latency_ms=latency,
                 critical_path=analysis.critical_path(edge.target, first_hop),
                 load=loads.get(key, 0.0),

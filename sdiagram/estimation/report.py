@@ -13,7 +13,8 @@ from . import numbers as n
 from .result import ComponentEstimate, Estimate, PathEstimate, TrafficEstimate, downtime_hours_per_year, nines
 
 UTILIZATION_FORMULA = "utilization = reads ÷ (read capacity × read nodes) + writes ÷ (write capacity × write nodes)"
-AVAILABILITY_FORMULA = "availability = ∏ availability of the path's hard dependencies (in series)"
+AVAILABILITY_FORMULA = ("availability = ∏ of the path's hard dependencies (in series); "
+                        "behind a cache or CDN: × (hit + miss × what is behind it)")
 LATENCY_FORMULA = "latency = client round trip + each hop's round trip and own time along the slowest branch"
 COLUMNS = ("component", "kind", "reads/s", "writes/s", "capacity/replica", "nodes", "utilization", "needed",
            "availability")
@@ -90,12 +91,31 @@ def utilization_arithmetic(component: ComponentEstimate) -> str | None:
 
 
 def path_availability_arithmetic(estimate: Estimate, path: PathEstimate) -> str:
-    factors = []
-    for component_id in path.components:
-        value = estimate.component(component_id).availability
-        if value is not None:
-            factors.append(f"{component_id} {n.availability(value)}")
-    return (" × ".join(factors) + f" = {n.availability(path.availability)} "
+    """`lb 99.99% × api 99.9999% × cdn 99.9% × (90% + 10% × media 99.9%) = ...`, built without recursion."""
+    callees = dict(path.dependencies)
+    tokens: list[str] = []
+    pending: list[str | tuple[str]] = [path.entry]  # a component, or (text,) to emit as is
+    while pending:
+        item = pending.pop()
+        if isinstance(item, tuple):
+            tokens.append(item[0])
+            continue
+        component = estimate.component(item)
+        if tokens and not tokens[-1].endswith("× ("):
+            tokens.append(" × ")
+        tokens.append(f"{item} {n.availability(component.availability)}" if component.availability is not None
+                      else item)
+        behind = list(callees.get(item, ()))
+        later: list[str | tuple[str]] = []
+        if behind and component.hit_ratio is not None:
+            hit = component.hit_ratio
+            later.append((f" × ({n.percent(hit)} + {n.percent(1 - hit)} × (",))
+            later += behind
+            later.append(("))",))
+        else:
+            later += behind
+        pending.extend(reversed(later))
+    return ("".join(tokens) + f" = {n.availability(path.availability)} "
             f"({n.nines_text(path.availability)}; down {n.downtime(path.availability)})")
 
 

@@ -97,6 +97,7 @@ class ComponentEstimate:
     availability_source: str
     latency_ms: float
     latency_source: str
+    hit_ratio: float | None = None  # caches and CDNs
     # bytes held by a store: its average writes/s × 86,400 × record_size × retention days (None: no record_size)
     stored_bytes: float | None = None
 
@@ -148,7 +149,8 @@ class PathEstimate:
     client: str
     entry: str
     span: Span
-    components: tuple[str, ...]  # hard dependencies, in series for availability
+    # the hard dependencies, breadth first from the entry, each once: (component, its callees on the path)
+    dependencies: tuple[tuple[str, tuple[str, ...]], ...]
     availability: float
     latency_ms: float
     critical_path: tuple[Hop, ...]
@@ -157,6 +159,10 @@ class PathEstimate:
     @property
     def name(self) -> str:
         return f"{self.client} -> {self.entry}"
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        return tuple(node for node, _ in self.dependencies)
 
 
 @dataclass(frozen=True)
