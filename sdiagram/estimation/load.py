@@ -12,6 +12,11 @@ The rules (docs/estimate.md has them with examples):
   - among the connections that carry an operation, one with `per_request: n`
     gets n calls per request (fan-out); one with `share: f` gets the fraction
     f; the others split the rest evenly;
+  - an async connection (or one into a queue, stream or topic) carries
+    writes as messages; with `op: read` or `op: read_write` it also carries a
+    message per read (a click event for every redirect);
+  - a component that receives only writes (a consumer of messages) makes its
+    read calls per message: its read-only connections carry one per write;
   - a cache or CDN passes on only its misses: reads × (1 − hit_ratio);
   - cache-aside: when a component reads a cache and a store (database,
     object storage, search index, vector database, warehouse), the store gets
@@ -42,6 +47,7 @@ class FlowEdge(NamedTuple):
     share: float | None
     per_request: float | None
     connection: int | None  # index of the written connection in blueprint.connections
+    events: bool = False  # async, or into a queue/stream/topic: a message, not a call
 
 
 class Flow(NamedTuple):
@@ -71,17 +77,22 @@ def flow_edges(graph: AnalysisGraph) -> tuple[FlowEdge, ...]:
         position = index.get(id(connection))
         source_kind, target_kind = graph.kind(edge.source), graph.kind(edge.target)
         if target_kind in MESSAGING_KINDS and source_kind in CALLER_KINDS and edge.consumes:
-            found.append(FlowEdge(edge.target, edge.source, False, True, connection.share, connection.per_request, position))
+            found.append(FlowEdge(edge.target, edge.source, False, True, connection.share, connection.per_request,
+                                  position, events=True))
             continue
-        reads, writes = _operations(edge, source_kind, target_kind)
-        found.append(FlowEdge(edge.source, edge.target, reads, writes, connection.share, connection.per_request, position))
+        reads, writes = operations(edge, source_kind, target_kind)
+        events = edge.is_async or source_kind in MESSAGING_KINDS or target_kind in MESSAGING_KINDS
+        found.append(FlowEdge(edge.source, edge.target, reads, writes, connection.share, connection.per_request,
+                              position, events))
     return tuple(found)
 
 
-def _operations(edge: Edge, source_kind: str, target_kind: str) -> tuple[bool, bool]:
+def operations(edge: Edge, source_kind: str, target_kind: str) -> tuple[bool, bool]:
+    """(carries reads, carries writes). An event connection (async, or into or out of a queue,
+    stream or topic) carries writes, and reads too only when its `op` says so (an event per read)."""
+    op = edge.connection.op if edge.connection is not None else None
     if edge.is_async or source_kind in MESSAGING_KINDS or target_kind in MESSAGING_KINDS:
-        return False, True
-    op = edge.connection.op
+        return op in ("read", "read_write"), True
     if op == "read":
         return True, False
     if op == "write":
@@ -109,6 +120,8 @@ def propagate(graph: AnalysisGraph, traffic: TrafficEstimate | None) -> Flow:
     kinds = {c: graph.kind(c) for c in graph.components}
 
     def send(number: int, read_amount: float, write_amount: float) -> None:
+        if edges[number].events:  # a message is a write to whatever receives it
+            read_amount, write_amount = 0.0, write_amount + read_amount
         edge_reads[number] += read_amount
         edge_writes[number] += write_amount
         reads[edges[number].target] += read_amount
@@ -126,7 +139,12 @@ def propagate(graph: AnalysisGraph, traffic: TrafficEstimate | None) -> Flow:
             continue
         if kinds[node] in CACHING_KINDS:
             node_reads *= 1 - hit_ratio(graph, node)
-        readers = [n for n in outgoing if edges[n].reads]
+        # A component that receives only writes (a consumer of messages) makes its
+        # read calls per message: its read-only connections carry one per write.
+        derived = reads[node] == 0
+        if derived:
+            node_reads = node_writes
+        readers = [n for n in outgoing if edges[n].reads and not (derived and edges[n].writes)]
         caches = [n for n in readers if kinds[edges[n].target] == "cache"]
         aside = [n for n in readers if kinds[edges[n].target] in STORE_KINDS
                  and edges[n].share is None and edges[n].per_request is None] if caches else []
@@ -138,8 +156,8 @@ def propagate(graph: AnalysisGraph, traffic: TrafficEstimate | None) -> Flow:
             missed = sum(read_split[n] * (1 - hit_ratio(graph, edges[n].target)) for n in caches)
             for number in aside:
                 send(number, missed / len(aside), 0.0)
-        cached = set(caches) if aside else set()
-        writers = [n for n in outgoing if edges[n].writes and n not in cached]
+        excluded = set(caches) if aside else set()
+        writers = [n for n in outgoing if edges[n].writes and n not in excluded]
         for number, amount in _split(node_writes, writers, edges).items():
             send(number, 0.0, amount)
     return Flow(reads, writes, edges, edge_reads, edge_writes)

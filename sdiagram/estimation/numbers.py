@@ -55,7 +55,10 @@ def percent(fraction: float) -> str:
 
 
 def availability(fraction: float) -> str:
-    """99.9975%: at most four decimals, cut (never rounded up to look better)."""
+    """99.9975%: at most four decimals, cut (never rounded up to look better);
+    `>99.9999%` past that (1 − 0.005^20 is exactly 1.0 as a float)."""
+    if fraction > 0.999999:
+        return ">99.9999%"
     value = math.floor(fraction * 100 * 10_000 + 1e-6) / 10_000
     return f"{value:.4f}".rstrip("0").rstrip(".") + "%"
 

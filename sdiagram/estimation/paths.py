@@ -33,7 +33,7 @@ from .defaults import (
     CACHING_KINDS, CLIENT_HOP, CLIENT_TO_CDN_HOP, NETWORK_HOP, STATEFUL_KINDS, STORE_KINDS,
     availability_for, latency_for,
 )
-from .load import hit_ratio
+from .load import hit_ratio, operations
 from .result import ComponentEstimate, Hop, PathEstimate
 
 
@@ -103,7 +103,8 @@ class PathAnalysis:
         """(cache calls, store calls) of a cache-aside reader; both empty otherwise."""
         calls = self.calls[component_id]
         caches = [e for e in calls if self.graph.kind(e.target) == "cache"]
-        stores = [e for e in calls if self.graph.kind(e.target) in STORE_KINDS]
+        stores = [e for e in calls if self.graph.kind(e.target) in STORE_KINDS
+                  and operations(e, self.graph.kind(e.source), self.graph.kind(e.target))[0]]
         return (caches, stores) if caches and stores else ([], [])
 
     def hard_calls(self, node: str) -> list[str]:

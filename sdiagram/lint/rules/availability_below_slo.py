@@ -78,6 +78,8 @@ class AvailabilityBelowSlo(Rule):
                          f"(to {numbers.availability(improved)} if it never failed)"),
                 span=path.span,
                 components=(weakest, path.client),
-                fix=(f"make '{weakest}' redundant (replicas: 2+, failover: automatic) or use a managed service "
+                fix=(f"add a fallback for '{weakest}' (a second provider or region) or take it off the synchronous path"
+                     if graph.components[weakest].managed or graph.kind(weakest) == "external" else
+                     f"make '{weakest}' redundant (replicas: 2+, failover: automatic) or use a managed service "
                      f"with a higher SLA; or take it off the synchronous path"),
             )
