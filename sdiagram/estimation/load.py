@@ -2,8 +2,10 @@
 
 The rules (docs/estimate.md has them with examples):
 
-* The peak reads and writes enter at the clients, split evenly between them
-  (in a blueprint without clients: the components nothing connects to).
+* The peak reads enter at the clients that read (a connection of theirs
+  carries reads), split evenly between them; the peak writes likewise at the
+  clients that write. In a blueprint without clients, the components nothing
+  connects to are the clients.
 * Each component passes what arrives on to its outgoing connections:
   - a connection carries reads, writes or both by its `op:` (else the words of
     its label, as lint reads them: `store` writes, `lookup` reads, neither
@@ -113,9 +115,13 @@ def propagate(graph: AnalysisGraph, traffic: TrafficEstimate | None) -> Flow:
     out: dict[str, list[int]] = {c: [] for c in graph.components}
     for number, edge in enumerate(edges):
         out[edge.source].append(number)
-    for entry in graph.entry_points:
-        reads[entry] = traffic.peak_reads / len(graph.entry_points)
-        writes[entry] = traffic.peak_writes / len(graph.entry_points)
+    entries = graph.entry_points
+    readers = [e for e in entries if any(edges[n].reads for n in out[e])] or list(entries)
+    writers = [e for e in entries if any(edges[n].writes for n in out[e])] or list(entries)
+    for entry in readers:
+        reads[entry] = traffic.peak_reads / len(readers)
+    for entry in writers:
+        writes[entry] = traffic.peak_writes / len(writers)
 
     kinds = {c: graph.kind(c) for c in graph.components}
 

@@ -54,6 +54,11 @@ def percent(fraction: float) -> str:
     return f"{value:.0f}%" if value >= 10 else f"{value:.1f}%".replace(".0%", "%")
 
 
+def share(fraction: float) -> str:
+    """A traffic share to three significant figures: 50%, 99.9%, 0.0999%."""
+    return f"{fraction * 100:.3g}%"
+
+
 def availability(fraction: float) -> str:
     """99.9975%: at most four decimals, cut (never rounded up to look better);
     `>99.9999%` past that (1 − 0.005^20 is exactly 1.0 as a float)."""

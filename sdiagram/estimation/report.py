@@ -29,9 +29,9 @@ def traffic_lines(traffic: TrafficEstimate) -> list[tuple[str, str]]:
                         f" ÷ 86,400 = {n.rate(traffic.average_qps)}"),
         ("peak QPS", f"average × peak_factor = {n.rate(traffic.average_qps)} × {traffic.peak_factor:g}"
                      f" = {n.rate(traffic.peak_qps)}"),
-        ("reads", f"peak × {n.percent(traffic.reads_share)} = {n.rate(traffic.peak_reads)}"
+        ("reads", f"peak × {n.share(traffic.reads_share)} = {n.rate(traffic.peak_reads)}"
                   f" (average {n.rate(traffic.average_reads)})"),
-        ("writes", f"peak × {n.percent(1 - traffic.reads_share)} = {n.rate(traffic.peak_writes)}"
+        ("writes", f"peak × {n.share(1 - traffic.reads_share)} = {n.rate(traffic.peak_writes)}"
                    f" (average {n.rate(traffic.average_writes)})"),
     ]
     if traffic.request_size is not None and traffic.bandwidth_in is not None:
