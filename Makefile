@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench docs clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,11 @@ $(INSTALLED): pyproject.toml
 demo: $(INSTALLED)
 	$(BIN)/sdiagram render blueprints/ -o output -f svg,png
 	$(BIN)/sdiagram lint blueprints/
+
+## Regenerate the files made from the format's field tables (tests fail while they are stale).
+docs: $(INSTALLED)
+	$(BIN)/sdiagram schema > sdiagram/blueprint.schema.json
+	$(BIN)/python -m sdiagram.compiler.reference > docs/blueprint.md
 
 ## Run the test suite.
 test: $(INSTALLED)

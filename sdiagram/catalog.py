@@ -33,7 +33,7 @@ KINDS: dict[str, KindInfo] = {
         KindInfo("client", "a user, browser, mobile app or calling system", "onprem.client.Users"),
         KindInfo("cdn", "content delivery network edge", "aws.network.CloudFront"),
         KindInfo("dns", "name resolution", "aws.network.Route53"),
-        KindInfo("load_balancer", "L4/L7 load balancer or reverse proxy", "aws.network.ElasticLoadBalancing"),
+        KindInfo("load_balancer", "L4/L7 load balancer spreading traffic over replicas", "aws.network.ElasticLoadBalancing"),
         KindInfo("api_gateway", "API gateway: auth, rate limiting, routing", "aws.network.APIGateway"),
         KindInfo("service", "a synchronous application service", "onprem.compute.Server"),
         KindInfo("worker", "a background consumer or batch worker", "aws.compute.Batch"),

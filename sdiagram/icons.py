@@ -126,6 +126,9 @@ def resolve_class_path(class_path: str) -> Icon:
 
 def resolve_file(spec: str, base_dir: str) -> Icon:
     """A custom icon file inside `base_dir`; raises ValueError when it is not a safe image."""
+    if any(c in '"\\' or ord(c) < 32 or ord(c) == 127 for c in spec):
+        # Graphviz cannot name such a file in DOT: validate refuses what render could not draw
+        raise ValueError(f"icon {spec!r}: a file name with a quote, backslash or control character cannot be drawn")
     if os.path.isabs(spec) or spec.startswith("~"):
         raise ValueError(f"icon '{spec}' must be a path relative to the blueprint's folder")
     root = os.path.realpath(base_dir)

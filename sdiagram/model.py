@@ -58,8 +58,15 @@ class Component:
     latency_ms: float | None = None  # time the component itself spends on a request
 
     @property
+    def single_writer(self) -> bool:
+        """Copies, but writes stop when the primary fails until someone promotes a
+        replica: `replication: primary-replica` with `failover: manual`."""
+        return self.replication == "primary-replica" and self.failover == "manual" and not self.managed
+
+    @property
     def redundant(self) -> bool:
-        return self.replicas >= 2 or self.managed
+        """It survives the loss of one node (copies that take over, or managed)."""
+        return (self.replicas >= 2 or self.managed) and not self.single_writer
 
 
 @dataclass(frozen=True)

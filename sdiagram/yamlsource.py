@@ -17,6 +17,7 @@ what a blueprint from an untrusted pull request needs on top of it:
 from __future__ import annotations
 
 import os
+import re
 import gc
 import stat
 from typing import NamedTuple, Union
@@ -135,6 +136,8 @@ def _parse(text: str, path: str) -> tuple[YValue | None, list[Diagnostic]]:
             message = f"{error.problem} ({error.context})"
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             message = "a tab character; YAML indents with spaces only"
+        elif mark:
+            message += _syntax_hint(text, mark.line, mark.column, message)
         span = Span(path, mark.line + 1, mark.column + 1) if mark else None
         raise BlueprintError([Diagnostic(path, f"YAML syntax error: {message}", span)]) from None
     except yaml.YAMLError as error:
@@ -255,3 +258,25 @@ class _Converter:
 def load_yaml_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[YValue | None, list[Diagnostic]]:
     """Read and parse a blueprint file (see `read_source` and `parse_yaml`)."""
     return parse_yaml(read_source(path, max_bytes), path)
+
+
+_LIST_CONNECTION = re.compile(r"\s*-\s*\[[^\]]*\]\s*(->|<->)")
+
+
+def _syntax_hint(text: str, line: int, column: int, message: str) -> str:
+    """What to write instead, for the syntax errors blueprints commonly hit."""
+    lines = text.splitlines()
+    if not 0 <= line < len(lines) or len(lines[line]) > 1_000:
+        return ""
+    current = lines[line]
+    if _LIST_CONNECTION.match(current):
+        return "; a connection that starts with '[' must be quoted: - \"[a, b] -> c\""
+    if "flow mapping" in message or "mapping values are not allowed" in message:
+        # `{label: ratio: 3}`: the colon ended the value; show the quoted form
+        start = max(current.rfind("{", 0, column), current.rfind(",", 0, column)) + 1
+        end = current.find("}", column)
+        key, _, value = current[start: end if end >= 0 else len(current)].strip().partition(": ")
+        if key and ":" in value:
+            quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            return f"; a colon followed by a space ends the value: quote it, {key}: {quoted}"
+    return ""

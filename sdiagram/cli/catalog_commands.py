@@ -1,4 +1,4 @@
-"""`sdiagram kinds`: the component kinds and the technologies that pick icons."""
+"""`sdiagram kinds` and `sdiagram schema`: what a blueprint may say."""
 
 from __future__ import annotations
 
@@ -24,3 +24,16 @@ def kinds() -> None:
         click.echo(f"  {tech.name:<{width}} {mark} {tech.icon}")
     click.echo()
     click.echo("`icon:` also takes any diagrams class path (aws.database.RDS) or a .png/.jpg inside the blueprint's folder.")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of the blueprint format.
+
+    The same file ships in the package (sdiagram/blueprint.schema.json). Point
+    an editor at it with a first line
+    `# yaml-language-server: $schema=<url or path of the schema>`.
+    """
+    from ..compiler.schema import schema_text
+
+    click.echo(schema_text(), nl=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..catalog import KINDS, TECHS, tech_name
+from ..catalog import KINDS, TECH_ALIASES, TECHS, tech_name
 from ..diagnostics import Span
 from ..model import FAILOVER_MODES, REPLICATION_MODES, Component, Group
 from ..yamlsource import YMapping, YValue
@@ -44,7 +44,8 @@ COMPONENT_FIELDS: Table = (
     Field("kind", Choice(tuple(KINDS), noun="kind", footer=_KINDS_FOOTER), required=True,
           help="What it is to the architecture; lint rules reason about kinds. `sdiagram kinds` lists them.",
           example="kind: database"),
-    Field("tech", Choice(tuple(TECHS), noun="tech", normalize=tech_name, footer=_KINDS_FOOTER),
+    Field("tech", Choice(tuple(TECHS), noun="tech", normalize=tech_name, spellings=tuple(TECH_ALIASES),
+                         footer=_KINDS_FOOTER),
           help="The product: picks the icon, and marks provider-run services as managed. Any case; "
                "aliases such as `postgres` are accepted.",
           example="tech: postgresql"),
@@ -130,8 +131,8 @@ class GroupsReader(Reader):
             if parent not in groups:
                 ctx.error(node.span, f"unknown parent group '{parent}'{ctx.did_you_mean(str(parent), groups)}")
                 groups[group_id] = replace(groups[group_id], parent=None)
-        _break_cycles(ctx, groups, parent_nodes)
-        _check_depth(ctx, groups, parent_nodes)
+        if not _break_cycles(ctx, groups, parent_nodes):
+            _check_depth(ctx, groups, parent_nodes)
         ctx.groups = groups
         return groups
 
@@ -141,8 +142,9 @@ class GroupsReader(Reader):
         return id_mapping_schema({"anyOf": [table_schema(GROUP_FIELDS), {"type": "null"}]})
 
 
-def _break_cycles(ctx: Context, groups: dict[str, Group], parent_nodes: dict[str, YValue]) -> None:
-    """Report each cycle of `parent:` links once and cut it; linear time."""
+def _break_cycles(ctx: Context, groups: dict[str, Group], parent_nodes: dict[str, YValue]) -> bool:
+    """Report each cycle of `parent:` links once and cut it, in linear time; True if there was one."""
+    found = False
     order = {group_id: i for i, group_id in enumerate(groups)}
     done: set[str] = set()
     for start in groups:
@@ -158,9 +160,14 @@ def _break_cycles(ctx: Context, groups: dict[str, Group], parent_nodes: dict[str
             first = min(cycle, key=order.__getitem__)
             at = cycle.index(first)
             shown = cycle[at:] + cycle[:at] + [first]
+            if len(shown) > 12:
+                shown = shown[:5] + ["..."] + shown[-3:]
+                shown[-1] += f" ({len(cycle):,} groups)"
             ctx.error(parent_nodes[first].span, f"group parents form a cycle: {' -> '.join(shown)}")
             groups[first] = replace(groups[first], parent=None)
+            found = True
         done.update(path)
+    return found
 
 
 def _check_depth(ctx: Context, groups: dict[str, Group], parent_nodes: dict[str, YValue]) -> None:

@@ -27,12 +27,17 @@ MAX_TEXT = 2_000
 # "Did you mean" compares a word with every candidate; past these bounds a
 # blueprint full of mistakes gets its remaining errors without suggestions.
 MAX_SUGGESTIONS = 50
-MAX_SUGGESTION_CANDIDATES = 2_000
+# Up to this many choices are compared directly; more are indexed by trigrams.
+SMALL_CHOICES = 200
+# Trigrams shared by more choices than this say little and are not counted.
+MAX_POSTINGS = 5_000
 # Numbers are shown in messages only up to this many digits (Python refuses
 # to print integers of more than 4,300).
 MAX_SHOWN_DIGITS = 30
 
 _SUFFIXES = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
+# A custom icon file: relative, no quote, backslash or control character, .png/.jpg/.jpeg
+ICON_FILE_PATTERN = r'^[^/~"\\\x00-\x1f\x7f][^"\\\x00-\x1f\x7f]*\.([pP][nN][gG]|[jJ][pP][eE]?[gG])$'
 QUANTITY_PATTERN = r"^\s*[0-9][0-9_,]*(\.[0-9]+)?\s*[kKmMbB]?\s*$"
 
 
@@ -62,6 +67,7 @@ class Context:
         self.placement: Any = Placement()
         self._suggestions_left = MAX_SUGGESTIONS
         self._suggested: dict[tuple[str, int], str] = {}
+        self._indexes: dict[int, tuple[object, _TrigramIndex]] = {}
 
     def error(self, span: Span | None, message: str) -> None:
         self.problems.append(Diagnostic(self.path, message, span))
@@ -69,8 +75,9 @@ class Context:
     def did_you_mean(self, word: str, choices: Iterable[str]) -> str:
         """A ' (did you mean X?)' suffix, with bounded work per compilation.
 
-        At most MAX_SUGGESTIONS lookups, each against at most
-        MAX_SUGGESTION_CANDIDATES candidates of a similar length.
+        At most MAX_SUGGESTIONS lookups. A large set of choices is indexed by
+        trigrams once; each lookup then compares the word with the few
+        candidates that share the most trigrams with it.
         """
         from ..diagnostics import did_you_mean
 
@@ -80,11 +87,17 @@ class Context:
         key = (word, id(choices))
         if key not in self._suggested:
             self._suggestions_left -= 1
-            # difflib's ratio is at most 2*min/(len1+len2): only these can reach 0.6
-            near = [c for c in choices if 0.6 * (len(c) + len(word)) <= 2 * min(len(c), len(word))]
-            near.sort(key=lambda c: abs(len(c) - len(word)))
-            self._suggested[key] = did_you_mean(word, near[:MAX_SUGGESTION_CANDIDATES])
+            if len(choices) > SMALL_CHOICES:
+                choices = self._trigram_index(choices).nearest(word)
+            self._suggested[key] = did_you_mean(word, choices)
         return self._suggested[key]
+
+    def _trigram_index(self, choices: Iterable[str]) -> "_TrigramIndex":
+        cached = self._indexes.get(id(choices))
+        if cached is None or cached[0] is not choices:
+            cached = (choices, _TrigramIndex(choices))
+            self._indexes[id(choices)] = cached
+        return cached[1]
 
     def mapping_items(
         self, value: YValue, what: str, allowed: Mapping[str, object] | None = None
@@ -125,6 +138,32 @@ class Context:
         return self.did_you_mean(str(key.value), allowed)
 
 
+class _TrigramIndex:
+    """Choices by the trigrams of their text, to find the few worth comparing with a word."""
+
+    def __init__(self, choices: Iterable[str]):
+        self.choices = [str(c) for c in choices]
+        self.postings: dict[str, list[int]] = {}
+        for number, choice in enumerate(self.choices):
+            for trigram in _trigrams(choice):
+                self.postings.setdefault(trigram, []).append(number)
+
+    def nearest(self, word: str, count: int = 20) -> list[str]:
+        shared: dict[int, int] = {}
+        for trigram in _trigrams(word):
+            postings = self.postings.get(trigram, ())
+            if len(postings) <= MAX_POSTINGS:
+                for number in postings:
+                    shared[number] = shared.get(number, 0) + 1
+        best = sorted(shared, key=lambda n: (-shared[n], n))[:count]
+        return [self.choices[n] for n in best]
+
+
+def _trigrams(text: str) -> set[str]:
+    padded = f"  {text.lower()} "
+    return {padded[i: i + 3] for i in range(len(padded) - 2)}
+
+
 def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -161,6 +200,10 @@ class Reader:
 
     def schema(self) -> dict[str, Any]:
         raise NotImplementedError
+
+    def type_text(self) -> str:
+        """The type as the reference page shows it."""
+        return self.type_name
 
 
 @dataclass(frozen=True)
@@ -258,6 +301,9 @@ class Integer(Reader):
     def schema(self) -> dict[str, Any]:
         return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
 
+    def type_text(self) -> str:
+        return f"integer {self.minimum}..{self.maximum:,}"
+
 
 @dataclass(frozen=True)
 class Quantity(Reader):
@@ -265,7 +311,7 @@ class Quantity(Reader):
 
     minimum: float = 0
     whole: bool = False
-    type_name = "number"
+    type_name = "number (`50M`, `1.5k` too)"
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
         raw = value.value if isinstance(value, YScalar) else None
@@ -361,6 +407,11 @@ class Choice(Reader):
     def schema(self) -> dict[str, Any]:
         return {"enum": list(self.choices) + [s for s in self.spellings if s not in self.choices]}
 
+    def type_text(self) -> str:
+        if len(self.choices) > 8:
+            return f"one of {len(self.choices)} {self.noun}s (`sdiagram kinds`)"
+        return " \\| ".join(f"`{c}`" for c in self.choices)
+
 
 @dataclass(frozen=True)
 class Url(Reader):
@@ -405,7 +456,7 @@ class Icon(Reader):
             "type": "string",
             "anyOf": [
                 {"pattern": "^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$"},
-                {"pattern": "^[^/~\\\\\"\\n\\r][^\\\\\"\\n\\r]*\\.([pP][nN][gG]|[jJ][pP][eE]?[gG])$"},
+                {"pattern": ICON_FILE_PATTERN},
             ],
         }
 

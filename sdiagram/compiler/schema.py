@@ -17,10 +17,9 @@ def table_schema(table: Table) -> dict[str, Any]:
     for field in table:
         schema = dict(field.reader.schema())
         schema["description"] = field.help
-        if field.default is not None and not field.computed_default and isinstance(field.default, (str, int, float, bool)):
+        schema["markdownDescription"] = f"{field.help}\n\nExample: `{field.example}`"
+        if not field.computed_default and isinstance(field.default, (str, int, float, bool)):
             schema["default"] = field.default
-        if field.example:
-            schema["examples"] = [field.example]
         properties[field.name] = schema
     result: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
     required = [field.name for field in table if field.required]

@@ -13,8 +13,15 @@
 * An edge is a synchronous *call* when it is not `async: true`, does not
   leave a queue or stream (delivery to a consumer is decoupled by the broker),
   is not a dead-letter link, and is not the reverse half of a bidirectional
-  connection -- unless both ends are callers (service, worker, function), in
-  which case `a <-> b` really is two services calling each other.
+  connection -- unless both ends are callers (service, worker, function,
+  scheduler), in which case `a <-> b` really is two services calling each
+  other. A pub/sub topic delivers like a queue.
+* A `reply: true` connection is a response path: it is an edge (drawn,
+  counted as a connection) but never a call, and it is left out of
+  `successors` and `call_successors`, so reachability, cycles and chains
+  ignore it, and it does not make its target a non-entry point.
+* Whether an edge reads or writes is its `op:` when written, else inferred
+  from the label's words.
 * Entry points are the clients; in a blueprint without clients, the
   components with no incoming edge.
 """
@@ -28,14 +35,19 @@ from ..diagnostics import Span
 from ..model import Blueprint, Component, Connection
 
 CLIENT_KINDS = frozenset({"client"})
-CALLER_KINDS = frozenset({"service", "worker", "function"})
+CALLER_KINDS = frozenset({"service", "worker", "function", "scheduler"})
 MESSAGING_KINDS = frozenset({"queue", "stream"})
-FRONT_DOOR_KINDS = frozenset({"load_balancer", "api_gateway", "cdn"})
-STATEFUL_KINDS = frozenset({"database", "queue", "stream", "object_storage", "search_index", "vector_db"})
-DATASTORE_KINDS = frozenset({"database", "cache", "queue", "stream", "search_index", "vector_db"})
+# Kinds whose delivery to a consumer is decoupled by a broker: not a call.
+DELIVERY_KINDS = MESSAGING_KINDS | {"pubsub"}
+FRONT_DOOR_KINDS = frozenset({"load_balancer", "api_gateway", "cdn", "proxy"})
+STATEFUL_KINDS = frozenset({"database", "queue", "stream", "object_storage", "search_index", "vector_db",
+                            "warehouse"})
+DATASTORE_KINDS = frozenset({"database", "cache", "queue", "stream", "search_index", "vector_db", "warehouse"})
+# Kinds off the request path: their failure loses telemetry, not requests.
+OFF_PATH_KINDS = frozenset({"observability"})
 # Kinds that can start work without anything upstream: users, third parties,
 # scheduled or self-triggered compute.
-SELF_STARTING_KINDS = frozenset({"client", "external", "service", "worker", "function"})
+SELF_STARTING_KINDS = frozenset({"client", "external", "service", "worker", "function", "scheduler"})
 
 # Words in a connection label that say what the connection does (matched as
 # whole words, with the usual -s/-es/-ed/-ing endings).
@@ -79,6 +91,8 @@ class Edge(NamedTuple):
     connection: Connection | None = None
     # a synchronous call (see the module docstring)
     is_call: bool = False
+    # a response path (`reply: true`): not a call, not followed by reachability
+    reply: bool = False
 
     @property
     def ids(self) -> tuple[str, str]:
@@ -88,13 +102,27 @@ class Edge(NamedTuple):
         return (self.source, self.target)
 
     @property
+    def op(self) -> str | None:
+        """The written `op:` of a forward edge (the reverse half of `a <-> b` infers)."""
+        return self.connection.op if self.connection is not None and not self.reverse else None
+
+    @property
     def reads(self) -> bool:
-        """The label does not say this is write-only (no label: reads and writes)."""
+        """`op:` read or read_write; without op, the label does not say write-only (no label: both).
+        A reply neither reads nor writes its target."""
+        if self.reply:
+            return False
+        if self.op is not None:
+            return self.op != "write"
         return _mentions(self.label, _READ_WORDS) or not _mentions(self.label, _WRITE_WORDS)
 
     @property
     def writes(self) -> bool:
-        """The label does not say this is read-only (no label: reads and writes)."""
+        """`op:` write or read_write; without op, the label does not say read-only (no label: both)."""
+        if self.reply:
+            return False
+        if self.op is not None:
+            return self.op != "read"
         return _mentions(self.label, _WRITE_WORDS) or not _mentions(self.label, _READ_WORDS)
 
     @property
@@ -118,15 +146,17 @@ class AnalysisGraph:
             in_edges[edge.target].append(edge)
         self.out_edges = out_edges
         self.in_edges = in_edges
-        # successor lists without duplicates, in edge order
-        self.successors: dict[str, list[str]] = {c: list(dict.fromkeys(e.target for e in es)) for c, es in out_edges.items()}
+        # successor lists without duplicates, in edge order (replies are not followed)
+        self.successors: dict[str, list[str]] = {
+            c: list(dict.fromkeys(e.target for e in es if not e.reply)) for c, es in out_edges.items()
+        }
         self.call_successors: dict[str, list[str]] = {
             c: list(dict.fromkeys(e.target for e in es if e.is_call)) for c, es in out_edges.items()
         }
         self.connected: frozenset[str] = frozenset(c for c in self.components if out_edges[c] or in_edges[c])
         clients = [cid for cid, c in self.components.items() if c.kind in CLIENT_KINDS]
         self.entry_points: tuple[str, ...] = tuple(clients) if clients else tuple(
-            cid for cid in self.components if not in_edges[cid]
+            cid for cid in self.components if not any(not e.reply for e in in_edges[cid])
         )
 
     def kind(self, component_id: str) -> str:
@@ -142,7 +172,8 @@ class AnalysisGraph:
 
     def _edges(self) -> list[Edge]:
         blueprint = self.blueprint
-        direct = [c for c in blueprint.connections if not c.source_is_group and not c.target_is_group]
+        direct = [c for c in blueprint.connections
+                  if not c.source_is_group and not c.target_is_group and not c.reply]
         fronts: dict[str, tuple[str, ...]] = {}
         backs: dict[str, tuple[str, ...]] = {}
 
@@ -181,8 +212,9 @@ class AnalysisGraph:
         target_kind = self.components[target].kind
         is_call = (
             not connection.is_async
-            and source_kind not in MESSAGING_KINDS
+            and not connection.reply
+            and source_kind not in DELIVERY_KINDS
             and (not reverse or (source_kind in CALLER_KINDS and target_kind in CALLER_KINDS))
         )
         return Edge(source, target, connection.span, connection.label, connection.is_async,
-                    reverse=reverse, connection=connection, is_call=is_call)
+                    reverse=reverse, connection=connection, is_call=is_call, reply=connection.reply)

@@ -183,13 +183,17 @@ def _outlines(highlights: Iterable[Highlight]) -> dict[str, str]:
 
 def _node(component: Component, base_dir: str, severity: str | None, note: "Note | None" = None) -> str:
     label_lines = wrap(component.label, LABEL_WIDTH)
-    if component.replicas >= 2:
-        label_lines.append(f"\u00d7{component.replicas}")
+    counts = [f"\u00d7{component.replicas}"] if component.replicas >= 2 else []
+    if component.shards >= 2:
+        counts.append(f"{component.shards} shards")
+    if counts:
+        label_lines.append(" \u00b7 ".join(counts))
     attributes = {
         "label": quote("\n".join(label_lines)),
         "image": quote(_icon_name(component, base_dir)),
         "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - (0 if note else 1)):.2f}",
-        "tooltip": quote(f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"),
+        "tooltip": quote(component.description
+                         or f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"),
     }
     if note is not None:
         attributes["label"] = ("<" + "<br/>".join(html_text(line) for line in label_lines)
@@ -227,6 +231,9 @@ def _edge(blueprint: Blueprint, connection: Connection, large: bool = False, not
         attributes["xlabel" if large else "label"] = quote("\n".join(wrap(text, 28)))
     if connection.is_async:
         attributes["style"] = "dashed"
+    if connection.reply:
+        # a response path: dotted, open arrowhead, and it does not pull the layout
+        attributes.update({"style": "dotted", "arrowhead": "vee", "constraint": "false"})
     if connection.bidirectional:
         attributes["dir"] = "both"
     if connection.source_is_group:

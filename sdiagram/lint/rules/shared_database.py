@@ -20,8 +20,13 @@ class SharedDatabase(Rule):
     What it does
     ------------
     Flags a database that two or more different services, workers or
-    functions write to. A connection is a write unless its label says it only
-    reads (`read`, `get`, `query`, `lookup`, ...).
+    functions write to. A connection is a write when its `op:` is `write` or
+    `read_write`; without `op:`, unless its label says it only reads (`read`,
+    `get`, `query`, `lookup`, ...). Replies are not writes.
+
+    When the database names its `owner:`, the owner's own background jobs
+    (workers, functions, schedulers) write as part of its team: only another
+    *service* writing it is reported.
 
     Why it matters
     --------------
@@ -60,6 +65,19 @@ class SharedDatabase(Rule):
                 e.source for e in graph.in_edges[cid]
                 if not e.reverse and not e.dead_letter and e.writes and graph.kind(e.source) in CALLER_KINDS
             ))
+            owner = component.owner
+            if owner is not None:
+                # the owner's workers are its own team; another service is not
+                others = [w for w in writers if w != owner and graph.kind(w) == "service"]
+                if len(others) + 1 < options.min_writers:
+                    continue
+                yield Issue(
+                    message=f"database '{cid}' belongs to '{owner}' but is also written by {quoted(others)}",
+                    span=component.span,
+                    components=(cid, owner, *others),
+                    fix=f"let {quoted(others)} go through '{owner}' (an API or events) instead of its schema",
+                )
+                continue
             if len(writers) < options.min_writers:
                 continue
             yield Issue(

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..algorithms import dominator_tree, first_dominated, immediate_dominators
 from ..findings import Severity
-from ..graph import STATEFUL_KINDS, AnalysisGraph
+from ..graph import OFF_PATH_KINDS, STATEFUL_KINDS, AnalysisGraph
 from ..rule import Issue, NoOptions, Rule
 from ._util import quoted
 
-NOT_JUDGED = frozenset({"client", "external"})
+if TYPE_CHECKING:
+    from ...model import Component
+
+NOT_JUDGED = frozenset({"client", "external"}) | OFF_PATH_KINDS
 
 
 class SinglePointOfFailure(Rule):
@@ -16,8 +19,7 @@ class SinglePointOfFailure(Rule):
 
     What it does
     ------------
-    Flags a component that is not redundant (`replicas` below 2 and not
-    `managed`) when either
+    Flags a component that is not redundant when either
 
     - its failure cuts an entry point off from components downstream: every
       path from that entry point to them goes through it (dominator analysis
@@ -25,8 +27,16 @@ class SinglePointOfFailure(Rule):
     - it is a stateful store (database, queue, stream, object storage, search
       index, vector db) on a path from an entry point.
 
+    Not redundant means: `replicas` below 2 and not `managed`; or
+    `replication: primary-replica` with `failover: manual` (writes stop until
+    someone promotes a replica); or, when the blueprint's `placement` spans
+    several zones, copies that all run in one zone (`zones: 1`). Sharded
+    components are judged per shard: `shards: 8` of one copy each lose a
+    shard with each node.
+
     Entry points are the clients; without clients, the components nothing
-    connects to. Clients and external systems are not judged. A cache that
+    connects to (`reply: true` paths are not followed). Clients, external
+    systems and observability sinks (off the request path) are not judged. A cache that
     fronts an origin which stays reachable without it (cache-aside, or a
     read-through cache beside a direct path) is a soft dependency, not a
     single point of failure: it dominates nothing.
@@ -69,9 +79,14 @@ class SinglePointOfFailure(Rule):
     def check(self, graph: AnalysisGraph, options: NoOptions) -> Iterator[Issue]:
         components = graph.components
 
+        multi_zone = graph.blueprint.placement.zones >= 2
+
+        def one_zone(component: Component) -> bool:
+            return multi_zone and component.zones == 1 and component.replicas >= 2 and not component.managed
+
         def judged(cid: str) -> bool:
             component = components[cid]
-            return not component.redundant and component.kind not in NOT_JUDGED
+            return (not component.redundant or one_zone(component)) and component.kind not in NOT_JUDGED
 
         # component -> (entry points it cuts off, largest loss, names lost for that entry)
         cuts: dict[str, tuple[list[str], int, list[str]]] = {}
@@ -94,7 +109,7 @@ class SinglePointOfFailure(Rule):
             store = component.kind in STATEFUL_KINDS and cid in reached_from and judged(cid)
             if cid not in cuts and not store:
                 continue
-            what = f"'{cid}' ({component.kind}, replicas: {component.replicas}, not managed)"
+            what = f"'{cid}' ({component.kind}, {_redundancy(component, one_zone(component), graph)})"
             reasons = []
             involved: list[str] = []
             if cid in cuts:
@@ -112,5 +127,24 @@ class SinglePointOfFailure(Rule):
                 message=f"{what} is a single point of failure: " + "; ".join(reasons),
                 span=component.span,
                 components=(cid, *dict.fromkeys(i for i in involved if i != cid)),
-                fix="run it with `replicas: 2` or more and failover, or use a managed service (`managed: true`)",
+                fix=_fix(component, one_zone(component)),
             )
+
+
+def _redundancy(component: "Component", one_zone: bool, graph: AnalysisGraph) -> str:
+    """Why the component counts as one node, for the message."""
+    if component.single_writer:
+        return f"replicas: {component.replicas}, primary-replica with manual failover: writes stop with the primary"
+    if one_zone:
+        return f"replicas: {component.replicas}, all in one zone of the {graph.blueprint.placement.zones}-zone placement"
+    shards = f", {component.shards} shards of one copy each" if component.shards >= 2 else ""
+    return f"replicas: {component.replicas}{shards}, not managed"
+
+
+def _fix(component: "Component", one_zone: bool) -> str:
+    if component.single_writer:
+        return "promote a replica automatically (`failover: automatic`), or write to several copies " \
+               "(`replication: multi-primary` or `quorum`)"
+    if one_zone:
+        return "spread its copies over zones (`zones: 2` or more)"
+    return "run it with `replicas: 2` or more and failover, or use a managed service (`managed: true`)"
