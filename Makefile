@@ -12,9 +12,12 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' --config-settings editable_mode=compat
 	touch $(INSTALLED)
 
-## Render and lint the bundled blueprints into output/.
+## Render, estimate and lint the bundled blueprints into output/ (estimates in output/estimate/).
 demo: $(INSTALLED)
 	$(BIN)/sdiagram render blueprints/ -o output -f svg,png
+	$(BIN)/sdiagram render blueprints/ -o output/estimate -f svg,png --estimate
+	$(BIN)/sdiagram estimate blueprints/ -o output/estimate
+	$(BIN)/sdiagram estimate blueprints/ -o output/estimate --format markdown
 	$(BIN)/sdiagram lint blueprints/
 
 ## Regenerate the files made from the format's field tables (tests fail while they are stale).

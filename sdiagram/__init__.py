@@ -3,6 +3,7 @@
     >>> import sdiagram
     >>> blueprint = sdiagram.load("blueprints/chat.yaml")
     >>> svg = sdiagram.render(blueprint, "svg")
+    >>> sdiagram.estimate(blueprint).traffic.peak_qps
 
 The pipeline, one module or subpackage per stage:
 yamlsource (load) -> compiler (typed model) -> lint (rules) -> renderer (DOT -> Graphviz -> bytes) -> cli.
@@ -29,11 +30,12 @@ _EXPORTS = {
     "Span": "diagnostics",
 }
 
-__all__ = ["render", "__version__", *_EXPORTS]
+__all__ = ["render", "estimate", "__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
     from .compiler import load
     from .diagnostics import BlueprintError, Diagnostic, Span
+    from .estimation import Estimate
     from .model import Blueprint, Component, Connection, Group
 
 
@@ -42,6 +44,14 @@ def render(blueprint: "Blueprint", format: str = "svg", **options: Any) -> bytes
     from .renderer import render as render_blueprint
 
     return render_blueprint(blueprint, format, **options)
+
+
+def estimate(blueprint: "Blueprint") -> "Estimate":
+    """The back-of-envelope estimate of a blueprint: traffic, load and utilization per
+    component, availability and latency per client entry path (docs/estimate.md)."""
+    from .estimation import estimate as estimate_blueprint
+
+    return estimate_blueprint(blueprint)
 
 
 def __getattr__(name: str) -> Any:

@@ -59,6 +59,8 @@ def _estimate(graph: AnalysisGraph, headroom: float) -> Estimate:
     blueprint = graph.blueprint
     traffic = traffic_estimate(blueprint.traffic)
     flow = propagate(graph, traffic)
+    # stores that take writes (by the connections, with or without traffic numbers)
+    written = {edge.target for edge in flow.edges if edge.writes}
     components = {}
     for component_id, component in blueprint.components.items():
         reads, writes = flow.reads[component_id], flow.writes[component_id]
@@ -66,7 +68,7 @@ def _estimate(graph: AnalysisGraph, headroom: float) -> Estimate:
         read_nodes, write_nodes = nodes(component)
         measured = traffic is not None and read_capacity is not None and write_capacity is not None
         replicas, shards = suggest(component, reads, writes, headroom) if measured else (None, None)
-        availability, availability_source = component_availability(graph, component_id, writes > 0)
+        availability, availability_source = component_availability(graph, component_id, component_id in written)
         latency, latency_source = own_latency(graph, component_id)
         components[component_id] = ComponentEstimate(
             id=component_id,
