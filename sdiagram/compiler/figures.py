@@ -51,13 +51,13 @@ class Fraction(Reader):
         elif number is None and isinstance(raw, str):
             match = re.fullmatch(rf"\s*({_NUMBER})\s*%\s*", raw)
             number = float(match.group(1)) / 100 if match else None
-        low = "above 0" if self.above_zero else "0"
         if number is None:
             example = "99.95% or 0.9995" if self.percent_numbers else "0.8 or 80%"
             ctx.error(value.span, f"{what} must be a fraction or a percentage like {example}, not {show(value)}")
             return INVALID
         if not (0 < number <= 1 if self.above_zero else 0 <= number <= 1):
-            ctx.error(value.span, f"{what} must be between {low} and 100%, not {show(value)}")
+            bounds = "above 0 and at most 100%" if self.above_zero else "between 0 and 100%"
+            ctx.error(value.span, f"{what} must be {bounds}, not {show(value)}")
             return INVALID
         return number
 

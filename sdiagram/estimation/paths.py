@@ -4,7 +4,7 @@ Availability of a component (`availability:` in the blueprint wins):
 * a managed service or an external system: its published SLA, as a whole;
 * otherwise n = replicas copies of one node's availability a, in parallel:
   1 − (1 − a)^n. A `quorum` store needs a majority of its copies up
-  (P[at least n//2 + 1 of n up]); a `primary-replica` store with `manual`
+  (P[at least n//2 + 1 of n up], an even n counted as n − 1); a `primary-replica` store with `manual`
   failover counts as one copy for writes. Shards do not change it: a request
   touches one shard.
 
@@ -64,9 +64,16 @@ def parallel(availability: float, copies: int) -> float:
 
 
 def majority(availability: float, copies: int) -> float:
-    """At least copies//2 + 1 of `copies` up: a binomial tail (in logs, so that large counts stay finite)."""
+    """At least a majority of `copies` up: a binomial tail (in logs, so that large counts stay finite).
+
+    An even count votes like the odd count below it: a fourth copy adds no
+    fault tolerance to three (both survive one failure), so it is counted as
+    a spare, not as one more copy that can break the majority.
+    """
     if availability >= 1:
         return 1.0
+    if copies % 2 == 0:
+        copies -= 1
     needed = copies // 2 + 1
     up, down = math.log(availability), math.log1p(-availability)
     total = 0.0
