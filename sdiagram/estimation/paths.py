@@ -103,11 +103,19 @@ class PathAnalysis:
             if edge.is_call and edge.connection is not None and not edge.connection.reply:
                 self.calls[edge.source].append(edge)
         self._latency: dict[str, _Branch] = {}
+        self._asides: dict[str, tuple[list[Edge], list[Edge]]] = {}
+        self._hard: dict[str, list[str]] = {}
 
     # -- soft dependencies -----------------------------------------------------------
 
     def _aside(self, component_id: str) -> tuple[list[Edge], list[Edge]]:
         """(cache calls, store calls) of a cache-aside reader; both empty otherwise."""
+        found = self._asides.get(component_id)
+        if found is None:
+            found = self._asides[component_id] = self._find_aside(component_id)
+        return found
+
+    def _find_aside(self, component_id: str) -> tuple[list[Edge], list[Edge]]:
         calls = self.calls[component_id]
         caches = [e for e in calls if self.graph.kind(e.target) == "cache"]
         stores = [e for e in calls if self.graph.kind(e.target) in STORE_KINDS
@@ -116,8 +124,11 @@ class PathAnalysis:
 
     def hard_calls(self, node: str) -> list[str]:
         """Components `node` calls synchronously and cannot do without (cache-aside caches left out)."""
-        soft = {e.target for e in self._aside(node)[0]}
-        return list(dict.fromkeys(e.target for e in self.calls[node] if e.target not in soft))
+        found = self._hard.get(node)
+        if found is None:
+            soft = {e.target for e in self._aside(node)[0]}
+            found = self._hard[node] = list(dict.fromkeys(e.target for e in self.calls[node] if e.target not in soft))
+        return found
 
     def dependency_tree(self, entry: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """The entry and its hard dependencies, breadth first, each once: (component, its callees here)."""
