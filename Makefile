@@ -24,6 +24,7 @@ demo: $(INSTALLED)
 docs: $(INSTALLED)
 	$(BIN)/sdiagram schema > sdiagram/blueprint.schema.json
 	$(BIN)/python -m sdiagram.compiler.reference > docs/blueprint.md
+	$(BIN)/python -m sdiagram.estimation.docs docs/estimate.md
 
 ## Run the test suite.
 test: $(INSTALLED)

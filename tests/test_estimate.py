@@ -282,3 +282,12 @@ def test_render_estimate_draws_the_numbers(tmp_path):
     dot = (tmp_path / "url-shortener.dot").read_text()
     assert "58% busy" in dot and "penwidth=5" in dot and "35k/s" in dot
     assert "client → lb: 99.9949% (4.3 nines), 61.5 ms" in dot
+
+
+def test_docs_default_tables_are_fresh():
+    from sdiagram.estimation.docs import updated
+
+    from conftest import REPO
+
+    document = (REPO / "docs" / "estimate.md").read_text(encoding="utf-8")
+    assert updated(document) == document, "docs/estimate.md is stale: run `make docs`"

@@ -153,7 +153,7 @@ AVAILABILITY_BY_TECH: dict[str, Figure] = {
     "ses": Figure(0.999, "Amazon SES SLA: 99.9%"),
     "fcm": Figure(0.999, "FCM / APNS publish no SLA: 99.9% assumed"),
     "slack": Figure(0.9999, "Slack's SLA for paid plans: 99.99%"),
-    "teams": Figure(0.9999, "Microsoft 365 (Teams) SLA: 99.9%+; counted as 99.99% like Slack"),
+    "teams": Figure(0.999, "Microsoft 365 (Teams) SLA: 99.9%"),
     "okta": Figure(0.9999, "Okta's SLA: 99.99%"),
     "auth0": Figure(0.9999, "Auth0's enterprise SLA: 99.99%"),
     "stripe": Figure(0.9999, "Stripe publishes no SLA; its reported API uptime is 99.99%+"),
