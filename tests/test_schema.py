@@ -22,7 +22,7 @@ VALIDATOR = jsonschema.Draft202012Validator(blueprint_schema(), format_checker=j
 
 
 def schema_errors(path: Path) -> list[str]:
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in VALIDATOR.iter_errors(document)]
 
 
