@@ -44,8 +44,8 @@ def tables() -> str:
                          ("a client's connection", defaults.CLIENT_HOP),
                          ("a client's connection to a CDN", defaults.CLIENT_TO_CDN_HOP)):
         out.append(f"| {name} | {figure.value:g} | {_cell(figure.source)} |")
-    for title, table in (("kind", defaults.LATENCY_BY_KIND), ("tech", defaults.LATENCY_BY_TECH)):
-        for name, figure in table.items():
+    for title, figures in (("kind", defaults.LATENCY_BY_KIND), ("tech", defaults.LATENCY_BY_TECH)):
+        for name, figure in figures.items():
             out.append(f"| {title} `{name}` | {figure.value:g} | {_cell(figure.source)} |")
     out.append(f"| any other kind | {defaults.DEFAULT_LATENCY.value:g} | {_cell(defaults.DEFAULT_LATENCY.source)} |")
     out += ["", "### Other defaults", "", "| figure | value | source |", "| --- | ---: | --- |",

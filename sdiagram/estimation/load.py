@@ -116,12 +116,12 @@ def propagate(graph: AnalysisGraph, traffic: TrafficEstimate | None) -> Flow:
     for number, edge in enumerate(edges):
         out[edge.source].append(number)
     entries = graph.entry_points
-    readers = [e for e in entries if any(edges[n].reads for n in out[e])] or list(entries)
-    writers = [e for e in entries if any(edges[n].writes for n in out[e])] or list(entries)
-    for entry in readers:
-        reads[entry] = traffic.peak_reads / len(readers)
-    for entry in writers:
-        writes[entry] = traffic.peak_writes / len(writers)
+    reading = [e for e in entries if any(edges[n].reads for n in out[e])] or list(entries)
+    writing = [e for e in entries if any(edges[n].writes for n in out[e])] or list(entries)
+    for entry in reading:
+        reads[entry] = traffic.peak_reads / len(reading)
+    for entry in writing:
+        writes[entry] = traffic.peak_writes / len(writing)
 
     kinds = {c: graph.kind(c) for c in graph.components}
 

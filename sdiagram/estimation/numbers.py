@@ -11,8 +11,13 @@ import math
 from .result import downtime_hours_per_year, nines
 
 
+HUGE = 1e15  # past this, figures are written 1.2e+18: the digits mean nothing
+
+
 def count(value: float) -> str:
     """69,444 / 12.5 / 0.25: thousands separated, small values with decimals."""
+    if value >= HUGE:
+        return f"{value:.3g}"
     if value >= 100 or value == 0:
         return f"{value:,.0f}"
     if value >= 10:
@@ -36,6 +41,8 @@ def short(value: float) -> str:
 
 def size(value: float) -> str:
     """Bytes in decimal units: 500 B, 69.4 MB, 1.8 PB."""
+    if value >= HUGE * 1000:
+        return f"{value / 1e15:.3g} PB"
     for limit, unit in ((1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
         if value >= limit:
             scaled = value / limit
@@ -90,6 +97,8 @@ def downtime(fraction: float) -> str:
 
 
 def milliseconds(value: float) -> str:
+    if value < 1:
+        return f"{value:.2g} ms"
     if value >= 100:
         return f"{value:,.0f} ms"
     return f"{value:.1f}".removesuffix(".0") + " ms"

@@ -7,6 +7,7 @@ follow the arithmetic; the Markdown is ready to paste into a design doc.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Iterable
 
 from . import numbers as n
@@ -58,9 +59,9 @@ def component_row(component: ComponentEstimate) -> tuple[str, ...]:
     else:
         capacity = f"{n.short(component.read_capacity)} r / {n.short(component.write_capacity)} w"
     if component.read_nodes == component.write_nodes:
-        node_count = str(component.read_nodes)
+        node_count = f"{component.read_nodes:,}"
     else:
-        node_count = f"{component.read_nodes} r / {component.write_nodes} w"
+        node_count = f"{component.read_nodes:,} r / {component.write_nodes:,} w"
     return (
         component.id,
         component.kind,
@@ -168,7 +169,7 @@ def _text_one(path: str, estimate: Estimate) -> str:
     out = [f"{path}: estimate of '{estimate.name}' (formulas and defaults: docs/estimate.md)", ""]
     out.append("Traffic")
     if estimate.traffic is None:
-        out.append("  no traffic (traffic.dau and traffic.requests_per_user): no load, capacity or utilization")
+        out.append("  no traffic (traffic.dau and traffic.requests_per_user, finite): no load, capacity or utilization")
     else:
         rows = traffic_lines(estimate.traffic)
         width = max(len(name) for name, _ in rows)
@@ -315,7 +316,19 @@ def as_dict(estimate: Estimate) -> dict[str, Any]:
 
 
 def json_text(estimates: Iterable[tuple[str, Estimate]]) -> str:
-    return json.dumps([dict(path=path, **as_dict(e)) for path, e in estimates], indent=2, ensure_ascii=False) + "\n"
+    data = [_finite(dict(path=path, **as_dict(e))) for path, e in estimates]
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no infinity: a figure that overflowed (absurd traffic) becomes null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
 
 
 RENDERERS = {"text": text, "markdown": markdown, "json": json_text}

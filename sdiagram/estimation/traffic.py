@@ -3,13 +3,16 @@ reads and writes, bandwidth and storage."""
 
 from __future__ import annotations
 
+import math
+
 from ..model import Traffic
 from .defaults import DEFAULT_PEAK_FACTOR
 from .result import SECONDS_PER_DAY, TrafficEstimate
 
 
 def traffic_estimate(traffic: Traffic | None) -> TrafficEstimate | None:
-    """None unless the blueprint gives `traffic.dau` and `traffic.requests_per_user`.
+    """None unless the blueprint gives `traffic.dau` and `traffic.requests_per_user` (with
+    products that stay finite).
 
     average QPS = DAU × requests per user / 86,400; peak = average × peak_factor;
     reads = peak × reads / (reads + writes).
@@ -28,6 +31,8 @@ def traffic_estimate(traffic: Traffic | None) -> TrafficEstimate | None:
         total = traffic.reads + traffic.writes
         reads_share = traffic.reads / total if total > 0 else 0.5
     average = traffic.dau * traffic.requests_per_user / SECONDS_PER_DAY
+    if not math.isfinite(average * peak_factor * max(1.0, traffic.record_size or 1.0)):
+        return None  # figures past 1e308 mean nothing: treated as no traffic
     return TrafficEstimate(
         dau=float(traffic.dau),
         requests_per_user=traffic.requests_per_user,

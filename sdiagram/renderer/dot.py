@@ -191,7 +191,7 @@ def _node(component: Component, base_dir: str, severity: str | None, note: "Note
     attributes = {
         "label": quote("\n".join(label_lines)),
         "image": quote(_icon_name(component, base_dir)),
-        "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - (0 if note else 1)):.2f}",
+        "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - (-0.4 if note else 1)):.2f}",
         "tooltip": quote(component.description
                          or f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"),
     }
