@@ -17,8 +17,11 @@ UTILIZATION_FORMULA = "utilization = reads ÷ (read capacity × read nodes) + wr
 AVAILABILITY_FORMULA = ("availability = ∏ of the path's hard dependencies (in series); "
                         "behind a cache or CDN: × (hit + miss × what is behind it)")
 LATENCY_FORMULA = "latency = client round trip + each hop's round trip and own time along the slowest branch"
-COLUMNS = ("component", "kind", "reads/s", "writes/s", "capacity/replica", "nodes", "utilization", "needed",
-           "availability")
+
+
+def columns(estimate: Estimate) -> tuple[str, ...]:
+    return ("component", "kind", "reads/s", "writes/s", "capacity/replica", "nodes", "utilization",
+            f"needed ≤{n.percent(estimate.headroom)}", "availability")
 
 
 # -- the figures, shared by text and Markdown ----------------------------------------
@@ -176,8 +179,9 @@ def _text_one(path: str, estimate: Estimate) -> str:
         out += [f"  {name:<{width}} = {formula}" for name, formula in rows]
         out += [f"  assumed: {assumption}" for assumption in estimate.traffic.assumptions]
     out += ["", "Components (peak load)", f"  {UTILIZATION_FORMULA}"]
-    table = [COLUMNS] + [component_row(c) for c in estimate.components]
-    widths = [max(len(row[i]) for row in table) for i in range(len(COLUMNS))]
+    header = columns(estimate)
+    table = [header] + [component_row(c) for c in estimate.components]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         cells = [cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(row)]
         out.append("  " + "  ".join(cells).rstrip())
@@ -227,8 +231,9 @@ def _markdown_one(estimate: Estimate) -> str:
             out.append("")
             out += [f"- assumed: {assumption}" for assumption in estimate.traffic.assumptions]
     out += ["", "### Components at peak", "", f"`{UTILIZATION_FORMULA}`", ""]
-    out.append("| " + " | ".join(COLUMNS) + " | arithmetic |")
-    out.append("| " + " | ".join(["---"] * 2 + ["---:"] * (len(COLUMNS) - 2)) + " | --- |")
+    header = columns(estimate)
+    out.append("| " + " | ".join(header) + " | arithmetic |")
+    out.append("| " + " | ".join(["---"] * 2 + ["---:"] * (len(header) - 2)) + " | --- |")
     for component in estimate.components:
         row = component_row(component)
         arithmetic = utilization_arithmetic(component) or ""
