@@ -67,3 +67,14 @@ def suggest(component: Component, reads: float, writes: float, headroom: float) 
 def _clean(value: float) -> float:
     """Drop float noise before rounding up (3.0000000000000004 -> 3)."""
     return round(value, 9)
+
+
+def utilization_one_replica_down(component: Component, reads: float, writes: float) -> float | None:
+    """Utilization of the busiest shard after one of its replicas fails (None below 2 replicas or
+    without a capacity). The shard's load stays; its survivors serve it."""
+    read_capacity, write_capacity, _ = capacity_of(component)
+    if read_capacity is None or write_capacity is None or component.replicas < 2:
+        return None
+    survivors = (component.replicas - 1) * component.shards
+    write_nodes = component.shards if component.kind in STATEFUL_KINDS else survivors
+    return utilization(reads, writes, read_capacity, write_capacity, survivors, write_nodes)

@@ -12,6 +12,7 @@ from ..rule import Rule
 from .availability_below_slo import AvailabilityBelowSlo
 from .client_reaches_datastore import ClientReachesDatastore
 from .deep_sync_chain import DeepSyncChain
+from .failover_overload import FailoverOverload
 from .invalid_blueprint import InvalidBlueprint
 from .invalid_lint_config import InvalidLintConfig
 from .missing_cache import MissingCache
@@ -37,7 +38,7 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(sorted((
     ClientReachesDatastore, UnprotectedEntry, StaticContentWithoutCdn,
     MissingCache,
     OrphanComponent, UnreachableComponent, SharedDatabase,
-    OverCapacity, AvailabilityBelowSlo, LatencyOverBudget, UnshardedHotStore,
+    OverCapacity, AvailabilityBelowSlo, LatencyOverBudget, UnshardedHotStore, FailoverOverload,
 ), key=lambda rule: rule.code))
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
