@@ -140,14 +140,14 @@ def slo_lines(estimate: Estimate) -> list[str]:
     lines = []
     if estimate.slo.availability is not None:
         target = estimate.slo.availability
-        short = [p for p in estimate.paths if p.availability < target]
+        short = estimate.below_availability_slo
         verdict = (f"{len(estimate.paths) - len(short)} of {len(estimate.paths)} paths meet it" if short
                    else "every path meets it")
         lines.append(f"availability {n.availability(target)} ({n.nines_text(target)}): {verdict}"
                      + "".join(f"; {p.name} is {n.availability(p.availability)}" for p in short))
     if estimate.slo.latency_ms is not None:
         budget = estimate.slo.latency_ms
-        over = [p for p in estimate.paths if p.latency_ms > budget]
+        over = estimate.over_latency_slo
         verdict = f"{len(over)} of {len(estimate.paths)} paths exceed it" if over else "every path is within it"
         lines.append(f"latency {n.milliseconds(budget)}: {verdict}"
                      + "".join(f"; {p.name} takes {n.milliseconds(p.latency_ms)}" for p in over))

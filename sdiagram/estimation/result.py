@@ -188,6 +188,22 @@ class Estimate:
         raise KeyError(component_id)
 
     @property
+    def below_availability_slo(self) -> tuple[PathEstimate, ...]:
+        """The paths less available than `slo.availability` (none without one)."""
+        if self.slo is None or self.slo.availability is None:
+            return ()
+        target = self.slo.availability
+        return tuple(p for p in self.paths if p.availability < target)
+
+    @property
+    def over_latency_slo(self) -> tuple[PathEstimate, ...]:
+        """The paths slower than `slo.latency_ms` (none without one)."""
+        if self.slo is None or self.slo.latency_ms is None:
+            return ()
+        budget = self.slo.latency_ms
+        return tuple(p for p in self.paths if p.latency_ms > budget)
+
+    @property
     def availability(self) -> float | None:
         """Overall: the paths' availabilities weighted by their load (equal weights without traffic)."""
         return _weighted(self.paths, lambda p: p.availability)

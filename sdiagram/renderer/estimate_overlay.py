@@ -84,15 +84,12 @@ def _box(estimate: Estimate) -> tuple[Note, ...]:
         if slo.latency_ms is not None:
             parts.append(numbers.milliseconds(slo.latency_ms))
         lines.append(Note("SLO: " + ", ".join(parts)))
+    missed = set(map(id, estimate.below_availability_slo + estimate.over_latency_slo))
     for path in estimate.paths:
-        missed = slo is not None and (
-            (slo.availability is not None and path.availability < slo.availability)
-            or (slo.latency_ms is not None and path.latency_ms > slo.latency_ms)
-        )
         lines.append(Note(
             f"{path.client} → {path.entry}: {numbers.availability(path.availability)} "
             f"({numbers.nines_text(path.availability)}), {numbers.milliseconds(path.latency_ms)}",
-            RED if missed else TEXT,
+            RED if id(path) in missed else TEXT,
         ))
     if not estimate.paths:
         lines.append(Note("no client entry paths"))

@@ -61,12 +61,10 @@ class AvailabilityBelowSlo(Rule):
         from ...estimation import estimate_of, numbers
 
         estimate = estimate_of(graph)
-        if estimate.slo is None or estimate.slo.availability is None:
+        target = estimate.slo.availability if estimate.slo else None
+        if target is None:
             return
-        target = estimate.slo.availability
-        for path in estimate.paths:
-            if path.availability >= target:
-                continue
+        for path in estimate.below_availability_slo:
             weakest = min((c for c in path.components if estimate.component(c).availability is not None),
                           key=lambda c: estimate.component(c).availability or 1.0)
             weakest_value = estimate.component(weakest).availability or 1.0

@@ -61,12 +61,10 @@ class LatencyOverBudget(Rule):
         from ...estimation import estimate_of, numbers
 
         estimate = estimate_of(graph)
-        if estimate.slo is None or estimate.slo.latency_ms is None:
+        budget = estimate.slo.latency_ms if estimate.slo else None
+        if budget is None:
             return
-        budget = estimate.slo.latency_ms
-        for path in estimate.paths:
-            if path.latency_ms <= budget:
-                continue
+        for path in estimate.over_latency_slo:
             slowest = sorted(path.critical_path, key=lambda hop: -hop.total_ms)[:3]
             hops = ", ".join(f"'{hop.component}' {numbers.milliseconds(hop.total_ms)}" for hop in slowest)
             yield Issue(
