@@ -26,6 +26,7 @@ client's round trip to its first hop.
 from __future__ import annotations
 
 import math
+from collections import deque
 from typing import Mapping, NamedTuple
 
 from ..lint.graph import AnalysisGraph, Edge
@@ -164,17 +165,18 @@ class PathAnalysis:
         if root in self._latency:
             return self._latency[root].total_ms
         on_stack = {root}
-        stack = [root]
+        stack = [(root, iter(self.calls[root]))]
         while stack:
-            node = stack[-1]
-            pending = [e.target for e in self.calls[node] if e.target not in self._latency and e.target not in on_stack]
-            if pending:
-                on_stack.add(pending[0])
-                stack.append(pending[0])
-                continue
-            stack.pop()
-            on_stack.discard(node)
-            self._latency[node] = self._branch(node)
+            node, pending = stack[-1]
+            for edge in pending:
+                if edge.target not in self._latency and edge.target not in on_stack:
+                    on_stack.add(edge.target)
+                    stack.append((edge.target, iter(self.calls[edge.target])))
+                    break
+            else:
+                stack.pop()
+                on_stack.discard(node)
+                self._latency[node] = self._branch(node)
         return self._latency[root].total_ms
 
     def _branch(self, node: str) -> _Branch:
@@ -213,10 +215,10 @@ class PathAnalysis:
         """The hops of the slowest branch from `entry`; their `total_ms` add up to the path's latency."""
         self.latency(entry)
         hops = []
-        pending = [(entry, first_hop_ms, 1.0)]
+        pending = deque([(entry, first_hop_ms, 1.0)])
         seen = set()
         while pending:
-            node, network_ms, weight = pending.pop(0)
+            node, network_ms, weight = pending.popleft()
             if node in seen:
                 continue
             seen.add(node)
