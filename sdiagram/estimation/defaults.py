@@ -127,7 +127,8 @@ AVAILABILITY_BY_TECH: dict[str, Figure] = {
     "bigtable": Figure(0.999, "Cloud Bigtable single-cluster SLA: 99.9%"),
     "firestore": Figure(0.9999, "Firestore regional SLA: 99.99%"),
     "cosmosdb": Figure(0.9999, "Azure Cosmos DB single-region SLA: 99.99%"),
-    "elasticache": Figure(0.9999, "Amazon ElastiCache Multi-AZ SLA: 99.99%"),
+    "elasticache": Figure(0.999, "Amazon ElastiCache SLA for cross-AZ / Multi-AZ configurations: 99.9% (newer "
+                                 "versions list 99.99% for Multi-AZ with automatic failover; the lower figure is used)"),
     "memorystore": Figure(0.999, "Memorystore for Redis standard tier SLA: 99.9%"),
     "opensearch": Figure(0.999, "Amazon OpenSearch Service SLA: 99.9%"),
     "sqs": Figure(0.999, "Amazon SQS SLA: 99.9%"),
@@ -148,7 +149,7 @@ AVAILABILITY_BY_TECH: dict[str, Figure] = {
     "route53": Figure(0.9999, "Route 53 promises 100%; counted as 99.99%"),
     "bedrock": Figure(0.999, "Amazon Bedrock SLA: 99.9%"),
     "sagemaker": Figure(0.9995, "Amazon SageMaker real-time inference SLA: 99.95%"),
-    "vertexai": Figure(0.999, "Vertex AI online prediction: 99.9% assumed (the SLA varies by model)"),
+    "vertexai": Figure(0.995, "Google AI Platform / Vertex AI training and prediction SLA: 99.5%"),
     "twilio": Figure(0.9995, "Twilio's API SLA: 99.95%"),
     "ses": Figure(0.999, "Amazon SES SLA: 99.9%"),
     "fcm": Figure(0.999, "FCM / APNS publish no SLA: 99.9% assumed"),
