@@ -48,7 +48,9 @@ HIT_RATIOS: dict[str, Figure] = {
 }
 
 _PROXY = Capacity(50_000, 50_000, "an L7 proxy (NGINX, HAProxy, Envoy) on an 8-core node: ~5-10k TLS requests/s per core with keep-alive")
-_STREAM = Capacity(100_000, 100_000, "a Kafka broker takes on the order of 100k small (~1 KB) messages/s (LinkedIn's published Kafka benchmarks: ~800k/s on 3 brokers)")
+_STREAM = Capacity(100_000, 100_000, "a Kafka broker takes on the order of 100k small messages/s (Kreps' 2014 benchmark: "
+                                     "0.4-2M 100-byte records/s on 3 brokers with 3x replication; 100k leaves room for "
+                                     "~1 KB messages and acks=all)")
 _RELATIONAL = Capacity(10_000, 3_000, "a PostgreSQL/MySQL primary on a large instance: ~10k indexed point reads/s, a few thousand durable (fsync'd) writes/s")
 
 # ops/s per replica by kind; kinds without a row (clients, CDNs, external
