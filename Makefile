@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test bench docs clean
+.PHONY: demo test bench docs clean js-check
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,16 @@ docs: $(INSTALLED)
 ## Run the test suite.
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
+
+## Check the exports with their own tools: Mermaid's parser and mxGraph's codec (the
+## library draw.io is built on). Needs node + npm and ~190 MB in .cache/js, so it is
+## not part of `make test`, whose two tests skip cleanly without it.
+JS_MODULES := .cache/js/node_modules/mxgraph/package.json
+$(JS_MODULES):
+	npm install --prefix .cache/js --no-audit --no-fund --silent mermaid@11.17.2 jsdom@29.1.1 mxgraph@4.2.2
+
+js-check: $(INSTALLED) $(JS_MODULES)
+	$(BIN)/python -m pytest tests/test_exports.py -k "mermaid_parser or mxgraph" -rs
 
 ## Benchmarks (not tests): see bench/README.md.
 bench: $(INSTALLED)

@@ -2,6 +2,7 @@
 
     >>> import sdiagram
     >>> blueprint = sdiagram.load("blueprints/chat.yaml")
+    >>> blueprint = sdiagram.loads("components:\n  api: {kind: service}\n")
     >>> svg = sdiagram.render(blueprint, "svg")
     >>> sdiagram.estimate(blueprint).traffic.peak_qps
 
@@ -21,6 +22,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "load": "compiler",
+    "loads": "loading",
     "Blueprint": "model",
     "Component": "model",
     "Connection": "model",
@@ -36,11 +38,15 @@ if TYPE_CHECKING:
     from .compiler import load
     from .diagnostics import BlueprintError, Diagnostic, Span
     from .estimation import Estimate
+    from .loading import loads
     from .model import Blueprint, Component, Connection, Group
 
 
 def render(blueprint: "Blueprint", format: str = "svg", **options: Any) -> bytes:  # noqa: A002
-    """Render a blueprint to bytes in one format ('svg', 'png', 'pdf', 'dot')."""
+    """Render a blueprint to bytes in one format: 'svg', 'png', 'pdf', 'dot', 'mermaid' or 'drawio'.
+
+    `theme="dark"` or `"auto"` (an SVG that follows prefers-color-scheme) changes the colours.
+    """
     from .renderer import render as render_blueprint
 
     return render_blueprint(blueprint, format, **options)

@@ -51,6 +51,8 @@ class Component:
     owner: str | None = None
     description: str | None = None
     link: str | None = None
+    # free-form labels that views select by
+    tags: tuple[str, ...] = ()
     # Back-of-envelope figures (issue 8; None: the documented default applies)
     hit_ratio: float | None = None  # caches and CDNs: fraction of reads served without the store behind
     capacity: float | None = None  # operations/s one replica serves
@@ -190,6 +192,25 @@ def group_members(
 
 
 @dataclass(frozen=True)
+class View:
+    """`views.<name>`: a named subset of the model, drawn as `<blueprint>.<name>.<format>`.
+
+    It holds the union of: the members of `groups` (nested ones too), the
+    listed `components`, the components carrying any of `tags`, and the
+    components at most `depth` connections away from `around`.
+    """
+
+    name: str
+    span: Span
+    title: str | None = None
+    groups: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    around: str | None = None
+    depth: int = 1
+
+
+@dataclass(frozen=True)
 class Blueprint:
     """A validated blueprint. `components` and `groups` keep source order."""
 
@@ -205,6 +226,7 @@ class Blueprint:
     groups: Mapping[str, Group] = field(default_factory=dict)
     connections: tuple[Connection, ...] = ()
     lint: LintSettings = field(default_factory=LintSettings)
+    views: Mapping[str, View] = field(default_factory=dict)
     format_version: int = 1
     slo: Slo | None = None
 

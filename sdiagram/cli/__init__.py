@@ -14,4 +14,6 @@ def main() -> None:
     """Architecture diagrams as code: validate, lint and render YAML blueprints."""
 
 
-from . import catalog_commands, estimate_command, lint_commands, render_commands, validate_command  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    catalog_commands, estimate_command, init_command, lint_commands, render_commands, validate_command, watch_command,
+)

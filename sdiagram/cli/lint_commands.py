@@ -41,6 +41,8 @@ def _write_atomically(path: str, text: str) -> None:
               help="Project config file (.sdiagram.yaml or pyproject.toml) instead of searching upward.")
 @click.option("--isolated", is_flag=True, help="Ignore project config files.")
 @click.option("--show-suppressed", is_flag=True, help="Text format: also print suppressed findings.")
+@click.option("--skip-non-blueprints", is_flag=True,
+              help="Also skip named files that are not blueprints, as folder scans do (for pre-commit).")
 def lint(
     paths: tuple[str, ...],
     output_format: str | None,
@@ -51,8 +53,11 @@ def lint(
     config_path: str | None,
     isolated: bool,
     show_suppressed: bool,
+    skip_non_blueprints: bool,
 ) -> None:
     """Check blueprints against the architecture rules (`sdiagram rules` lists them).
+
+    PATHS are files or folders (searched for blueprints); - reads standard input.
 
     Exit status: 0 when no unsuppressed finding is at or above --fail-on, 1 when
     one is, 2 for invalid blueprints, invalid settings or usage errors.
@@ -60,7 +65,7 @@ def lint(
     from ..lint import ConfigError, command_line_layer, lint_file, load_project_config
     from ..lint.report.summary import Summary
 
-    files = blueprint_files(paths)
+    files = blueprint_files(paths, skip_non_blueprints)
     if output_format is None:
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     try:

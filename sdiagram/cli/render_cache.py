@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from .. import __version__
 
 CACHE_FOLDER = ".sdiagram-cache"
+# Output formats whose file extension is not the format's name.
+_EXTENSIONS = {"mermaid": "mmd"}
 _IMAGE = re.compile(r'image="((?:[^"\\]|\\.)*)"')
 
 
@@ -27,6 +29,8 @@ class Record:
     key: str
     icons: tuple[str, ...]
     files: dict[str, str]  # format -> sha256 of the file written
+    # the blueprint's views, each with a record of its own (only on the whole model's record)
+    views: tuple[str, ...] = ()
 
 
 def icon_files(dot_text: str, image_roots: tuple[str, ...]) -> tuple[str, ...]:
@@ -56,16 +60,23 @@ def content_key(source: bytes, formats: tuple[str, ...], icons: tuple[str, ...],
     return digest.hexdigest()
 
 
-def record_path(output_dir: str, source: str) -> str:
-    tag = hashlib.sha256(os.path.realpath(source).encode()).hexdigest()[:20]
+def output_file(output_dir: str, name: str, fmt: str) -> str:
+    """Where one format of one blueprint is written: OUTPUT/<name>.<extension>."""
+    return os.path.join(output_dir, f"{name}.{_EXTENSIONS.get(fmt, fmt)}")
+
+
+def record_path(output_dir: str, source: str, view: str = "") -> str:
+    place = os.path.realpath(source) + (f"\0{view}" if view else "")
+    tag = hashlib.sha256(place.encode()).hexdigest()[:20]
     return os.path.join(output_dir, CACHE_FOLDER, f"{tag}.json")
 
 
-def load_record(output_dir: str, source: str) -> Record | None:
+def load_record(output_dir: str, source: str, view: str = "") -> Record | None:
     try:
-        with open(record_path(output_dir, source), encoding="utf-8") as handle:
+        with open(record_path(output_dir, source, view), encoding="utf-8") as handle:
             raw = json.load(handle)
-        return Record(raw["source"], raw["name"], raw["key"], tuple(raw["icons"]), dict(raw["files"]))
+        return Record(raw["source"], raw["name"], raw["key"], tuple(raw["icons"]), dict(raw["files"]),
+                      tuple(raw.get("views", ())))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -85,16 +96,18 @@ def is_fresh(record: Record, key: str | None, output_dir: str, formats: tuple[st
         return False
     for fmt in formats:
         expected = record.files.get(fmt)
-        if expected is None or expected != _file_digest(os.path.join(output_dir, f"{record.name}.{fmt}")):
+        if expected is None or expected != _file_digest(output_file(output_dir, record.name, fmt)):
             return False
     return True
 
 
 def record_bytes(record: Record) -> bytes:
-    raw = {"source": record.source, "name": record.name, "key": record.key, "icons": list(record.icons), "files": record.files}
+    raw = {"source": record.source, "name": record.name, "key": record.key, "icons": list(record.icons),
+           "files": record.files, "views": list(record.views)}
     return (json.dumps(raw, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def new_record(source: str, name: str, key: str, icons: tuple[str, ...], outputs: dict[str, bytes]) -> Record:
+def new_record(source: str, name: str, key: str, icons: tuple[str, ...], outputs: dict[str, bytes],
+               views: tuple[str, ...] = ()) -> Record:
     files = {fmt: hashlib.sha256(data).hexdigest() for fmt, data in sorted(outputs.items())}
-    return Record(os.path.realpath(source), name, key, icons, files)
+    return Record(os.path.realpath(source), name, key, icons, files, views)

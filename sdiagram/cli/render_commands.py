@@ -9,24 +9,29 @@ from typing import TYPE_CHECKING, NamedTuple
 import click
 
 from . import main
-from .paths import blueprint_files
+from .paths import STDIN, blueprint_files
 
 if TYPE_CHECKING:
     from ..model import Blueprint
+    from .render_cache import Record
 
-# The same as renderer.FORMATS, spelled out so that `--help` and a cached run
-# do not import the renderer.
-FORMAT_NAMES = ("svg", "png", "pdf", "dot")
+# The same as renderer.OUTPUT_FORMATS and renderer.THEMES, spelled out so
+# that `--help` and a cached run do not import the renderer.
+FORMAT_NAMES = ("svg", "png", "pdf", "dot", "mermaid", "drawio")
+THEME_NAMES = ("light", "dark", "auto")
 # Generous: 3,000 components lay out in ~16 s on 2 cores (bench/scale.py).
 DEFAULT_TIMEOUT = 300.0
 
 
 class _Target(NamedTuple):
     path: str
+    view: str  # "" for the whole model
+    views: tuple[str, ...]  # the whole model's target lists its views
     name: str
     outputs: dict[str, str]  # format -> file
     key: str
     icons: tuple[str, ...]
+    model_outputs: dict[str, bytes]  # formats made without a layout (mermaid)
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -45,10 +50,18 @@ def _read(path: str) -> bytes | None:
         return None  # load() reports it properly
 
 
+def _theme_mark(theme: str) -> str:
+    """What the theme adds to the cache key (nothing for the default, so light caches stay valid)."""
+    return "" if theme == "light" else f"theme={theme}"
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "output_dir", default="output", show_default=True, help="Folder for the images.")
-@click.option("-f", "--format", "format_list", default="svg,png", show_default=True, help="Comma-separated: svg, png, pdf, dot.")
+@click.option("-f", "--format", "format_list", default="svg,png", show_default=True,
+              help="Comma-separated: svg, png, pdf, dot, mermaid (.mmd), drawio.")
+@click.option("--theme", type=click.Choice(THEME_NAMES), default="light", show_default=True,
+              help="Colours; `auto` SVGs follow the reader's light/dark preference.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Parallel layouts [default: the core count].")
 @click.option(
     "--timeout",
@@ -58,75 +71,128 @@ def _read(path: str) -> bytes | None:
     help="Seconds one layout may take; a blueprint from a pull request can never hang the run.",
 )
 @click.option("--force", is_flag=True, help="Render even when the outputs are up to date.")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 and list the images that are stale or missing (for CI).")
 @click.option("--lint", "with_lint", is_flag=True, help="Draw lint findings: red/amber outlines and a legend.")
 @click.option("--estimate", "with_estimate", is_flag=True,
               help="Draw the estimate: peak load on edges (pen width by load), utilization on components "
                    "(green/amber/red) and an SLO box with each path's availability and latency.")
+@click.option("--skip-non-blueprints", is_flag=True,
+              help="Also skip named files that are not blueprints, as folder scans do (for pre-commit).")
 def render(
     paths: tuple[str, ...],
     output_dir: str,
     format_list: str,
+    theme: str,
     jobs: int | None,
     timeout: float,
     force: bool,
+    check: bool,
     with_lint: bool,
     with_estimate: bool,
+    skip_non_blueprints: bool,
 ) -> None:
-    """Render blueprints (files or folders) to OUTPUT/<name>.<format>.
+    """Render blueprints (files or folders; - reads standard input) to OUTPUT/<name>.<format>.
+
+    Each view of a blueprint's `views:` also goes to OUTPUT/<name>.<view>.<format>.
 
     Unchanged blueprints are skipped (a content hash of the blueprint, the
-    formats, the sdiagram version and the icons); --force renders anyway.
+    formats, the theme, the sdiagram version and the icons); --force renders
+    anyway. With --check nothing is written: the exit status is 1 when an image
+    is stale or missing, 2 when a blueprint is invalid.
     """
     from . import render_cache as cache
 
     formats = _formats(format_list)
+    mark = _theme_mark(theme)
     failed = False
     targets: dict[str, _Target] = {}
     jobs_to_run: list = []
     names: dict[str, str] = {}
-    for path in blueprint_files(paths):
-        source = _read(path)
-        record = cache.load_record(output_dir, path)
-        # Without --lint the images depend only on bytes the record lists: an
-        # unchanged blueprint is recognised without parsing it.
-        if (
-            not force
-            and not with_lint
-            and not with_estimate
-            and source is not None
-            and record is not None
-            and cache.is_fresh(record, cache.content_key(source, formats, record.icons), output_dir, formats)
-        ):
-            if _claim_name(names, record.name, path, output_dir):
-                click.echo(f"{path}: up to date")
-            else:
-                failed = True
+    for path in blueprint_files(paths, skip_non_blueprints):
+        source = _read_stdin() if path == STDIN else _read(path)
+        if source is None and path == STDIN:
+            failed = True
             continue
-        prepared = _prepare(path, source, formats, output_dir, with_lint, with_estimate)
+        record = None if path == STDIN else cache.load_record(output_dir, path)
+        # Without --lint and --estimate the images depend only on bytes the records
+        # list: an unchanged blueprint is recognised without parsing it.
+        if not force and not with_lint and not with_estimate and source is not None and record is not None:
+            fresh = _fresh_records(record, path, source, formats, mark, output_dir)
+            if fresh is not None:
+                if all([_claim_name(names, r.name, path, output_dir) for r in fresh]):
+                    click.echo(f"{_shown(path)}: up to date")
+                else:
+                    failed = True
+                continue
+        prepared = _prepare(path, source, formats, output_dir, with_lint, theme, with_estimate)
         if prepared is None:
             failed = True
             continue
-        target, job = prepared
-        if not _claim_name(names, target.name, path, output_dir):
+        if not all([_claim_name(names, target.name, path, output_dir) for target, _ in prepared]):
             failed = True
             continue
-        if not force and record is not None and cache.is_fresh(record, target.key, output_dir, formats):
-            click.echo(f"{path}: up to date")
-            continue
-        targets[path] = target
-        jobs_to_run.append(job)
+        for target, job in prepared:
+            existing = record if not target.view else cache.load_record(output_dir, path, target.view)
+            if not force and existing is not None and cache.is_fresh(existing, target.key, output_dir, formats):
+                click.echo(f"{_shown(path)}: up to date" + (f" (view {target.view})" if target.view else ""))
+                continue
+            targets[job.key] = target
+            jobs_to_run.append(job)
 
+    stale = 0
     if jobs_to_run:
         _prepare_for_workers(jobs_to_run)
-        failed = _run_and_write(jobs_to_run, targets, output_dir, formats, jobs, timeout) or failed
+        layout_failed, stale = _run_and_write(jobs_to_run, targets, output_dir, formats, jobs, timeout, theme, check)
+        failed = layout_failed or failed
     if failed:
         sys.exit(2)
+    if stale:
+        click.echo(f"{stale} image(s) stale or missing: run the same `sdiagram render` without --check "
+                   "and commit them", err=True)
+        sys.exit(1)
+
+
+def _fresh_records(record: "Record", path: str, source: bytes, formats: tuple[str, ...], mark: str,
+                   output_dir: str) -> "list[Record] | None":
+    """The records of a blueprint and of each of its views, if every one is fresh; else None."""
+    from . import render_cache as cache
+
+    records = [record]
+    for view in record.views:
+        view_record = cache.load_record(output_dir, path, view)
+        if view_record is None:
+            return None
+        records.append(view_record)
+    for each in records:
+        if not cache.is_fresh(each, cache.content_key(source, formats, each.icons, mark), output_dir, formats):
+            return None
+    return records
+
+
+def _shown(path: str) -> str:
+    """How messages name a blueprint: its path, or <stdin>."""
+    from ..loading import STDIN_PATH
+
+    return STDIN_PATH if path == STDIN else path
+
+
+def _read_stdin() -> bytes | None:
+    from ..diagnostics import BlueprintError
+    from ..loading import read_stdin
+
+    try:
+        return read_stdin()
+    except BlueprintError as error:
+        for diagnostic in error.diagnostics:
+            click.echo(str(diagnostic), err=True)
+        return None
 
 
 def _claim_name(names: dict[str, str], name: str, path: str, output_dir: str) -> bool:
     if name in names:
         click.echo(
-            f"{path}: error: name '{name}' is also used by {names[name]}; both would write {output_dir}/{name}.*",
+            f"{_shown(path)}: error: name '{name}' is also used by {names[name]}; both would write {output_dir}/{name}.*",
             err=True,
         )
         return False
@@ -134,63 +200,108 @@ def _claim_name(names: dict[str, str], name: str, path: str, output_dir: str) ->
     return True
 
 
-def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_dir: str, with_lint: bool,
+def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_dir: str, with_lint: bool, theme: str,
              with_estimate: bool = False):
-    """Load, compile and lay out the DOT for one blueprint; None (reported) when it is invalid."""
+    """Load and compile one blueprint and make the DOT of the whole model and of
+    each view: [(target, layout job)], or None (reported) when it is invalid."""
     from .. import renderer
-    from ..compiler import load
     from ..diagnostics import BlueprintError
+    from ..loading import load_path
+    from ..views import every_view
     from . import render_cache as cache
     from ..renderer.batch import LayoutJob
 
     try:
-        blueprint = load(path)
+        blueprint = load_path(path, source if path == STDIN else None)
     except BlueprintError as error:
         for diagnostic in error.diagnostics:
             click.echo(str(diagnostic), err=True)
         return None
+    # Lint always checks the whole model; a view draws the findings on what it shows.
     highlights = _highlights(blueprint) if with_lint else ()
-    options = renderer.dot_options(blueprint, highlights, with_estimate)
-    if options.large:
-        click.echo(
-            f"{path}: note: {len(blueprint.components):,} components; using the large-graph layout "
-            "(straight edges, capped layout iterations) to keep the time bounded",
-            err=True,
-        )
-    dot_text = renderer.to_dot(blueprint, options)
+    # Likewise the estimate is of the whole model, drawn on each view.
+    overlay = None
+    if with_estimate:
+        from ..renderer.estimate_overlay import overlay_for
+
+        overlay = overlay_for(blueprint)
+    drawn = _theme_mark(theme) + (repr(highlights) if highlights else "") + (repr(overlay) if overlay else "")
     roots = renderer.image_roots(blueprint)
-    icons = cache.icon_files(dot_text, roots)
-    drawn = (repr(highlights) if highlights else "") + (repr(options.overlay) if options.overlay else "")
-    key = cache.content_key(source or b"", formats, icons, drawn) or ""
-    outputs = {fmt: os.path.join(output_dir, f"{blueprint.name}.{fmt}") for fmt in formats}
-    return _Target(path, blueprint.name, outputs, key, icons), LayoutJob(path, dot_text, formats, roots)
+    prepared = []
+    for model in every_view(blueprint):
+        view = model.name[len(blueprint.name) + 1:]
+        options = renderer.dot_options(model, highlights, theme, overlay)
+        if options.large:
+            click.echo(
+                f"{_shown(path)}: note: {len(model.components):,} components; using the large-graph layout "
+                "(straight edges, capped layout iterations) to keep the time bounded",
+                err=True,
+            )
+        dot_text = renderer.to_dot(model, options)
+        icons = cache.icon_files(dot_text, roots)
+        key = cache.content_key(source or b"", formats, icons, drawn) or ""
+        outputs = {fmt: cache.output_file(output_dir, model.name, fmt) for fmt in formats}
+        views = tuple(blueprint.views) if not view else ()
+        target = _Target(path, view, views, model.name, outputs, key, icons, renderer.without_layout(model, formats))
+        prepared.append((target, LayoutJob(f"{path}\0{view}", dot_text, renderer.layout_formats(formats), roots)))
+    return prepared
 
 
 def _run_and_write(jobs_to_run: list, targets: dict[str, _Target], output_dir: str, formats: tuple[str, ...],
-                   jobs: int | None, timeout: float | None) -> bool:
-    """Lay out every job (in parallel) and write its files; True when anything failed."""
+                   jobs: int | None, timeout: float | None, theme: str, check: bool) -> tuple[bool, int]:
+    """Lay out every job (in parallel) and write its files, or with `check` compare
+    them with the files there: (anything failed, number of stale or missing files)."""
+    from ..renderer import RenderError, finish
     from ..renderer.batch import default_workers, run_layouts
 
     failed = False
+    stale = 0
     # DOT alone needs no Graphviz: no layout, no child process.
     needs_layout = any(fmt != "dot" for job in jobs_to_run for fmt in job.formats)
     for job, outcome in run_layouts(jobs_to_run, jobs or default_workers(), timeout, isolate=needs_layout):
         target = targets[job.key]
         if outcome.rendered is None:
-            click.echo(f"{target.path}: error: {outcome.error}", err=True)
+            click.echo(f"{_shown(target.path)}: error: {outcome.error}", err=True)
             failed = True
             continue
         for warning in outcome.rendered.warnings:
-            click.echo(f"{target.path}: warning: {warning}", err=True)
+            click.echo(f"{_shown(target.path)}: warning: {warning}", err=True)
         try:
-            _write_outputs(output_dir, target, outcome.rendered.outputs)
+            outputs = finish(formats, outcome.rendered.outputs, target.model_outputs, job.image_roots, theme)
+        except RenderError as error:
+            click.echo(f"{_shown(target.path)}: error: {error}", err=True)
+            failed = True
+            continue
+        if check:
+            problems = _compare(target, outputs)
+            for file, problem in problems:
+                click.echo(f"{_shown(target.path)}: {problem}: {file}")
+            if not problems:
+                click.echo(f"{_shown(target.path)}: up to date")
+            stale += len(problems)
+            continue
+        try:
+            _write_outputs(output_dir, target, outputs)
         except OSError as error:
-            click.echo(f"{target.path}: error: cannot write to '{output_dir}': {error.strerror or error}", err=True)
+            click.echo(f"{_shown(target.path)}: error: cannot write to '{output_dir}': {error.strerror or error}", err=True)
             failed = True
             continue
         files = ", ".join(target.outputs[fmt] for fmt in formats)
-        click.echo(f"{target.path}: wrote {files} ({outcome.seconds:.2f} s)")
-    return failed
+        click.echo(f"{_shown(target.path)}: wrote {files} ({outcome.seconds:.2f} s)")
+    return failed, stale
+
+
+def _compare(target: _Target, outputs: dict[str, bytes]) -> list[tuple[str, str]]:
+    """(file, 'missing' or 'stale') for each output that differs from the file on disk."""
+    problems = []
+    for fmt, data in outputs.items():
+        file = target.outputs[fmt]
+        existing = _read(file)
+        if existing is None:
+            problems.append((file, "missing"))
+        elif existing != data:
+            problems.append((file, "stale"))
+    return problems
 
 
 def _prepare_for_workers(jobs: list) -> None:
@@ -216,25 +327,22 @@ def _write_outputs(output_dir: str, target: _Target, outputs: dict[str, bytes]) 
 
     for fmt, data in outputs.items():
         write_atomic(target.outputs[fmt], data)
-    record = cache.new_record(target.path, target.name, target.key, target.icons, outputs)
-    write_atomic(cache.record_path(output_dir, target.path), cache.record_bytes(record))
+    if target.path == STDIN:
+        return  # nothing to recognise it by next time
+    record = cache.new_record(target.path, target.name, target.key, target.icons, outputs, target.views)
+    write_atomic(cache.record_path(output_dir, target.path, target.view), cache.record_bytes(record))
 
 
 def _highlights(blueprint: "Blueprint") -> tuple:
     """The unsuppressed lint findings (with the project's lint config) as things to draw."""
-    from ..lint.config import ConfigError, find_project_config, load_project_config
-    from ..lint.engine import lint_blueprint
+    from ..preview import unsuppressed_findings
     from ..renderer import Highlight
 
-    project = None
-    config_path = find_project_config(os.path.dirname(os.path.abspath(blueprint.path)))
-    if config_path:
-        try:
-            project = load_project_config(config_path)
-        except ConfigError as error:
-            click.echo(f"{config_path}: warning: lint config ignored: {error}", err=True)
+    warnings: list[str] = []
+    findings = unsuppressed_findings(blueprint, warnings)
+    for warning in warnings:
+        click.echo(warning, err=True)
     return tuple(
         Highlight(finding.severity.value, finding.code, finding.rule, finding.message, finding.components[:1])
-        for finding in lint_blueprint(blueprint, project)
-        if finding.suppressed is None
+        for finding in findings
     )

@@ -12,19 +12,21 @@ from .paths import blueprint_files
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-def validate(paths: tuple[str, ...]) -> None:
-    """Check blueprints; print `path:line:col: error: message` for each problem.
+@click.option("--skip-non-blueprints", is_flag=True,
+              help="Also skip named files that are not blueprints, as folder scans do (for pre-commit).")
+def validate(paths: tuple[str, ...], skip_non_blueprints: bool) -> None:
+    """Check blueprints (- reads standard input); print `path:line:col: error: message` for each problem.
 
     Exits 2 when any blueprint is invalid.
     """
-    from ..compiler import load
     from ..diagnostics import BlueprintError
+    from ..loading import load_path
 
-    files = blueprint_files(paths)
+    files = blueprint_files(paths, skip_non_blueprints)
     failed = 0
     for path in files:
         try:
-            load(path)
+            load_path(path)
         except BlueprintError as error:
             failed += 1
             for diagnostic in error.diagnostics:

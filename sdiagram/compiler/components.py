@@ -11,6 +11,7 @@ from ..model import FAILOVER_MODES, REPLICATION_MODES, Component, Group
 from ..yamlsource import YMapping, YValue
 from .fields import Field, Table, empty_mapping_if_null, read_section
 from .figures import Fraction, Rate
+from .views import IdentifierList
 from .readers import (
     INVALID,
     Boolean,
@@ -97,6 +98,8 @@ COMPONENT_FIELDS: Table = (
     Field("latency_ms", Quantity(0), computed_default="the table in docs/estimate.md by kind and tech",
           help="Milliseconds the component itself spends on a request (the calls it makes are added).",
           example="latency_ms: 30"),
+    Field("tags", IdentifierList(), default=(), help="Free-form labels (ids) that `views:` select by.",
+          example="tags: [pii, checkout]"),
     Field("ignore", Suppressions(), default=(),
           help="Lint suppressions next to what they excuse: `{rule: \"reason\"}`; a reason is required.",
           example="ignore: {single-point-of-failure: \"cold standby restored from backup\"}"),

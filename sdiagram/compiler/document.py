@@ -13,6 +13,7 @@ from .connections import ConnectionsReader
 from .fields import Field, Table, read_section
 from .readers import Choice, Context, Identifier, Text, Version
 from .settings import LINT, PLACEMENT, SLO, TRAFFIC
+from .views import ViewsReader
 
 FORMAT_VERSION = 1
 
@@ -46,6 +47,11 @@ TOP_LEVEL_FIELDS: Table = (
           help="`a -> b`, `a <-> b`, `a -> [b, c]`, `\"[a, b] -> c\"` (quoted), `a -> b -> c`; then an optional "
                "`: label` or `: {options}`. An endpoint may be a group.",
           example="connections: [\"api -> db: {op: write}\"]"),
+    Field("views", ViewsReader(), default={},
+          help="Name -> view: a subset of the model (by groups, components, tags, or `around` a component up to "
+               "`depth`) drawn as `<name>.<view>.<format>`. The whole model is always drawn too; lint always "
+               "checks the whole model.",
+          example="views: {storage: {groups: [storage]}, checkout: {around: api, depth: 1}}"),
     Field("lint", LINT, help="Lint settings for this blueprint: `select`, `ignore`, `rules`.",
           example="lint: {ignore: {orphan-component: \"drawn for context\"}}"),
 )

@@ -12,6 +12,7 @@ from .connections import CONNECTION_FIELDS, MAX_EXPANSION
 from .document import TOP_LEVEL_FIELDS
 from .fields import Table
 from .settings import LINT_FIELDS, PLACEMENT_FIELDS, TRAFFIC_FIELDS
+from .views import VIEW_FIELDS
 
 SECTIONS: tuple[tuple[str, str, Table], ...] = (
     ("Top level", "The keys of the blueprint file itself.", TOP_LEVEL_FIELDS),
@@ -23,6 +24,8 @@ SECTIONS: tuple[tuple[str, str, Table], ...] = (
      "`{label: text}`.", CONNECTION_FIELDS),
     ("traffic", "`traffic: {...}`: back-of-envelope load inputs.", TRAFFIC_FIELDS),
     ("placement", "`placement: {...}`: defaults for every component's `zones` and `regions`.", PLACEMENT_FIELDS),
+    ("views", "`views: {name: {...}}`: named subsets of the model, each drawn as `<name>.<view>.<format>`; a "
+              "view holds the union of what its keys select (see docs/publishing.md).", VIEW_FIELDS),
     ("lint", "`lint: {...}`: lint settings that travel with the blueprint (see docs/lint.md).", LINT_FIELDS),
 )
 

@@ -119,7 +119,7 @@ def lint_file(
     With `discover`, project config is looked up from the file's folder upward
     (unless `project` is given). Raises `ConfigError` for unusable project config.
     """
-    from ..compiler import load
+    from ..loading import load_path
 
     config_path = None
     if project is None and discover:
@@ -132,7 +132,7 @@ def lint_file(
             fail_on, never = layer.fail_on, layer.fail_never
     threshold = None if never else fail_on
     try:
-        blueprint = load(path)
+        blueprint = load_path(path)
     except BlueprintError as error:
         return FileResult(path, invalid_blueprint_findings(error, path), threshold, config_path)
     return FileResult(path, lint_blueprint(blueprint, project, command_line), threshold, config_path)

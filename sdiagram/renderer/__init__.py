@@ -1,5 +1,8 @@
 """Render stage: Blueprint -> DOT (`dot.py`, pure) -> Graphviz -> bytes (`engine.py`).
 
+Exports from the same model: `mermaid.py` needs no layout; `drawio.py` is
+built from the Graphviz layout. `theme.py` holds the colour themes.
+
 Writing files is the CLI's job (`sdiagram.cli.render_commands`); everything
 here returns bytes.
 """
@@ -7,12 +10,16 @@ here returns bytes.
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .. import icons
 from ..model import Blueprint
 from .dot import DotOptions, Highlight, to_dot
 from .engine import FORMATS, Rendered, RenderError, layout_and_render
+from .theme import THEMES, palette
+
+if TYPE_CHECKING:
+    from .estimate_overlay import Overlay
 
 # Past this many components Graphviz's network simplex and crossing
 # minimisation dominate (measured: 500 components took 4-7 s with the full
@@ -20,9 +27,13 @@ from .engine import FORMATS, Rendered, RenderError, layout_and_render
 # diagram that size is read by zooming, not by following curves.
 LARGE_GRAPH_COMPONENTS = 300
 
+# What a user can ask for.
+OUTPUT_FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "drawio")
+
 __all__ = [
-    "FORMATS", "Highlight", "LARGE_GRAPH_COMPONENTS", "Rendered", "RenderError",
-    "dot_options", "image_roots", "render", "render_formats", "to_dot",
+    "FORMATS", "Highlight", "LARGE_GRAPH_COMPONENTS", "OUTPUT_FORMATS", "Rendered", "RenderError", "THEMES",
+    "dot_options", "finish", "image_roots", "layout_formats", "render", "render_formats",
+    "to_dot", "without_layout",
 ]
 
 
@@ -31,33 +42,80 @@ def image_roots(blueprint: Blueprint) -> tuple[str, ...]:
     return (icons.diagrams_root(), os.path.dirname(os.path.abspath(blueprint.path)))
 
 
-def dot_options(blueprint: Blueprint, highlights: Iterable[Highlight] = (), with_estimate: bool = False) -> DotOptions:
-    """`with_estimate`: draw the estimate (load on edges, utilization, an SLO box)."""
-    overlay = None
-    if with_estimate:
-        from ..estimation import estimate
-        from .estimate_overlay import overlay as estimate_overlay
-
-        overlay = estimate_overlay(estimate(blueprint))
+def dot_options(
+    blueprint: Blueprint, highlights: Iterable[Highlight] = (), theme: str = "light", overlay: "Overlay | None" = None
+) -> DotOptions:
+    """`overlay`: the estimate to draw (`estimate_overlay.overlay_for(blueprint)`)."""
     return DotOptions(
         highlights=tuple(highlights),
         large=len(blueprint.components) > LARGE_GRAPH_COMPONENTS,
+        palette=palette(theme),
         overlay=overlay,
     )
 
 
+def layout_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """What Graphviz has to produce for `formats`: draw.io is built from the
+    layout's JSON; Mermaid needs no layout at all."""
+    wanted = ("json0" if fmt == "drawio" else fmt for fmt in formats if fmt != "mermaid")
+    return tuple(dict.fromkeys(wanted))
+
+
+def without_layout(blueprint: Blueprint, formats: Iterable[str]) -> dict[str, bytes]:
+    """The outputs made from the model alone (Mermaid)."""
+    if "mermaid" not in formats:
+        return {}
+    from .mermaid import to_mermaid
+
+    return {"mermaid": to_mermaid(blueprint).encode("utf-8")}
+
+
+def finish(
+    formats: Iterable[str], laid_out: dict[str, bytes], model_outputs: dict[str, bytes],
+    roots: tuple[str, ...], theme: str = "light",
+) -> dict[str, bytes]:
+    """The requested outputs, from Graphviz's (`laid_out`) and the model's own."""
+    outputs: dict[str, bytes] = {}
+    for fmt in formats:
+        if fmt == "drawio":
+            from .drawio import from_layout
+
+            outputs[fmt] = from_layout(laid_out["json0"], roots)
+        elif fmt == "svg":
+            from .theme import style_svg
+
+            outputs[fmt] = style_svg(laid_out[fmt], theme)
+        else:
+            outputs[fmt] = model_outputs[fmt] if fmt in model_outputs else laid_out[fmt]
+    return outputs
+
+
 def render_formats(
-    blueprint: Blueprint, formats: Iterable[str], highlights: Iterable[Highlight] = (), with_estimate: bool = False
+    blueprint: Blueprint, formats: Iterable[str], highlights: Iterable[Highlight] = (), theme: str = "light",
+    with_estimate: bool = False,
 ) -> Rendered:
-    """Lay the blueprint out once and render every format in `formats`."""
+    """Lay the blueprint out once and render every format in `formats`; `with_estimate`
+    draws the estimate (peak load on edges, utilization, an SLO box)."""
     formats = tuple(formats)
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats if f not in OUTPUT_FORMATS]
     if unknown:
-        raise RenderError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    dot_text = to_dot(blueprint, dot_options(blueprint, highlights, with_estimate))
-    return layout_and_render(dot_text, formats, image_roots(blueprint))
+        raise RenderError(f"unknown format {unknown[0]!r}; choose from {', '.join(OUTPUT_FORMATS)}")
+    if theme not in THEMES:
+        raise RenderError(f"unknown theme {theme!r}; choose from {', '.join(THEMES)}")
+    overlay = None
+    if with_estimate:
+        from .estimate_overlay import overlay_for
+
+        overlay = overlay_for(blueprint)
+    dot_text = to_dot(blueprint, dot_options(blueprint, highlights, theme, overlay))
+    roots = image_roots(blueprint)
+    laid_out = layout_and_render(dot_text, layout_formats(formats), roots)
+    outputs = finish(formats, laid_out.outputs, without_layout(blueprint, formats), roots, theme)
+    return Rendered(outputs, laid_out.warnings)
 
 
-def render(blueprint: Blueprint, format: str = "svg", highlights: Iterable[Highlight] = ()) -> bytes:  # noqa: A002
-    """One format as bytes: 'svg', 'png', 'pdf' or 'dot'."""
-    return render_formats(blueprint, (format,), highlights).outputs[format]
+def render(
+    blueprint: Blueprint, format: str = "svg", highlights: Iterable[Highlight] = (), theme: str = "light"  # noqa: A002
+) -> bytes:
+    """One format as bytes: 'svg', 'png', 'pdf', 'dot', 'mermaid' or 'drawio'."""
+    return render_formats(blueprint, (format,), highlights, theme).outputs[format]

@@ -20,14 +20,12 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint, Component, Connection, Group
+from .theme import LIGHT, Palette
 
 if TYPE_CHECKING:
     from .estimate_overlay import Note, Overlay
 
 FONT = "Sans-Serif"
-TEXT_COLOR = "#2D3436"
-EDGE_COLOR = "#7B8894"
-CLUSTER_COLORS = ("#E5F5FD", "#EBF3E7", "#ECE8F6", "#FDF7E3")
 SEVERITY_COLORS = {"error": "#D62728", "warning": "#E8A317", "info": "#1F77B4"}
 LABEL_WIDTH = 13  # characters per line under an icon: the node is 1.4 in (~100 pt) wide
 NODE_HEIGHT = 1.9
@@ -50,6 +48,7 @@ class DotOptions:
     highlights: tuple[Highlight, ...] = ()
     # Settings for very large graphs (see renderer.LARGE_GRAPH_COMPONENTS).
     large: bool = False
+    palette: Palette = LIGHT
     # `render --estimate`: load on edges, utilization on nodes, an SLO box
     overlay: "Overlay | None" = None
 
@@ -95,22 +94,23 @@ def _icon_name(component: Component, base_dir: str) -> str:
 def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     base_dir = os.path.dirname(os.path.abspath(blueprint.path))
     outline = _outlines(options.highlights)
+    colors = options.palette
     node_notes = options.overlay.nodes if options.overlay else {}
     edge_notes = options.overlay.edges if options.overlay else {}
     lines = [f"digraph {quote(blueprint.name)} {{"]
     graph = {
-        "label": _graph_label(blueprint, options.highlights, options.overlay),
+        "label": _graph_label(blueprint, options.highlights, colors, options.overlay),
         "labelloc": "t",
         "fontname": quote(FONT),
         "fontsize": "15",
-        "fontcolor": quote(TEXT_COLOR),
+        "fontcolor": quote(colors.text),
         "rankdir": blueprint.direction,
         "pad": "0.5",
         "nodesep": "0.6",
         "ranksep": "0.9",
         "splines": "spline",
         "compound": "true",
-        "bgcolor": quote("white"),
+        "bgcolor": quote(colors.background),
         # Required, not cosmetic: with the classic ranking, the Graphviz 14 in
         # the pygraphviz wheels aborts (mincross.c fixLabelOrder assertion) on
         # clustered graphs of ~100+ nodes with edge labels.
@@ -131,18 +131,13 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
         "imagepos": "tc",
         "fontname": quote(FONT),
         "fontsize": "13",
-        "fontcolor": quote(TEXT_COLOR),
+        "fontcolor": quote(colors.text),
     }
     lines.append(f"  node [{_attributes(node)}];")
-    edge = {"color": quote(EDGE_COLOR), "fontname": quote(FONT), "fontsize": "11", "fontcolor": quote(TEXT_COLOR)}
+    edge = {"color": quote(colors.edge), "fontname": quote(FONT), "fontsize": "11", "fontcolor": quote(colors.text)}
     lines.append(f"  edge [{_attributes(edge)}];")
 
-    children: dict[str | None, list[Group]] = {}
-    for group in blueprint.groups.values():
-        children.setdefault(group.parent, []).append(group)
-    members: dict[str | None, list[Component]] = {}
-    for component in blueprint.components.values():
-        members.setdefault(component.group, []).append(component)
+    children, members = nesting(blueprint)
 
     def emit_group(group: Group | None, depth: int, indent: str) -> None:
         for component in members.get(group.id if group else None, []):
@@ -151,8 +146,8 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
             cluster = {
                 "label": quote(child.label),
                 "style": quote("rounded,filled"),
-                "fillcolor": quote(CLUSTER_COLORS[depth % len(CLUSTER_COLORS)]),
-                "pencolor": quote("#AEB6BE"),
+                "fillcolor": quote(colors.cluster_fills[depth % len(colors.cluster_fills)]),
+                "pencolor": quote(colors.cluster_pen),
                 "labeljust": "l",
                 "fontsize": "12",
                 "margin": "16",
@@ -163,10 +158,21 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
             lines.append(f"{indent}}}")
 
     emit_group(None, 0, "  ")
-    for index, connection in enumerate(blueprint.connections):
-        lines.append("  " + _edge(blueprint, connection, options.large, edge_notes.get(index)))
+    for connection in blueprint.connections:
+        lines.append("  " + _edge(blueprint, connection, options.large, edge_notes.get(connection)))
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def nesting(blueprint: Blueprint) -> tuple[dict[str | None, list[Group]], dict[str | None, list[Component]]]:
+    """The groups inside each group and the components directly in each (None: the top level), in source order."""
+    children: dict[str | None, list[Group]] = {}
+    for group in blueprint.groups.values():
+        children.setdefault(group.parent, []).append(group)
+    members: dict[str | None, list[Component]] = {}
+    for component in blueprint.components.values():
+        members.setdefault(component.group, []).append(component)
+    return children, members
 
 
 def _outlines(highlights: Iterable[Highlight]) -> dict[str, str]:
@@ -192,12 +198,14 @@ def _node(component: Component, base_dir: str, severity: str | None, note: "Note
         "label": quote("\n".join(label_lines)),
         "image": quote(_icon_name(component, base_dir)),
         "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - (-0.4 if note else 1)):.2f}",
-        "tooltip": quote(component.description
-                         or f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"),
+        "tooltip": quote(_tooltip(component)),
     }
     if note is not None:
         attributes["label"] = ("<" + "<br/>".join(html_text(line) for line in label_lines)
                                + f'<br/><font color="{note.color}"><b>{html_text(note.text)}</b></font>>')
+    if component.link:
+        # The compiler accepts only http(s) URLs; Graphviz XML-escapes it in the SVG.
+        attributes.update({"URL": quote(component.link), "target": quote("_blank")})
     if severity in ("error", "warning"):
         attributes.update(
             {
@@ -208,6 +216,12 @@ def _node(component: Component, base_dir: str, severity: str | None, note: "Note
             }
         )
     return f"{quote(component.id)} [{_attributes(attributes)}];"
+
+
+def _tooltip(component: Component) -> str:
+    """What a reader sees on hover: the component's `description`, after its id and kind."""
+    heading = f"{component.id} ({component.kind}{', ' + component.tech if component.tech else ''})"
+    return f"{heading}\n{component.description}" if component.description else heading
 
 
 def _anchor(blueprint: Blueprint, endpoint: str, is_group: bool) -> str:
@@ -246,23 +260,26 @@ def _edge(blueprint: Blueprint, connection: Connection, large: bool = False, not
     return f"{quote(source)} -> {quote(target)}{suffix};"
 
 
-def _graph_label(blueprint: Blueprint, highlights: tuple[Highlight, ...], overlay: "Overlay | None" = None) -> str:
+def _graph_label(
+    blueprint: Blueprint, highlights: tuple[Highlight, ...], colors: Palette, overlay: "Overlay | None" = None
+) -> str:
     rows = [f'<tr><td><font point-size="22"><b>{html_text(blueprint.title)}</b></font></td></tr>']
     if blueprint.summary:
         summary = "<br/>".join(html_text(line) for line in wrap(blueprint.summary, 110))
-        rows.append(f'<tr><td><font point-size="13" color="#5A6368">{summary}</font></td></tr>')
+        rows.append(f'<tr><td><font point-size="13" color="{colors.muted_text}">{summary}</font></td></tr>')
     if highlights:
-        rows.append(_legend(highlights))
+        rows.append(_legend(highlights, colors))
     if overlay is not None:
         rows.append(_box(overlay.box_title, [
-            f'<font point-size="12" color="{note.color}">{html_text(note.text)}</font>' for note in overlay.box]))
+            f'<font point-size="12" color="{note.color or colors.text}">{html_text(note.text)}</font>'
+            for note in overlay.box], colors))
     return "<<table border=\"0\" cellpadding=\"2\" cellspacing=\"0\">" + "".join(rows) + "</table>>"
 
 
-def _legend(highlights: tuple[Highlight, ...]) -> str:
+def _legend(highlights: tuple[Highlight, ...], colors: Palette) -> str:
     cells = []
     for highlight in highlights:
-        color = SEVERITY_COLORS.get(highlight.severity, TEXT_COLOR)
+        color = SEVERITY_COLORS.get(highlight.severity, colors.text)
         lines = wrap(f"{highlight.code} {highlight.rule}: {highlight.message}", 120)
         text = '<br align="left"/>'.join(html_text(line) for line in lines) + '<br align="left"/>'
 
@@ -270,13 +287,13 @@ def _legend(highlights: tuple[Highlight, ...]) -> str:
             f'<font point-size="12" color="{color}"><b>{highlight.severity}</b></font>'
             f'<font point-size="12"> {text}</font>'
         )
-    return _box("Lint findings", cells)
+    return _box("Lint findings", cells, colors)
 
 
-def _box(title: str, cells: list[str]) -> str:
+def _box(title: str, cells: list[str], colors: Palette) -> str:
     """A framed table under the title: a bold heading, then one row per cell (HTML-like label text)."""
     return (
-        '<tr><td align="left"><table border="1" color="#AEB6BE" cellborder="0" cellpadding="3" cellspacing="0">'
+        f'<tr><td align="left"><table border="1" color="{colors.cluster_pen}" cellborder="0" cellpadding="3" cellspacing="0">'
         + f'<tr><td align="left"><font point-size="13"><b>{html_text(title)}</b></font></td></tr>'
         + "".join(f'<tr><td align="left">{cell}</td></tr>' for cell in cells)
         + "</table></td></tr>"

@@ -16,7 +16,8 @@ from typing import Any, Iterator
 
 from .. import icons
 
-RENDER_FORMATS = ("svg", "png", "pdf")
+# json0: the layout itself (positions, no drawing operations), which the draw.io export is built from.
+RENDER_FORMATS = ("svg", "png", "pdf", "json0")
 FORMATS = RENDER_FORMATS + ("dot",)
 PNG_DPI = 96.0
 # cairo refuses bitmaps wider or taller than this many pixels.
@@ -161,8 +162,10 @@ def _native_stderr(warnings: list[str]) -> Iterator[None]:
             text = sink.read().decode("utf-8", errors="replace")
     for line in text.splitlines():
         line = line.strip()
-        # A label a little wider than its icon is drawn in full; not worth a warning.
-        if line and not line.startswith("Fontconfig") and not line.endswith("size too small for label"):
+        # A label a little wider than its icon is drawn in full; not worth a
+        # warning. The JSON layout output cannot load images and needs not.
+        if (line and not line.startswith("Fontconfig") and not line.endswith("size too small for label")
+                and 'No loadimage plugin for "png:json' not in line):
             warnings.append(f"Graphviz: {line.removeprefix('Warning: ')}")
 
 
@@ -231,15 +234,19 @@ def embed_icons(svg: bytes, image_roots: tuple[str, ...]) -> bytes:
     `image_roots` are embedded. Anything else is an error rather than a path
     of the rendering machine left in a published file.
     """
-    roots = [os.path.realpath(root) for root in image_roots]
 
     def replace(match: re.Match[bytes]) -> bytes:
-        reference = match.group(2).decode("utf-8")
-        candidates = [reference] if os.path.isabs(reference) else [os.path.join(r, reference) for r in roots]
-        for candidate in candidates:
-            real = os.path.realpath(candidate)
-            if any(os.path.commonpath([root, real]) == root for root in roots) and os.path.isfile(real):
-                return match.group(1) + icons.data_uri(real).encode("ascii") + match.group(3)
-        raise RenderError(f"SVG references an image outside the icon folders: {reference!r}")
+        return match.group(1) + image_data_uri(match.group(2).decode("utf-8"), image_roots).encode("ascii") + match.group(3)
 
     return _IMAGE_HREF.sub(replace, svg)
+
+
+def image_data_uri(reference: str, image_roots: tuple[str, ...]) -> str:
+    """The data URI of an image named in a layout; RenderError unless it is a file inside `image_roots`."""
+    roots = [os.path.realpath(root) for root in image_roots]
+    candidates = [reference] if os.path.isabs(reference) else [os.path.join(r, reference) for r in roots]
+    for candidate in candidates:
+        real = os.path.realpath(candidate)
+        if any(os.path.commonpath([root, real]) == root for root in roots) and os.path.isfile(real):
+            return icons.data_uri(real)
+    raise RenderError(f"the layout references an image outside the icon folders: {reference!r}")

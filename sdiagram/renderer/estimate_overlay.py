@@ -16,28 +16,29 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ..estimation import Estimate, numbers
+from ..estimation import estimate as estimate_blueprint
+from ..model import Blueprint, Connection
 
 GREEN = "#2CA02C"
 AMBER = "#E8A317"
 RED = "#D62728"
-TEXT = "#2D3436"
 MIN_PEN = 1.0
 MAX_PEN = 5.0
 
 
 @dataclass(frozen=True)
 class Note:
-    """A line of text drawn in a colour; `width` is the pen width of an edge."""
+    """A line of text drawn in a colour (None: the theme's text colour); `width` is the pen width of an edge."""
 
     text: str
-    color: str = TEXT
+    color: str | None = None
     width: float = MIN_PEN
 
 
 @dataclass(frozen=True)
 class Overlay:
     nodes: Mapping[str, Note]  # component id -> utilization
-    edges: Mapping[int, Note]  # index in blueprint.connections -> peak load
+    edges: Mapping[Connection, Note]  # a connection of the blueprint (or of one of its views) -> peak load
     box_title: str
     box: tuple[Note, ...]
 
@@ -55,7 +56,12 @@ def pen_width(load: float, heaviest: float) -> float:
     return round(MIN_PEN + (MAX_PEN - MIN_PEN) * math.log1p(load) / math.log1p(heaviest), 2)
 
 
-def overlay(estimate: Estimate) -> Overlay:
+def overlay_for(blueprint: Blueprint) -> Overlay:
+    """The estimate of the whole blueprint, to draw on it or on any of its views."""
+    return overlay(estimate_blueprint(blueprint), blueprint)
+
+
+def overlay(estimate: Estimate, blueprint: Blueprint) -> Overlay:
     nodes = {
         c.id: Note(f"{numbers.percent(c.utilization)} busy", utilization_color(c.utilization, estimate.headroom))
         for c in estimate.components
@@ -63,8 +69,8 @@ def overlay(estimate: Estimate) -> Overlay:
     }
     heaviest = max((c.load for c in estimate.connections), default=0.0)
     edges = {
-        index: Note(f"{numbers.short(c.load)}/s", width=pen_width(c.load, heaviest))
-        for index, c in enumerate(estimate.connections)
+        connection: Note(f"{numbers.short(c.load)}/s", width=pen_width(c.load, heaviest))
+        for connection, c in zip(blueprint.connections, estimate.connections)
         if c.load > 0
     }
     return Overlay(nodes, edges, "Estimate", _box(estimate))
@@ -89,7 +95,7 @@ def _box(estimate: Estimate) -> tuple[Note, ...]:
         lines.append(Note(
             f"{path.client} → {path.entry}: {numbers.availability(path.availability)} "
             f"({numbers.nines_text(path.availability)}), {numbers.milliseconds(path.latency_ms)}",
-            RED if id(path) in missed else TEXT,
+            RED if id(path) in missed else None,
         ))
     if not estimate.paths:
         lines.append(Note("no client entry paths"))
