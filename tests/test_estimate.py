@@ -302,3 +302,14 @@ def test_render_estimate_draws_the_whole_model_on_a_view(tmp_path):
     view = (tmp_path / "out" / "chat.store.dot").read_text()
     # the writer's load comes from Kafka, which the view does not show
     assert "56% busy" in view and "42% busy" in view and "34k/s" in view
+
+
+def test_estimate_reads_standard_input():
+    from click.testing import CliRunner
+
+    from sdiagram.cli import main
+
+    text = (BLUEPRINTS / "url-shortener.yaml").read_text(encoding="utf-8")
+    result = CliRunner().invoke(main, ["estimate", "-"], input=text)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("<stdin>: estimate of 'url-shortener'")

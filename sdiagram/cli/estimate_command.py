@@ -22,11 +22,12 @@ FORMATS = {"text": ".txt", "markdown": ".md", "json": ".json"}
 def estimate(paths: tuple[str, ...], output_format: str, output_dir: str | None) -> None:
     """Back-of-envelope numbers: peak QPS, load and utilization per component,
     availability and latency per client entry path (docs/estimate.md).
+    PATH may be a file, a folder, or - for standard input.
 
     Exits 2 when a blueprint is invalid.
     """
-    from ..compiler import load
     from ..diagnostics import BlueprintError
+    from ..loading import load_path
     from ..estimation import estimate as estimate_blueprint
     from ..estimation.report import RENDERERS
 
@@ -34,13 +35,13 @@ def estimate(paths: tuple[str, ...], output_format: str, output_dir: str | None)
     results = []
     for path in blueprint_files(paths):
         try:
-            blueprint = load(path)
+            blueprint = load_path(path)
         except BlueprintError as error:
             for diagnostic in error.diagnostics:
                 click.echo(str(diagnostic), err=True)
             failed = True
             continue
-        results.append((path, estimate_blueprint(blueprint)))
+        results.append((blueprint.path, estimate_blueprint(blueprint)))  # <stdin> for -
     render = RENDERERS[output_format]
     if output_dir is None:
         click.echo(render(results), nl=False)
