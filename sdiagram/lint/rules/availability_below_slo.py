@@ -58,12 +58,13 @@ class AvailabilityBelowSlo(Rule):
     Options = NoOptions
 
     def check(self, graph: AnalysisGraph, options: NoOptions) -> Iterator[Issue]:
+        slo = graph.blueprint.slo
+        if slo is None or slo.availability is None:
+            return
         from ...estimation import estimate_of, numbers
 
         estimate = estimate_of(graph)
-        target = estimate.slo.availability if estimate.slo else None
-        if target is None:
-            return
+        target = slo.availability
         for path in estimate.below_availability_slo:
             weakest = min((c for c in path.components if estimate.component(c).availability is not None),
                           key=lambda c: estimate.component(c).availability or 1.0)

@@ -5,6 +5,7 @@ from typing import Iterator
 from ..findings import Severity
 from ..graph import AnalysisGraph
 from ..rule import Issue, NoOptions, Rule
+from ._util import has_traffic
 
 
 class FailoverOverload(Rule):
@@ -54,6 +55,8 @@ class FailoverOverload(Rule):
     Options = NoOptions
 
     def check(self, graph: AnalysisGraph, options: NoOptions) -> Iterator[Issue]:
+        if not has_traffic(graph):
+            return
         from ...estimation import estimate_of, numbers
         from ...estimation.capacity import utilization_one_replica_down
 

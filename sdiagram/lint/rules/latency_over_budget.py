@@ -58,12 +58,13 @@ class LatencyOverBudget(Rule):
     Options = NoOptions
 
     def check(self, graph: AnalysisGraph, options: NoOptions) -> Iterator[Issue]:
+        slo = graph.blueprint.slo
+        if slo is None or slo.latency_ms is None:
+            return
         from ...estimation import estimate_of, numbers
 
         estimate = estimate_of(graph)
-        budget = estimate.slo.latency_ms if estimate.slo else None
-        if budget is None:
-            return
+        budget = slo.latency_ms
         for path in estimate.over_latency_slo:
             slowest = sorted(path.critical_path, key=lambda hop: -hop.total_ms)[:3]
             hops = ", ".join(f"'{hop.component}' {numbers.milliseconds(hop.total_ms)}" for hop in slowest)

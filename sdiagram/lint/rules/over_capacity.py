@@ -6,6 +6,7 @@ from typing import Iterator
 from ..findings import Severity
 from ..graph import AnalysisGraph
 from ..rule import Issue, Rule
+from ._util import has_traffic
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class OverCapacity(Rule):
     Options = OverCapacityOptions
 
     def check(self, graph: AnalysisGraph, options: OverCapacityOptions) -> Iterator[Issue]:
+        if not has_traffic(graph):
+            return
         from ...estimation import estimate_of, numbers
         from ...estimation.capacity import suggest
 

@@ -7,6 +7,7 @@ from typing import Iterator
 from ..findings import Severity
 from ..graph import AnalysisGraph
 from ..rule import Issue, Rule
+from ._util import has_traffic
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class UnshardedHotStore(Rule):
     Options = UnshardedHotStoreOptions
 
     def check(self, graph: AnalysisGraph, options: UnshardedHotStoreOptions) -> Iterator[Issue]:
+        if not has_traffic(graph):
+            return
         from ...estimation import estimate_of, numbers
         from ...estimation.defaults import STATEFUL_KINDS, STORAGE_PER_NODE
 
