@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The edit drawn in docs/diff-example.{svg,png} (docs/review.md).
+DIFF_EXAMPLE := tests/diff/edits/url-shortener-rate-limiter.before.yaml tests/diff/edits/url-shortener-rate-limiter.after.yaml
 
 .PHONY: demo test bench docs clean js-check
 
@@ -12,13 +14,16 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' --config-settings editable_mode=compat
 	touch $(INSTALLED)
 
-## Render, estimate and lint the bundled blueprints into output/ (estimates in output/estimate/).
+## Render, estimate and lint the bundled blueprints into output/ (estimates in output/estimate/);
+## draw the diff example in docs/.
 demo: $(INSTALLED)
 	$(BIN)/sdiagram render blueprints/ -o output -f svg,png
 	$(BIN)/sdiagram render blueprints/ -o output/estimate -f svg,png --estimate
 	$(BIN)/sdiagram estimate blueprints/ -o output/estimate
 	$(BIN)/sdiagram estimate blueprints/ -o output/estimate --format markdown
 	$(BIN)/sdiagram lint blueprints/
+	$(BIN)/sdiagram diff --renames $(DIFF_EXAMPLE) --image docs/diff-example.svg > /dev/null
+	$(BIN)/sdiagram diff --renames $(DIFF_EXAMPLE) --image docs/diff-example.png > /dev/null
 
 ## Regenerate the files made from the format's field tables (tests fail while they are stale).
 docs: $(INSTALLED)

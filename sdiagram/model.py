@@ -6,6 +6,7 @@ All values are frozen; every element keeps the `Span` of the text it came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Mapping
 
 from .diagnostics import Span
@@ -18,11 +19,15 @@ OPS = ("read", "write", "read_write")
 
 @dataclass(frozen=True)
 class Suppression:
-    """`rule: reason` under a component's or the blueprint's `ignore:`."""
+    """`rule: reason` under a component's or the blueprint's `ignore:`, or
+    `rule: {reason: ..., until: YYYY-MM-DD, ticket: ...}`: a suppression that
+    stops suppressing after `until` (lint says so on the finding)."""
 
     rule: str
     reason: str
     span: Span
+    until: date | None = None
+    ticket: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -13,6 +14,26 @@ from sdiagram.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 BLUEPRINTS = REPO / "blueprints"
+
+
+def git(cwd: Path, *args: str) -> str:
+    """`git ARGS` in `cwd`; a failure fails the test."""
+    import subprocess
+
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def init_repository(folder: Path, blueprints: tuple[str, ...]) -> Path:
+    """A git repository on `main` whose first commit holds these bundled blueprints under blueprints/."""
+    (folder / "blueprints").mkdir(parents=True)
+    git(folder, "init", "-q", "-b", "main")
+    git(folder, "config", "user.email", "t@example.com")
+    git(folder, "config", "user.name", "t")
+    for name in blueprints:
+        shutil.copy(BLUEPRINTS / name, folder / "blueprints" / name)
+    git(folder, "add", "-A")
+    git(folder, "commit", "-qm", "base")
+    return folder
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> Result:

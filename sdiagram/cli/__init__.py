@@ -15,5 +15,6 @@ def main() -> None:
 
 
 from . import (  # noqa: E402,F401
-    catalog_commands, estimate_command, init_command, lint_commands, render_commands, validate_command, watch_command,
+    catalog_commands, diff_command, estimate_command, init_command, lint_commands, render_commands,
+    validate_command, watch_command,
 )

@@ -18,13 +18,13 @@ FORMAT_CHOICES = ("text", "json", "sarif", "github")
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 
 
-def _write_atomically(path: str, text: str) -> None:
+def _write_atomically(path: str, text: str, option: str = "--output") -> None:
     from .output import write_atomic
 
     try:
         write_atomic(path, text.encode("utf-8"))
     except OSError as error:
-        raise click.BadParameter(f"cannot write '{path}': {error.strerror or error}", param_hint="--output") from None
+        raise click.BadParameter(f"cannot write '{path}': {error.strerror or error}", param_hint=option) from None
 
 
 @main.command()
@@ -43,6 +43,10 @@ def _write_atomically(path: str, text: str) -> None:
 @click.option("--show-suppressed", is_flag=True, help="Text format: also print suppressed findings.")
 @click.option("--skip-non-blueprints", is_flag=True,
               help="Also skip named files that are not blueprints, as folder scans do (for pre-commit).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="Accept the findings recorded in this baseline file; fail only on new ones.")
+@click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False),
+              help="Record every current unsuppressed finding in this baseline file and exit 0.")
 def lint(
     paths: tuple[str, ...],
     output_format: str | None,
@@ -54,6 +58,8 @@ def lint(
     isolated: bool,
     show_suppressed: bool,
     skip_non_blueprints: bool,
+    baseline_path: str | None,
+    write_baseline_path: str | None,
 ) -> None:
     """Check blueprints against the architecture rules (`sdiagram rules` lists them).
 
@@ -61,6 +67,8 @@ def lint(
 
     Exit status: 0 when no unsuppressed finding is at or above --fail-on, 1 when
     one is, 2 for invalid blueprints, invalid settings or usage errors.
+    With --baseline, findings recorded in the baseline do not count, and entries
+    that no longer match a finding are listed (on stderr) so the baseline shrinks.
     """
     from ..lint import ConfigError, command_line_layer, lint_file, load_project_config
     from ..lint.report.summary import Summary
@@ -75,6 +83,18 @@ def lint(
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
 
+    if write_baseline_path is not None:
+        _write_baseline(results, write_baseline_path)
+    stale: tuple = ()
+    if baseline_path is not None:
+        from ..lint.baseline import BaselineError, apply_baseline, read_baseline
+
+        try:
+            outcome = apply_baseline(results, read_baseline(baseline_path))
+        except BaselineError as error:
+            raise click.BadParameter(str(error), param_hint="--baseline") from None
+        results, stale = list(outcome.results), outcome.stale
+
     if output_format == "text":
         from ..lint.report import text
 
@@ -83,7 +103,7 @@ def lint(
     elif output_format == "json":
         from ..lint.report import json as json_report
 
-        report = json_report.render(results)
+        report = json_report.render(results, stale)
     elif output_format == "sarif":
         from ..lint.report import sarif
 
@@ -94,12 +114,40 @@ def lint(
         report = github.render(results)
 
     summary = Summary.of(results)
+    if stale:
+        _report_stale(stale, baseline_path or "")
     if output is not None:
         _write_atomically(output, report)
         click.echo(summary.sentence(), err=True)
     else:
         click.echo(report, nl=False)
     sys.exit(summary.exit_code)
+
+
+def _write_baseline(results: list, path: str) -> None:
+    """Write the baseline and exit: 0, or 2 when a blueprint is invalid (nothing written)."""
+    from ..lint.baseline import baseline_entries, baseline_text
+
+    invalid = [result.path for result in results if result.invalid]
+    if invalid:
+        from ..lint.report import text
+
+        click.echo(text.render([r for r in results if r.invalid]), nl=False)
+        click.echo(f"error: not writing the baseline: {len(invalid)} invalid blueprint(s); fix them first", err=True)
+        sys.exit(2)
+    entries = baseline_entries(results, path)
+    _write_atomically(path, baseline_text(entries), "--write-baseline")
+    files = len({entry.path for entry in entries})
+    click.echo(f"wrote {path}: {len(entries)} finding(s) in {files} of {len(results)} blueprint(s)", err=True)
+    sys.exit(0)
+
+
+def _report_stale(stale: tuple, path: str) -> None:
+    entries = "1 baseline entry no longer matches" if len(stale) == 1 else f"{len(stale)} baseline entries no longer match"
+    click.echo(f"{path}: {entries} a finding "
+               f"(fixed, or the ids changed); `sdiagram lint --write-baseline {path} ...` drops them:", err=True)
+    for entry in stale:
+        click.echo(f"  {entry.describe()}", err=True)
 
 
 @main.command()

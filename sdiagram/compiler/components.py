@@ -12,6 +12,7 @@ from ..yamlsource import YMapping, YValue
 from .fields import Field, Table, empty_mapping_if_null, read_section
 from .figures import Fraction, Rate
 from .views import IdentifierList
+from .suppressions import Suppressions
 from .readers import (
     INVALID,
     Boolean,
@@ -22,7 +23,6 @@ from .readers import (
     Integer,
     Quantity,
     Reader,
-    Suppressions,
     Text,
     Url,
 )
@@ -101,7 +101,8 @@ COMPONENT_FIELDS: Table = (
     Field("tags", IdentifierList(), default=(), help="Free-form labels (ids) that `views:` select by.",
           example="tags: [pii, checkout]"),
     Field("ignore", Suppressions(), default=(),
-          help="Lint suppressions next to what they excuse: `{rule: \"reason\"}`; a reason is required.",
+          help="Lint suppressions next to what they excuse: `{rule: \"reason\"}`, or "
+               "`{rule: {reason, until, ticket}}` to expire; a reason is required.",
           example="ignore: {single-point-of-failure: \"cold standby restored from backup\"}"),
 )
 

@@ -479,24 +479,25 @@ class Version(Reader):
 
 
 @dataclass(frozen=True)
-class Suppressions(Reader):
-    """`{rule: "reason"}`: lint suppressions, each with a reason."""
+class Date(Reader):
+    """A day as YYYY-MM-DD (YAML's unquoted date, or a string)."""
 
-    type_name = "{rule: reason}"
+    type_name = "date"
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
-        from ..model import Suppression
+        import datetime
 
-        found = []
-        for rule, key, reason in ctx.mapping_items(value, what):
-            if not isinstance(reason, YScalar) or not isinstance(reason.value, str) or not reason.value.strip():
-                ctx.error(key.span, f"suppression of '{rule}' needs a reason: `{rule}: \"why this is acceptable\"`")
-                continue
-            found.append(Suppression(rule, reason.value.strip(), key.span))
-        return tuple(found)
+        raw = value.value if isinstance(value, YScalar) else None
+        if isinstance(raw, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
+            try:
+                return datetime.date.fromisoformat(raw.strip())
+            except ValueError:
+                pass
+        ctx.error(value.span, f"{what} must be a date as YYYY-MM-DD, not {show(value) if raw is not None else describe(value)}")
+        return INVALID
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "object", "additionalProperties": {"type": "string", "pattern": "\\S"}}
+        return {"type": "string", "format": "date", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"}
 
 
 @dataclass(frozen=True)

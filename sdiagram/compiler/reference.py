@@ -13,6 +13,7 @@ from .document import TOP_LEVEL_FIELDS
 from .fields import Table
 from .settings import LINT_FIELDS, PLACEMENT_FIELDS, TRAFFIC_FIELDS
 from .views import VIEW_FIELDS
+from .suppressions import SUPPRESSION_FIELDS
 
 SECTIONS: tuple[tuple[str, str, Table], ...] = (
     ("Top level", "The keys of the blueprint file itself.", TOP_LEVEL_FIELDS),
@@ -27,6 +28,9 @@ SECTIONS: tuple[tuple[str, str, Table], ...] = (
     ("views", "`views: {name: {...}}`: named subsets of the model, each drawn as `<name>.<view>.<format>`; a "
               "view holds the union of what its keys select (see docs/publishing.md).", VIEW_FIELDS),
     ("lint", "`lint: {...}`: lint settings that travel with the blueprint (see docs/lint.md).", LINT_FIELDS),
+    ("Suppressions with a lifecycle", "`ignore: {<rule>: {...}}` on a component or in `lint:`, instead of "
+     "`{<rule>: \"reason\"}`: a suppression that stops suppressing after `until` (see docs/lint.md).",
+     SUPPRESSION_FIELDS),
 )
 
 _HEADER = f"""\

@@ -11,7 +11,8 @@ from ..yamlsource import YValue
 from .components import MAX_ZONES
 from .fields import Field, Read, Section, Table
 from .figures import Duration, Fraction, Rate, Size
-from .readers import Context, Integer, Quantity, Ratio, Reader, RuleNames, Suppressions, plain
+from .readers import Context, Integer, Quantity, Ratio, Reader, RuleNames, plain
+from .suppressions import Suppressions
 
 TRAFFIC_FIELDS: Table = (
     Field("dau", Quantity(0, whole=True), help="Daily active users; `50M`, `1.5k` and plain numbers.",
@@ -78,7 +79,8 @@ class LintRulesReader(Reader):
 LINT_FIELDS: Table = (
     Field("select", RuleNames(), computed_default="every rule on by default",
           help="Only these rules (codes or names).", example="select: [SD101, missing-cache]"),
-    Field("ignore", Suppressions(), default=(), help="`{rule: \"reason\"}`: suppressions for the whole blueprint.",
+    Field("ignore", Suppressions(), default=(), help="`{rule: \"reason\"}` or `{rule: {reason, until, ticket}}`: suppressions for "
+          "the whole blueprint.",
           example="ignore: {orphan-component: \"drawn for context\"}"),
     Field("rules", LintRulesReader(), default=(), help="Per rule: `severity` and the rule's options.",
           example="rules: {deep-sync-chain: {severity: error, max_services: 6}}"),

@@ -3,6 +3,7 @@ suppressions, report unused ones."""
 
 from __future__ import annotations
 
+import datetime
 import gc
 import os
 from dataclasses import dataclass
@@ -45,24 +46,28 @@ class FileResult:
 
 
 def lint_blueprint(
-    blueprint: Blueprint, project: ConfigLayer | None = None, command_line: ConfigLayer | None = None
+    blueprint: Blueprint, project: ConfigLayer | None = None, command_line: ConfigLayer | None = None,
+    today: datetime.date | None = None,
 ) -> tuple[Finding, ...]:
     """Every finding for a compiled blueprint, suppressed ones included (`Finding.suppressed`),
     sorted by position. `project` and `command_line` are optional settings layers
-    (see `sdiagram.lint.config`); the blueprint's own `lint:` block always applies."""
+    (see `sdiagram.lint.config`); the blueprint's own `lint:` block always applies.
+    A suppression with `until:` before `today` (default: the local date) no
+    longer suppresses; the finding says it expired."""
     # The rules allocate many small objects and free none of them in cycles; the
     # cyclic garbage collector would only rescan them (up to a third of the time
     # on large blueprints).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _lint(blueprint, project, command_line)
+        return _lint(blueprint, project, command_line, today or datetime.date.today())
     finally:
         if collecting:
             gc.enable()
 
 
-def _lint(blueprint: Blueprint, project: ConfigLayer | None, command_line: ConfigLayer | None) -> tuple[Finding, ...]:
+def _lint(blueprint: Blueprint, project: ConfigLayer | None, command_line: ConfigLayer | None,
+          today: datetime.date) -> tuple[Finding, ...]:
     config, problems = resolve_config(blueprint, project, command_line)
     findings = [
         _finding(InvalidLintConfig, config, blueprint.path, problem.message, problem.span)
@@ -79,16 +84,16 @@ def _lint(blueprint: Blueprint, project: ConfigLayer | None, command_line: Confi
             continue
         rule = rule_class()
         for issue in rule.check(graph, config.options[rule.code]):
-            suppressed = None
-            for component_id, suppression in component_suppressions.get(rule.code, ()):
-                if component_id in issue.components:
-                    suppressed = Suppressed(suppression.reason, suppression.span, "component")
-                    used.add(id(suppression))
-                    break
-            if suppressed is None and rule.code in blueprint_suppressions:
-                suppression = blueprint_suppressions[rule.code]
-                suppressed = Suppressed(suppression.reason, suppression.span, "blueprint")
-                used.add(id(suppression))
+            matching = [("component", suppression)
+                        for component_id, suppression in component_suppressions.get(rule.code, ())
+                        if component_id in issue.components]
+            if rule.code in blueprint_suppressions:
+                matching.append(("blueprint", blueprint_suppressions[rule.code]))
+            used.update(id(suppression) for _, suppression in matching)
+            suppressed = next((Suppressed(_justification(suppression), suppression.span, scope)
+                               for scope, suppression in matching if not _expired(suppression, today)), None)
+            if suppressed is None and matching:  # every suppression that applies has expired
+                issue = _expired_issue(issue, matching[0][1])
             findings.append(_finding(rule_class, config, blueprint.path, issue.message, issue.span, issue, suppressed))
     if UnusedSuppression.code in config.enabled:
         for code, suppression in config.suppressions.blueprint:
@@ -99,6 +104,26 @@ def _lint(blueprint: Blueprint, project: ConfigLayer | None, command_line: Confi
                 findings.append(_unused(config, blueprint.path, suppression, code, f"'{component_id}'",
                                         (component_id,)))
     return sort_findings(findings)
+
+
+def _expired(suppression: Suppression, today: datetime.date) -> bool:
+    return suppression.until is not None and today > suppression.until
+
+
+def _justification(suppression: Suppression) -> str:
+    """The reason, with the lifecycle when there is one: 'reason (until 2027-01-31, ticket OPS-12)'."""
+    extra = [f"until {suppression.until.isoformat()}"] if suppression.until is not None else []
+    extra += [f"ticket {suppression.ticket}"] if suppression.ticket else []
+    return f"{suppression.reason} ({', '.join(extra)})" if extra else suppression.reason
+
+
+def _expired_issue(issue: Issue, suppression: Suppression) -> Issue:
+    """The issue, saying that the suppression that excused it has expired."""
+    ticket = f", ticket {suppression.ticket}" if suppression.ticket else ""
+    note = (f" (its suppression at line {suppression.span.line} expired on {suppression.until.isoformat()}"  # type: ignore[union-attr]
+            f"{ticket}: \"{suppression.reason}\")")
+    fix = f"{issue.fix}; or, if the risk is still accepted, move the suppression's `until:` on" if issue.fix else issue.fix
+    return issue._replace(message=issue.message + note, fix=fix)
 
 
 def invalid_blueprint_findings(error: BlueprintError, path: str) -> tuple[Finding, ...]:

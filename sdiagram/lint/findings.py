@@ -34,11 +34,14 @@ SEVERITY_NAMES = ("error", "warning", "info")
 
 @dataclass(frozen=True)
 class Suppressed:
-    """Why a finding is suppressed: the `ignore:` entry that excuses it."""
+    """Why a finding is suppressed: the `ignore:` entry that excuses it, or the
+    baseline that records it (`span` is None then)."""
 
     reason: str
-    span: Span
-    scope: str  # "component" (a component's `ignore:`) or "blueprint" (`lint.ignore`)
+    span: Span | None
+    # "component" (a component's `ignore:`), "blueprint" (`lint.ignore`) or
+    # "baseline" (`lint --baseline FILE`)
+    scope: str
 
 
 @dataclass(frozen=True)

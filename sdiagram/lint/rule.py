@@ -52,6 +52,10 @@ class Rule:
     # Meta rules are produced by the engine itself (invalid input, unused
     # suppressions); they cannot be suppressed with `ignore:`.
     meta: ClassVar[bool] = False
+    # What identifies a finding of this rule across edits (its fingerprint, see
+    # `lint.fingerprint`): "blamed" = the blamed component and the connection;
+    # "members" = the set of components involved (a cycle has no first member).
+    identity: ClassVar[str] = "blamed"
 
     def check(self, graph: AnalysisGraph, options: Any) -> Iterator[Issue]:
         raise NotImplementedError(f"{type(self).__name__}.check")

@@ -46,10 +46,17 @@ def dot_options(
     blueprint: Blueprint, highlights: Iterable[Highlight] = (), theme: str = "light", overlay: "Overlay | None" = None
 ) -> DotOptions:
     """`overlay`: the estimate to draw (`estimate_overlay.overlay_for(blueprint)`)."""
+    colors = palette(theme)
+    rows: tuple[str, ...] = ()
+    if overlay is not None:
+        from .estimate_overlay import box_rows
+
+        rows = box_rows(overlay, colors)
     return DotOptions(
         highlights=tuple(highlights),
         large=len(blueprint.components) > LARGE_GRAPH_COMPONENTS,
-        palette=palette(theme),
+        palette=colors,
+        label_rows=rows,
         overlay=overlay,
     )
 

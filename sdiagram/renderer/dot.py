@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .. import icons
@@ -49,7 +49,13 @@ class DotOptions:
     # Settings for very large graphs (see renderer.LARGE_GRAPH_COMPONENTS).
     large: bool = False
     palette: Palette = LIGHT
-    # `render --estimate`: load on edges, utilization on nodes, an SLO box
+    # Extra DOT attributes by element, "node:ID", "cluster:ID" or "edge:INDEX"
+    # (index into `Blueprint.connections`), values already quoted; None removes
+    # an attribute. Plus HTML rows for the graph label (a legend). The diff
+    # picture (`renderer.diff_picture`) draws its marks with these.
+    styles: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    label_rows: tuple[str, ...] = ()
+    # `render --estimate`: load on edges and utilization on nodes (its box is in `label_rows`)
     overlay: "Overlay | None" = None
 
 
@@ -99,7 +105,7 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     edge_notes = options.overlay.edges if options.overlay else {}
     lines = [f"digraph {quote(blueprint.name)} {{"]
     graph = {
-        "label": _graph_label(blueprint, options.highlights, colors, options.overlay),
+        "label": _graph_label(blueprint, options.highlights, colors, options.label_rows),
         "labelloc": "t",
         "fontname": quote(FONT),
         "fontsize": "15",
@@ -141,7 +147,9 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
 
     def emit_group(group: Group | None, depth: int, indent: str) -> None:
         for component in members.get(group.id if group else None, []):
-            lines.append(f"{indent}{_node(component, base_dir, outline.get(component.id), node_notes.get(component.id))}")
+            node = _node(component, base_dir, outline.get(component.id), options.styles.get(f"node:{component.id}", {}),
+                         node_notes.get(component.id))
+            lines.append(f"{indent}{node}")
         for child in children.get(group.id if group else None, []):
             cluster = {
                 "label": quote(child.label),
@@ -152,14 +160,16 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
                 "fontsize": "12",
                 "margin": "16",
             }
+            _restyle(cluster, options.styles.get(f"cluster:{child.id}", {}))
             lines.append(f"{indent}subgraph {quote('cluster_' + child.id)} {{")
             lines.append(f"{indent}  graph [{_attributes(cluster)}];")
             emit_group(child, depth + 1, indent + "  ")
             lines.append(f"{indent}}}")
 
     emit_group(None, 0, "  ")
-    for connection in blueprint.connections:
-        lines.append("  " + _edge(blueprint, connection, options.large, edge_notes.get(connection)))
+    for index, connection in enumerate(blueprint.connections):
+        lines.append("  " + _edge(blueprint, connection, options.large, options.styles.get(f"edge:{index}", {}),
+                                  edge_notes.get(connection)))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -187,7 +197,16 @@ def _outlines(highlights: Iterable[Highlight]) -> dict[str, str]:
     return found
 
 
-def _node(component: Component, base_dir: str, severity: str | None, note: "Note | None" = None) -> str:
+def _restyle(attributes: dict[str, str], extra: Mapping[str, str | None]) -> None:
+    for key, value in extra.items():
+        if value is None:
+            attributes.pop(key, None)
+        else:
+            attributes[key] = value
+
+
+def _node(component: Component, base_dir: str, severity: str | None, extra: Mapping[str, str | None] = {},
+          note: "Note | None" = None) -> str:
     label_lines = wrap(component.label, LABEL_WIDTH)
     counts = [f"\u00d7{component.replicas}"] if component.replicas >= 2 else []
     if component.shards >= 2:
@@ -215,6 +234,7 @@ def _node(component: Component, base_dir: str, severity: str | None, note: "Note
                 "penwidth": "3",
             }
         )
+    _restyle(attributes, extra)
     return f"{quote(component.id)} [{_attributes(attributes)}];"
 
 
@@ -231,7 +251,8 @@ def _anchor(blueprint: Blueprint, endpoint: str, is_group: bool) -> str:
     return blueprint.members(endpoint)[0]
 
 
-def _edge(blueprint: Blueprint, connection: Connection, large: bool = False, note: "Note | None" = None) -> str:
+def _edge(blueprint: Blueprint, connection: Connection, large: bool = False,
+          extra: Mapping[str, str | None] = {}, note: "Note | None" = None) -> str:
     attributes: dict[str, str] = {}
     text = connection.label or ""
     if connection.protocol:
@@ -254,25 +275,22 @@ def _edge(blueprint: Blueprint, connection: Connection, large: bool = False, not
         attributes["ltail"] = quote("cluster_" + connection.source)
     if connection.target_is_group:
         attributes["lhead"] = quote("cluster_" + connection.target)
+    _restyle(attributes, extra)
     source = _anchor(blueprint, connection.source, connection.source_is_group)
     target = _anchor(blueprint, connection.target, connection.target_is_group)
     suffix = f" [{_attributes(attributes)}]" if attributes else ""
     return f"{quote(source)} -> {quote(target)}{suffix};"
 
 
-def _graph_label(
-    blueprint: Blueprint, highlights: tuple[Highlight, ...], colors: Palette, overlay: "Overlay | None" = None
-) -> str:
+def _graph_label(blueprint: Blueprint, highlights: tuple[Highlight, ...], colors: Palette,
+                 extra_rows: tuple[str, ...] = ()) -> str:
     rows = [f'<tr><td><font point-size="22"><b>{html_text(blueprint.title)}</b></font></td></tr>']
     if blueprint.summary:
         summary = "<br/>".join(html_text(line) for line in wrap(blueprint.summary, 110))
         rows.append(f'<tr><td><font point-size="13" color="{colors.muted_text}">{summary}</font></td></tr>')
     if highlights:
         rows.append(_legend(highlights, colors))
-    if overlay is not None:
-        rows.append(_box(overlay.box_title, [
-            f'<font point-size="12" color="{note.color or colors.text}">{html_text(note.text)}</font>'
-            for note in overlay.box], colors))
+    rows += extra_rows
     return "<<table border=\"0\" cellpadding=\"2\" cellspacing=\"0\">" + "".join(rows) + "</table>>"
 
 
@@ -287,11 +305,11 @@ def _legend(highlights: tuple[Highlight, ...], colors: Palette) -> str:
             f'<font point-size="12" color="{color}"><b>{highlight.severity}</b></font>'
             f'<font point-size="12"> {text}</font>'
         )
-    return _box("Lint findings", cells, colors)
+    return framed_box("Lint findings", cells, colors)
 
 
-def _box(title: str, cells: list[str], colors: Palette) -> str:
-    """A framed table under the title: a bold heading, then one row per cell (HTML-like label text)."""
+def framed_box(title: str, cells: list[str], colors: Palette) -> str:
+    """A graph-label row: a framed table with a bold heading, then one row per cell (HTML-like label text)."""
     return (
         f'<tr><td align="left"><table border="1" color="{colors.cluster_pen}" cellborder="0" cellpadding="3" cellspacing="0">'
         + f'<tr><td align="left"><font point-size="13"><b>{html_text(title)}</b></font></td></tr>'

@@ -18,6 +18,7 @@ from typing import Mapping
 from ..estimation import Estimate, numbers
 from ..estimation import estimate as estimate_blueprint
 from ..model import Blueprint, Connection
+from .theme import Palette
 
 GREEN = "#2CA02C"
 AMBER = "#E8A317"
@@ -54,6 +55,15 @@ def pen_width(load: float, heaviest: float) -> float:
     if load <= 0 or heaviest <= 0:
         return MIN_PEN
     return round(MIN_PEN + (MAX_PEN - MIN_PEN) * math.log1p(load) / math.log1p(heaviest), 2)
+
+
+def box_rows(overlay: Overlay, colors: Palette) -> tuple[str, ...]:
+    """The SLO box as a row of the graph label (`DotOptions.label_rows`)."""
+    from .dot import framed_box, html_text
+
+    cells = [f'<font point-size="12" color="{note.color or colors.text}">{html_text(note.text)}</font>'
+             for note in overlay.box]
+    return (framed_box(overlay.box_title, cells, colors),)
 
 
 def overlay_for(blueprint: Blueprint) -> Overlay:

@@ -86,10 +86,10 @@ def test_json_shape() -> None:
     document = json.loads(json_report.render(results()))
     assert document["version"] == 1
     assert document["tool"]["name"] == "sdiagram"
-    assert document["summary"] == {"files": 5, "errors": 3, "warnings": 2, "info": 1, "suppressed": 2,
+    assert document["summary"] == {"files": 5, "errors": 3, "warnings": 2, "info": 1, "suppressed": 2, "baselined": 0,
                                    "invalid_files": 2, "exit_code": 2}
     finding = next(f for f in document["findings"] if f["code"] == "SD101")
-    assert set(finding) == {"code", "rule", "severity", "message", "path", "line", "column", "components",
+    assert set(finding) == {"code", "fingerprint", "rule", "severity", "message", "path", "line", "column", "components",
                             "connection", "fix", "help", "suppressed"}
     assert finding["components"][:1] == ["lb"] and finding["line"] == 5 and finding["column"] == 3
     mc = next(f for f in document["findings"] if f["code"] == "SD301")

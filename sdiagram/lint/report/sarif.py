@@ -6,12 +6,14 @@
 - locations carry `startLine` / `startColumn` regions, artifact URIs are
   relative to the working directory (`uriBaseId: SRCROOT`) where possible;
 - suppressed findings are kept, with `suppressions` (`inSource`, the reason
-  as justification).
+  as justification; `external` for findings recorded in a `--baseline`);
+- `partialFingerprints` carry the finding's stable fingerprint
+  (`lint.fingerprint`: rule, component ids and connection, never a line), so
+  code scanning tracks a finding across commits that move it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import pathlib
@@ -22,6 +24,7 @@ from ... import __version__
 from ..docs import DOCS_URL, help_url
 from ..engine import FileResult
 from ..findings import Finding, Severity
+from ..fingerprint import FINGERPRINT_KEY, fingerprints
 from ..rules import ALL_RULES
 from . import display_path
 
@@ -35,11 +38,6 @@ def artifact_location(path: str) -> dict[str, str]:
     if os.path.isabs(shown) or shown.startswith("/"):
         return {"uri": pathlib.Path(os.path.abspath(path)).as_uri()}
     return {"uri": quote(shown), "uriBaseId": BASE_ID}
-
-
-def _fingerprint(finding: Finding) -> str:
-    key = "\0".join((finding.code, display_path(finding.path), *finding.components, finding.message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 def _rule_descriptor(rule: Any) -> dict[str, Any]:
@@ -57,7 +55,7 @@ def _rule_descriptor(rule: Any) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(finding: Finding, fingerprint: str, index: dict[str, int]) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": artifact_location(finding.path)}
     if finding.span is not None:
         physical["region"] = {"startLine": finding.line, "startColumn": finding.column}
@@ -71,22 +69,26 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "level": LEVELS[finding.severity],
         "message": {"text": text},
         "locations": [location],
-        "partialFingerprints": {"sdiagramFinding/v1": _fingerprint(finding)},
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
         "properties": {"rule": finding.rule, "components": list(finding.components)},
     }
     if finding.suppressed is not None:
-        suppression_location = {
-            "physicalLocation": {
-                "artifactLocation": artifact_location(finding.suppressed.span.path or finding.path),
-                "region": {"startLine": finding.suppressed.span.line, "startColumn": finding.suppressed.span.column},
-            }
-        }
-        result["suppressions"] = [{
+        suppression: dict[str, Any] = {
             "kind": "inSource",
             "status": "accepted",
             "justification": finding.suppressed.reason,
-            "location": suppression_location,
-        }]
+        }
+        span = finding.suppressed.span
+        if span is None:  # recorded in a baseline file
+            suppression["kind"] = "external"
+        else:
+            suppression["location"] = {
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(span.path or finding.path),
+                    "region": {"startLine": span.line, "startColumn": span.column},
+                }
+            }
+        result["suppressions"] = [suppression]
     return result
 
 
@@ -105,7 +107,8 @@ def render(results: Sequence[FileResult]) -> str:
         },
         "originalUriBaseIds": {BASE_ID: {"uri": root}},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index) for result in results for f in result.findings],
+        "results": [_result(f, fingerprint, index) for result in results
+                    for f, fingerprint in zip(result.findings, fingerprints(result.findings))],
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -16,14 +16,17 @@ class Summary(NamedTuple):
     suppressed: int
     invalid_files: int
     failed: bool
+    baselined: int = 0
 
     @classmethod
     def of(cls, results: Sequence[FileResult]) -> "Summary":
         counts = {severity: 0 for severity in Severity}
-        suppressed = 0
+        suppressed = baselined = 0
         for result in results:
             for finding in result.findings:
-                if finding.suppressed is not None:
+                if finding.suppressed is not None and finding.suppressed.scope == "baseline":
+                    baselined += 1
+                elif finding.suppressed is not None:
                     suppressed += 1
                 else:
                     counts[finding.severity] += 1
@@ -35,6 +38,7 @@ class Summary(NamedTuple):
             suppressed=suppressed,
             invalid_files=sum(1 for r in results if r.invalid),
             failed=any(r.failed for r in results),
+            baselined=baselined,
         )
 
     @property
@@ -48,7 +52,9 @@ class Summary(NamedTuple):
                                         (self.info, "info", "info")):
             if count:
                 parts.append(f"{count} {singular if count == 1 else plural}")
-        suppressed = f" ({self.suppressed} suppressed)" if self.suppressed else ""
+        held = [f"{self.suppressed} suppressed"] if self.suppressed else []
+        held += [f"{self.baselined} in baseline"] if self.baselined else []
+        suppressed = f" ({', '.join(held)})" if held else ""
         if not parts:
             return f"No problems in {files}{suppressed}."
         found = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -46,6 +46,7 @@ class SyncCycle(Rule):
     name = "sync-cycle"
     severity = Severity.ERROR
     Options = NoOptions
+    identity = "members"  # one finding per set of components calling each other in a loop
 
     def check(self, graph: AnalysisGraph, options: NoOptions) -> Iterator[Issue]:
         calls = graph.call_successors
@@ -54,14 +55,18 @@ class SyncCycle(Rule):
             if len(members) < 2:
                 continue
             start = min(members, key=graph.order.__getitem__)
-            cycles.append(shortest_cycle_through(start, set(members), calls))
-        cycles.sort(key=lambda cycle: graph.order[cycle[0]])
-        for cycle in cycles:
+            cycle = shortest_cycle_through(start, set(members), calls)
+            # the cycle's members, then the rest of the tangle: the finding is
+            # about all of them (its fingerprint is their set, see `identity`)
+            rest = sorted(set(members) - set(cycle), key=graph.order.__getitem__)
+            cycles.append((cycle, rest))
+        cycles.sort(key=lambda found: graph.order[found[0][0]])
+        for cycle, rest in cycles:
             edge = next(e for e in graph.out_edges[cycle[0]] if e.target == cycle[1] and e.is_call)
             yield Issue(
                 message=f"synchronous cycle: {chain(cycle)}",
                 span=edge.span,
-                components=tuple(cycle[:-1]),
+                components=(*cycle[:-1], *rest),
                 connection=edge.ids,
                 fix="make one hop asynchronous (`async: true`) or merge the responsibilities",
             )
