@@ -83,7 +83,8 @@ SYNC_LABELS = ("GET", "POST", "read", "write", "lookup", "query", "gRPC call", "
 ASYNC_LABELS = ("publish", "consume", "events", "enqueue", "fan-out", "retry", "audit log")
 
 
-def generate(size: int, seed: int = 7, direction: str = "LR", group_size: int = 10, shape: str = "tiered") -> str:
+def generate(size: int, seed: int = 7, direction: str = "LR", group_size: int = 10, shape: str = "tiered",
+             mesh_share: float = 0.3) -> str:
     """A blueprint of `size` components as YAML text (deterministic for a seed).
 
     Groups of about `group_size` sit in zones of about 5 groups. Inside a group
@@ -94,6 +95,10 @@ def generate(size: int, seed: int = 7, direction: str = "LR", group_size: int = 
       the one after, 10% stay in their tier. The graph stays about 30 ranks deep.
     - "chained" (a stress case): groups call the next few groups, so the graph
       gets about half as many ranks as components (1,444 for 3,000).
+    - "mesh" (dense cross-group traffic, the shape of a large estate of
+      micro-services): tiered, but `mesh_share` of the calls between groups go
+      to any group at all, so they cross zones and clusters far apart in the
+      layout (30% is the default; 100% is a worst case).
     """
     rng = random.Random(seed * 1_000_003 + size)
     kinds = list(KIND_MIX)
@@ -188,7 +193,9 @@ def generate(size: int, seed: int = 7, direction: str = "LR", group_size: int = 
     while len(edges) < target_edges and attempts < target_edges * 20 and n_groups > 1:
         attempts += 1
         g, source = rng.choice(callers)
-        if shape == "chained":
+        if shape == "mesh" and rng.random() < mesh_share:
+            other = members[rng.randrange(n_groups)]
+        elif shape == "chained":
             step = rng.choice([1, 1, 1, 2, 2, 3, 5]) * (-1 if rng.random() < 0.1 else 1)
             other = members[min(n_groups - 1, max(0, g + step))]
         else:
@@ -260,9 +267,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--limit", type=float, default=300.0,
                         help="seconds after which the benchmark kills one command (default 300)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--shape", choices=("tiered", "chained"), default="tiered",
+    parser.add_argument("--shape", choices=("tiered", "chained", "mesh"), default="tiered",
                         help="how groups call each other: tiered (~30 ranks deep, default) or chained "
-                             "(a stress case: about n/2 ranks deep)")
+                             "(a stress case: about n/2 ranks deep) or mesh (groups call any group: dense cross-group edges)")
     parser.add_argument("--skip", default="", help="comma-separated: lint,validate,png,timeout")
     parser.add_argument("--keep", action="store_true", help="keep the generated blueprints and outputs")
     args = parser.parse_args()

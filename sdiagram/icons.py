@@ -29,6 +29,15 @@ if TYPE_CHECKING:
     from .model import Component
 
 MAX_ICON_BYTES = 2 * 1024 * 1024
+# A PNG or JPEG compresses a plain 20,000 x 20,000 image into 400 KB, and
+# Graphviz (cairo) decodes it whole: 1.6 GB. An icon is drawn about 100 px
+# wide, so its header must say at most this many pixels on a side.
+MAX_ICON_SIDE = 4096
+# All the distinct custom icons of one blueprint together: for PNG and PDF
+# Graphviz holds each one decoded (4 bytes a pixel), and the SVG embeds each
+# file once. These bound both to about 256 MB and 45 MB.
+MAX_CUSTOM_ICON_PIXELS = 64 * 1024 * 1024
+MAX_CUSTOM_ICON_BYTES = 32 * 1024 * 1024
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 _CLASS_PATH = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\Z")
 _MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -108,6 +117,7 @@ def is_class_path(spec: str) -> bool:
     return spec.count(".") == 2 and not spec.lower().endswith(IMAGE_SUFFIXES) and "/" not in spec and "\\" not in spec
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve_class_path(class_path: str) -> Icon:
     """`aws.database.RDS` -> its icon; raises ValueError with a helpful message."""
     if not _CLASS_PATH.match(class_path):
@@ -145,12 +155,75 @@ def resolve_file(spec: str, base_dir: str) -> Icon:
         if os.path.getsize(target) > MAX_ICON_BYTES:
             raise ValueError(f"icon file '{spec}' is larger than {MAX_ICON_BYTES:,} bytes")
         with open(target, "rb") as handle:
-            head = handle.read(8)
+            head = handle.read(64 * 1024)
+            if image_size(head) is None and head.startswith(b"\xff\xd8\xff"):
+                head += handle.read(MAX_ICON_BYTES)  # a JPEG's frame header may follow large metadata
     except OSError as error:
         raise ValueError(f"icon file '{spec}' cannot be read: {error.strerror}") from None
     if not any(head.startswith(magic) for magic in _MAGIC):
         raise ValueError(f"icon file '{spec}' is not a PNG or JPEG image")
+    size = image_size(head)
+    if size is None:
+        raise ValueError(f"icon file '{spec}' is a damaged image: its header gives no width and height")
+    if max(size) > MAX_ICON_SIDE or min(size) < 1:
+        raise ValueError(
+            f"icon file '{spec}' is {size[0]:,} x {size[1]:,} px; an icon may be at most "
+            f"{MAX_ICON_SIDE:,} px on a side (it is drawn about 100 px wide)"
+        )
     return Icon(os.path.relpath(target, root).replace(os.sep, "/"), root)
+
+
+# JPEG start-of-frame markers (the ones that carry the size): C0-CF but DHT, JPG, DAC.
+_JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from a PNG's IHDR or a JPEG's start-of-frame, without decoding; None if absent."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        if len(data) < 24 or data[12:16] != b"IHDR":
+            return None
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    position = 2  # after the SOI marker
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            return None
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD8:  # markers without a length
+            position += 2
+            continue
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker in _JPEG_FRAMES:
+            if position + 9 > len(data):
+                return None
+            return int.from_bytes(data[position + 7 : position + 9], "big"), int.from_bytes(data[position + 5 : position + 7], "big")
+        if marker == 0xD9 or length < 2:  # end of image, or a broken segment
+            return None
+        position += 2 + length
+    return None
+
+
+def custom_icons_problem(files: set[str]) -> str | None:
+    """What is wrong with a blueprint's distinct custom icon files taken together, or None."""
+    pixels = size = 0
+    for file in sorted(files):
+        try:
+            with open(file, "rb") as handle:
+                head = handle.read(64 * 1024)
+            size += os.path.getsize(file)
+        except OSError:
+            continue  # reported where the icon is resolved
+        width, height = image_size(head) or (0, 0)
+        pixels += width * height
+    if pixels > MAX_CUSTOM_ICON_PIXELS or size > MAX_CUSTOM_ICON_BYTES:
+        return (
+            f"its {len(files):,} custom icon files hold {pixels / 1e6:,.0f} million pixels in {size / 2**20:,.1f} MiB; "
+            f"a blueprint's custom icons may hold at most {MAX_CUSTOM_ICON_PIXELS / 1e6:,.0f} million pixels "
+            f"and {MAX_CUSTOM_ICON_BYTES // 2**20} MiB in all"
+        )
+    return None
 
 
 def check_icon(spec: str, base_dir: str) -> str | None:

@@ -262,3 +262,129 @@ def test_clustered_graph_with_labels_renders_without_crashing(write_blueprint, t
     result = run_cli("render", path, "-o", str(tmp_path / "out"), "-f", "svg")
     assert result.exit_code == 0, result.output
     assert files_in(tmp_path / "out") == ["clustered.svg"]
+
+
+def test_stale_temporaries_of_a_killed_render_are_removed_by_the_next(write_blueprint, tmp_path):
+    import subprocess
+    import sys
+
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    dead, alive = finished.pid, os.getppid()
+    out = tmp_path / "out"
+    (out / ".sdiagram-cache").mkdir(parents=True)
+    ours = [
+        f".good.svg.{dead}-abcd1234.tmp",  # its writer was killed
+        ".good.png.x1y2z3_4.tmp",  # the naming before pids (sdiagram 0.1)
+        f".sdiagram-cache/.0123abcd.json.{dead}-abcd1234.tmp",
+    ]
+    kept = [
+        f".good.svg.{alive}-abcd1234.tmp",  # its writer is still running
+        ".notes.tmp", "draft.svg.abcd1234.tmp", ".good.svg.abcd1234.tmp.bak",  # not ours
+    ]
+    for name in ours + kept:
+        (out / name).write_bytes(b"partial")
+    result = run_cli("render", write_blueprint(GOOD, "good.yaml"), "-o", str(out), "-f", "svg")
+    assert result.exit_code == 0, result.output
+    for name in ours:
+        assert not (out / name).exists(), name
+    for name in kept:
+        assert (out / name).exists(), name
+
+
+def _record_file(out: Path) -> Path:
+    [record] = (out / ".sdiagram-cache").iterdir()
+    return record
+
+
+def _hostile_record(kind: str, record: Path, tmp_path: Path) -> None:
+    import json
+
+    record.unlink()
+    if kind == "deep":
+        record.write_text("[" * 100_000 + "]" * 100_000)
+    elif kind == "fifo":
+        os.mkfifo(record)
+    elif kind == "dev-zero":
+        record.symlink_to("/dev/zero")
+    elif kind == "huge":
+        record.write_bytes(b" " * (2 * 1024 * 1024) + b"{}")
+    elif kind == "wrong-types":
+        record.write_text(json.dumps({"source": 1, "name": ["x"], "key": {}, "icons": "abc", "files": []}))
+    elif kind == "icon-is-a-fifo":
+        fifo = tmp_path / "icon.png"
+        os.mkfifo(fifo)
+        record.write_text(json.dumps({"source": "x", "name": "good", "key": "0" * 64, "icons": [str(fifo)],
+                                      "files": {"svg": "0" * 64}}))
+    elif kind == "icon-is-dev-zero":
+        record.write_text(json.dumps({"source": "x", "name": "good", "key": "0" * 64, "icons": ["/dev/zero"],
+                                      "files": {"svg": "0" * 64}}))
+    elif kind == "name-escapes":
+        record.write_text(json.dumps({"source": "x", "name": "../../etc/passwd", "key": "0" * 64, "icons": [],
+                                      "files": {"svg": "0" * 64}}))
+
+
+@pytest.mark.parametrize(
+    "kind", ["deep", "fifo", "dev-zero", "huge", "wrong-types", "icon-is-a-fifo", "icon-is-dev-zero", "name-escapes"]
+)
+def test_a_bad_cache_record_is_a_cache_miss(write_blueprint, tmp_path, kind):
+    path = write_blueprint(GOOD)
+    out = tmp_path / "out"
+    assert run_cli("render", path, "-o", str(out), "-f", "svg").exit_code == 0
+    record = _record_file(out)
+    _hostile_record(kind, record, tmp_path)
+    result = run_cli("render", path, "-o", str(out), "-f", "svg")
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.output
+    # and the damaged record is replaced by a good one
+    again = run_cli("render", path, "-o", str(out), "-f", "svg")
+    assert "up to date" in again.output
+
+
+def test_an_empty_image_from_graphviz_is_an_error_and_nothing_is_written(write_blueprint, tmp_path, monkeypatch):
+    import pygraphviz.graphviz as gv
+
+    real = gv.gvRenderData
+    monkeypatch.setattr(gv, "gvRenderData", lambda context, graph, fmt: (0, b"") if fmt == b"png" else real(context, graph, fmt))
+    out = tmp_path / "out"
+    result = run_cli("render", write_blueprint(GOOD), "-o", str(out), "-f", "svg,png")
+    assert result.exit_code == 2
+    assert "error: Graphviz produced an empty png; nothing was written" in result.output
+    assert files_in(out) == []
+    assert not (out / ".sdiagram-cache").exists() or not any((out / ".sdiagram-cache").iterdir())
+
+
+def png_header(width: int, height: int) -> bytes:
+    """The first bytes of a PNG of that size: all sdiagram reads before deciding."""
+    import struct
+    import zlib
+
+    body = b"IHDR" + struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + body + struct.pack(">I", zlib.crc32(body))
+
+
+def test_an_icon_too_large_to_decode_is_refused_with_its_position(write_blueprint, tmp_path):
+    (tmp_path / "big.png").write_bytes(png_header(20_000, 20_000))
+    path = write_blueprint(GOOD.replace("{kind: client}", "{kind: client, icon: big.png}"))
+    for command in (["validate", path], ["render", path, "-o", str(tmp_path / "out"), "-f", "png"]):
+        result = run_cli(*command)
+        assert result.exit_code == 2
+        assert "bp.yaml:3:31: error: icon file 'big.png' is 20,000 x 20,000 px" in result.output
+    assert files_in(tmp_path / "out") == []
+
+
+def test_custom_icons_too_large_together_are_refused(write_blueprint, tmp_path):
+    lines = ["name: icons", "components:"]
+    for i in range(5):  # each allowed alone (4,096 px a side), 84 million pixels together
+        (tmp_path / f"i{i}.png").write_bytes(png_header(4096, 4096) + bytes([i]))
+        lines.append(f"  c{i}: {{kind: service, icon: i{i}.png}}")
+    path = write_blueprint("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    result = run_cli("render", path, "-o", str(out), "-f", "png")
+    assert result.exit_code == 2
+    assert "error: its 5 custom icon files hold 84 million pixels" in result.output
+    assert files_in(out) == []
+    import sdiagram
+
+    with pytest.raises(sdiagram.renderer.RenderError, match="at most 67 million pixels"):
+        sdiagram.render(sdiagram.load(path), "svg")

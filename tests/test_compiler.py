@@ -151,7 +151,7 @@ def test_single_problems(write_blueprint, text, expected):
 
 
 def test_icon_class_path_and_file_checks(write_blueprint, tmp_path):
-    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10" + b"\0" * 32)
     (tmp_path / "fake.png").write_text("not an image")
     (tmp_path / "secret.txt").write_text("secret")
     outside = tmp_path.parent / "outside.png"

@@ -210,7 +210,7 @@ def test_drawio_uses_the_graphviz_layout_with_groups_as_containers(write_bluepri
     assert all(o is not None and abs(float(o.get("x"))) < 500 and abs(float(o.get("y"))) < 500 for o in offsets)
     # the same layout as the SVG: the icon sits where the SVG draws it (draw.io adds a 20 pt margin)
     svg = rendered.outputs["svg"].decode()
-    icon = re.search(r"<title>users</title>.*?<image [^>]*? x=\"([-0-9.e]+)\"", svg, re.S)
+    icon = re.search(r"<title>users</title>.*?<(?:image|use) [^>]*? x=\"([-0-9.e]+)\"", svg, re.S)  # icons: <use>
     assert abs(float(icon.group(1)) - (geometry["n-users"]["x"] - 20)) < 0.05
 
 

@@ -96,6 +96,9 @@ def test_defaults_without_new_keys(write_blueprint):
         ("components:\n  a: {kind: service, replicas: a cluster}\n",
          "bp.yaml:2:32: error: replicas must be a whole number, not 'a cluster': write how many copies run, "
          "e.g. `replicas: 3` for a 3-node cluster (and `shards: N` when the data is partitioned)"),
+        ("placement: {zones: 1, regions: 2}\ncomponents:\n  a: {kind: service}\n  b: {kind: database, regions: 3}\n",
+         ["bp.yaml:1:12: error: placement: zones (1) must be at least regions (2): every region has a zone of its own",
+          "bp.yaml:4:32: error: zones (1) must be at least regions (3): every region has a zone of its own"]),
         ("placement: {zones: 0}\ncomponents:\n  a: {kind: service}\n",
          "bp.yaml:1:20: error: placement.zones must be between 1 and 100, not 0"),
         ("components:\n  a: {kind: service}\n  b: {kind: service}\nconnections:\n  - a -> b: {op: delete}\n",
@@ -170,3 +173,11 @@ def test_every_row_has_a_model_field_with_its_default(table, model):
         if row.model_attr in ("traffic", "placement", "lint", "reads") or row.computed_default or row.required:
             continue
         assert row.default == default, f"{model.__name__}.{row.model_attr}: table {row.default!r}, model {default!r}"
+
+
+def test_kinds_command_lists_new_kinds_and_aliases():
+    from conftest import run_cli
+
+    output = run_cli("kinds").output
+    assert "observability" in output and "aws.management.Cloudwatch" in output
+    assert "(also: postgres, pg)" in output

@@ -130,7 +130,11 @@ def test_svg_is_self_contained(write_blueprint, tmp_path):
     blueprint = sdiagram.load(write_blueprint(SMALL.replace("{kind: client}", "{kind: client, icon: logo.png}")))
     svg = sdiagram.render(blueprint, "svg").decode()
     hrefs = re.findall(r'xlink:href="([^"]*)"', svg)
-    assert len(hrefs) == 5 and all(h.startswith("data:image/png;base64,") for h in hrefs)
+    uses = re.findall(r'<use xlink:href="#(icon-[0-9a-f]{16})" x="[-\d.]+" y="[-\d.]+"/>', svg)
+    defined = dict(re.findall(r'<image id="(icon-[0-9a-f]{16})" xlink:href="([^"]*)"', svg))
+    assert len(uses) == 5 and set(uses) == set(defined)  # five icons drawn, each distinct one defined once
+    assert len(defined) == 5 and all(uri.startswith("data:image/png;base64,") for uri in defined.values())
+    assert len(hrefs) == len(uses) + len(defined)
     assert str(tmp_path) not in svg and "site-packages" not in svg and "resources/" not in svg
     header = re.search(r"<svg [^>]*>", svg).group(0)
     assert re.search(r'width="\d+pt"', header) and re.search(r'height="\d+pt"', header)
@@ -192,3 +196,54 @@ def test_huge_png_is_scaled_down_with_a_warning(write_blueprint):
     width, height = struct.unpack(">II", rendered.outputs["png"][16:24])
     assert max(width, height) <= PNG_MAX_PIXELS
     assert any("over cairo's limit" in warning for warning in rendered.warnings)
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("libglib-2.0.so.0: cannot open shared object file: No such file or directory",
+         "the system library libglib-2.0.so.0 is missing; install it (Debian/Ubuntu: apt-get install libglib2.0-0)"),
+        ("libXrender.so.1: cannot open shared object file: No such file or directory",
+         "the system library libXrender.so.1 is missing; install it (Debian/Ubuntu: apt-get install libxrender1)"),
+        ("dlopen(_graphviz.so): Library not loaded: @rpath/libcairo.2.dylib",
+         "pygraphviz is installed but cannot be loaded: dlopen(_graphviz.so): Library not loaded"),
+    ],
+)
+def test_an_installed_pygraphviz_that_cannot_load_names_the_missing_library(monkeypatch, message, expected):
+    import builtins
+    import shutil
+
+    from sdiagram.renderer import engine
+
+    real_import = builtins.__import__
+
+    def failing_import(name, *args, **kwargs):
+        if name == "pygraphviz":
+            raise ImportError(message)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", failing_import)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(sdiagram.renderer.RenderError) as raised:
+        engine.engine_name()
+    assert expected in str(raised.value)
+    assert "install pygraphviz" not in str(raised.value)
+
+
+def test_png_scale_bounds_the_area_too():
+    from sdiagram.renderer.engine import PNG_MAX_AREA
+
+    scale = _png_scale(17_000, 12_000)  # 22,667 x 16,000 px: under the side limit, 363 M pixels
+    assert scale is not None
+    width, height = (side * 96 / 72 * scale for side in (17_000, 12_000))
+    assert width * height <= PNG_MAX_AREA and width * height > 0.9 * PNG_MAX_AREA
+
+
+def test_an_icon_used_many_times_is_embedded_once(write_blueprint):
+    components = "\n".join(f"  c{i}: {{kind: service}}" for i in range(40))
+    svg = sdiagram.render(sdiagram.load(write_blueprint(f"components:\n{components}\n")), "svg").decode()
+    assert svg.count("data:image/png;base64,") == 1
+    assert svg.count('<use xlink:href="#icon-') == 40
+    import xml.etree.ElementTree as ElementTree
+
+    ElementTree.fromstring(svg)

@@ -10,7 +10,7 @@ from . import main
 @main.command()
 def kinds() -> None:
     """List the component kinds and the known technologies."""
-    from ..catalog import KINDS, TECHS
+    from ..catalog import KINDS, TECH_ALIASES, TECHS
 
     click.echo(click.style("Kinds", bold=True) + " (component `kind:`)")
     width = max(map(len, KINDS))
@@ -19,9 +19,13 @@ def kinds() -> None:
     click.echo()
     click.echo(click.style("Technologies", bold=True) + " (component `tech:`; * = managed by default)")
     width = max(map(len, TECHS))
+    aliases: dict[str, list[str]] = {}
+    for alias, name in TECH_ALIASES.items():
+        aliases.setdefault(name, []).append(alias)
     for tech in TECHS.values():
         mark = "*" if tech.managed else " "
-        click.echo(f"  {tech.name:<{width}} {mark} {tech.icon}")
+        also = f"  (also: {', '.join(aliases[tech.name])})" if tech.name in aliases else ""
+        click.echo(f"  {tech.name:<{width}} {mark} {tech.icon}{also}")
     click.echo()
     click.echo("`icon:` also takes any diagrams class path (aws.database.RDS) or a .png/.jpg inside the blueprint's folder.")
 

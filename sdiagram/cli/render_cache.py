@@ -4,6 +4,11 @@ The key covers everything an image depends on: the sdiagram version, the
 formats, the blueprint's bytes, the bytes of every icon it draws and, with
 `--lint`, the findings drawn on it. The record remembers the icon files, so an
 unchanged blueprint is recognised without parsing it at all.
+
+Records are untrusted input (the output folder may come from a pull request,
+or be damaged): one is read only if it is a regular file of at most
+MAX_RECORD_BYTES, the files it names are read only if they are regular files
+of bounded size, and anything unexpected in it makes it a cache miss.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 
 from .. import __version__
@@ -20,6 +26,12 @@ CACHE_FOLDER = ".sdiagram-cache"
 # Output formats whose file extension is not the format's name.
 _EXTENSIONS = {"mermaid": "mmd"}
 _IMAGE = re.compile(r'image="((?:[^"\\]|\\.)*)"')
+MAX_RECORD_BYTES = 1024 * 1024
+# An icon is at most icons.MAX_ICON_BYTES (2 MiB); an image we wrote can be large.
+MAX_ICON_BYTES = 2 * 1024 * 1024
+MAX_OUTPUT_BYTES = 1024 * 1024 * 1024
+_NAME = re.compile(r"(?!\.\.?\Z)[^/\\\0]+\Z")  # a file name in the output folder, no path
+_DIGEST = re.compile(r"[0-9a-f]{64}\Z")
 
 
 @dataclass(frozen=True)
@@ -52,12 +64,45 @@ def content_key(source: bytes, formats: tuple[str, ...], icons: tuple[str, ...],
     digest.update(f"sdiagram {__version__}\0{','.join(sorted(formats))}\0{drawn}\0".encode())
     digest.update(source)
     for file in icons:
-        try:
-            with open(file, "rb") as handle:
-                digest.update(b"\0icon\0" + handle.read())
-        except OSError:
+        digest.update(b"\0icon\0")
+        if not _hash_regular_file(file, MAX_ICON_BYTES, digest):
             return None
     return digest.hexdigest()
+
+
+def _open_regular(path: str, limit: int) -> int | None:
+    """A descriptor of `path` if it is a regular file of at most `limit` bytes, else None.
+
+    O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it
+    and every other special file (/dev/zero, a socket, a device).
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        info = os.fstat(descriptor)
+        if stat.S_ISREG(info.st_mode) and info.st_size <= limit:
+            return descriptor
+    except OSError:
+        pass
+    os.close(descriptor)
+    return None
+
+
+def _hash_regular_file(path: str, limit: int, digest: "hashlib._Hash") -> bool:
+    """Feed a regular file of at most `limit` bytes to `digest`, in chunks; False if it is not one."""
+    descriptor = _open_regular(path, limit)
+    if descriptor is None:
+        return False
+    with os.fdopen(descriptor, "rb") as handle:
+        total = 0
+        while chunk := handle.read(1024 * 1024):
+            total += len(chunk)
+            if total > limit:  # it grew while we read it
+                return False
+            digest.update(chunk)
+    return True
 
 
 def output_file(output_dir: str, name: str, fmt: str) -> str:
@@ -72,21 +117,40 @@ def record_path(output_dir: str, source: str, view: str = "") -> str:
 
 
 def load_record(output_dir: str, source: str, view: str = "") -> Record | None:
-    try:
-        with open(record_path(output_dir, source, view), encoding="utf-8") as handle:
-            raw = json.load(handle)
-        return Record(raw["source"], raw["name"], raw["key"], tuple(raw["icons"]), dict(raw["files"]),
-                      tuple(raw.get("views", ())))
-    except (OSError, ValueError, KeyError, TypeError):
+    """The record of a previous render, or None when there is none or it is not one we could have written."""
+    descriptor = _open_regular(record_path(output_dir, source, view), MAX_RECORD_BYTES)
+    if descriptor is None:
         return None
+    try:
+        with os.fdopen(descriptor, "rb") as handle:
+            raw = json.loads(handle.read(MAX_RECORD_BYTES + 1))
+        return _record(raw)
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def _record(raw: object) -> Record | None:
+    """A Record from parsed JSON, checked field by field."""
+    if not isinstance(raw, dict):
+        return None
+    source, name, key, icons, files = (raw.get(field) for field in ("source", "name", "key", "icons", "files"))
+    views = raw.get("views", [])
+    if not (isinstance(source, str) and isinstance(name, str) and _NAME.match(name) and isinstance(key, str)
+            and _DIGEST.match(key)):
+        return None
+    if not (isinstance(icons, list) and all(isinstance(icon, str) and "\0" not in icon for icon in icons)):
+        return None
+    if not (isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) and _DIGEST.match(v)
+                                            for k, v in files.items())):
+        return None
+    if not (isinstance(views, list) and all(isinstance(view, str) for view in views)):
+        return None
+    return Record(source, name, key, tuple(icons), dict(files), tuple(views))
 
 
 def _file_digest(path: str) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
-    except OSError:
-        return None
+    digest = hashlib.sha256()
+    return digest.hexdigest() if _hash_regular_file(path, MAX_OUTPUT_BYTES, digest) else None
 
 
 def is_fresh(record: Record, key: str | None, output_dir: str, formats: tuple[str, ...]) -> bool:

@@ -217,6 +217,11 @@ def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_d
         for diagnostic in error.diagnostics:
             click.echo(str(diagnostic), err=True)
         return None
+    try:
+        renderer.check_custom_icons(blueprint)
+    except renderer.RenderError as error:
+        click.echo(f"{_shown(path)}: error: {error}", err=True)
+        return None
     # Lint always checks the whole model; a view draws the findings on what it shows.
     highlights = _highlights(blueprint) if with_lint else ()
     # Likewise the estimate is of the whole model, drawn on each view.
@@ -233,8 +238,9 @@ def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_d
         options = renderer.dot_options(model, highlights, theme, overlay)
         if options.large:
             click.echo(
-                f"{_shown(path)}: note: {len(model.components):,} components; using the large-graph layout "
-                "(straight edges, capped layout iterations) to keep the time bounded",
+                f"{_shown(path)}: note: {len(model.components):,} components; using the large-graph layout to "
+                "bound the time: groups packed in a grid, connections between groups drawn over it as straight "
+                "lines (they do not place anything), every edge straight, layout iterations capped",
                 err=True,
             )
         dot_text = renderer.to_dot(model, options)

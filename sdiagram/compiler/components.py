@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from ..catalog import KINDS, TECH_ALIASES, TECHS, tech_name
@@ -34,7 +34,7 @@ MAX_GROUP_DEPTH = 32
 DEAD_LETTER_KINDS = ("queue", "stream")
 # Kinds that keep data: replication and failover say how their copies agree,
 # and `owner` says whose data it is.
-STATEFUL_KINDS = ("cache", "database", "object_storage", "queue", "stream", "pubsub", "search_index",
+DATA_KINDS = ("cache", "database", "object_storage", "queue", "stream", "pubsub", "search_index",
                   "vector_db", "warehouse")
 # Kinds that run code: they can own data.
 OWNER_KINDS = ("service", "worker", "function", "scheduler", "api_gateway")
@@ -114,7 +114,6 @@ GROUP_FIELDS: Table = (
 )
 
 
-@dataclass(frozen=True)
 class GroupsReader(Reader):
     """`groups:`: id -> group; nests through `parent:`."""
 
@@ -194,7 +193,6 @@ def _check_depth(ctx: Context, groups: dict[str, Group], parent_nodes: dict[str,
                 )
 
 
-@dataclass(frozen=True)
 class ComponentsReader(Reader):
     """`components:`: id -> component, in source order."""
 
@@ -240,6 +238,10 @@ def _component(ctx: Context, component_id: str, span: Span, spec: YValue) -> tup
     for key in ("zones", "regions"):
         if key not in nodes:
             values[key] = getattr(ctx.placement, key)
+    if ("zones" in nodes or "regions" in nodes) and values.get("zones", MAX_ZONES) < values.get("regions", 1):
+        where = nodes["zones"] if "zones" in nodes else nodes["regions"]
+        ctx.error(where.span, f"zones ({values['zones']}) must be at least regions ({values['regions']}): "
+                              "every region has a zone of its own")
     group = values.get("group")
     if group is not None and group not in ctx.groups:
         ctx.error(nodes["group"].span, f"unknown group '{group}'{ctx.did_you_mean(group, ctx.groups)}")
@@ -248,13 +250,14 @@ def _component(ctx: Context, component_id: str, span: Span, spec: YValue) -> tup
         if "dead_letter" in values and kind not in DEAD_LETTER_KINDS:
             ctx.error(nodes["dead_letter"].span, f"dead_letter is for queues and streams, not a {kind}")
         for key in ("replication", "failover", "owner"):
-            if key in nodes and kind not in STATEFUL_KINDS:
-                ctx.error(nodes[key].span, f"{key} is for components that keep data ({', '.join(STATEFUL_KINDS)}), "
+            if key in nodes and kind not in DATA_KINDS:
+                ctx.error(nodes[key].span, f"{key} is for components that keep data ({', '.join(DATA_KINDS)}), "
                                            f"not a {kind}")
         replicas = values.get("replicas", 1 if "replicas" not in nodes else MAX_REPLICAS)
         for key in ("replication", "failover"):
-            if key in values and kind in STATEFUL_KINDS and replicas < 2:
-                ctx.error(nodes[key].span, f"{key} needs copies to fail over between: set replicas to 2 or more")
+            if key in values and kind in DATA_KINDS and replicas < 2:
+                need = "copies to fail over between" if key == "failover" else "copies to replicate to"
+                ctx.error(nodes[key].span, f"{key} needs {need}: set replicas to 2 or more")
     if kind is None:
         return None, nodes
     values.setdefault("label", component_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ..model import OPS, Connection, group_members
@@ -47,7 +46,6 @@ _ARROW = re.compile(r"\s*(<->|->)\s*")
 _SYNTAX = "write 'a -> b', 'a <-> b', 'a -> [b, c]', '[a, b] -> c' or 'a -> b -> c'"
 
 
-@dataclass(frozen=True)
 class ConnectionsReader(Reader):
     """`connections:`: a list of `a -> b` or `a -> b: label-or-options`."""
 
@@ -84,7 +82,7 @@ class ConnectionsReader(Reader):
                 continue
             options = _details(ctx, details)
             endpoints_ok = True
-            for endpoint in dict.fromkeys(name for names in hops[::2] for name in names):
+            for endpoint in hops[0] + hops[2] if len(hops) == 3 else {n: 0 for names in hops[::2] for n in names}:
                 if endpoint not in declared:
                     ctx.error(expression.span, f"unknown component or group '{endpoint}'{ctx.did_you_mean(endpoint, declared)}")
                     endpoints_ok = False
@@ -98,7 +96,9 @@ class ConnectionsReader(Reader):
                     endpoints_ok = False  # its own definition is already reported
             if not endpoints_ok:
                 continue
-            expansion = sum(len(hops[i]) * len(hops[i + 2]) for i in range(0, len(hops) - 2, 2))
+            expansion = len(hops[0]) * len(hops[2])
+            for i in range(2, len(hops) - 2, 2):
+                expansion += len(hops[i]) * len(hops[i + 2])
             if expansion > MAX_EXPANSION:
                 ctx.error(expression.span, f"this line connects {expansion:,} pairs, over the limit of "
                                            f"{MAX_EXPANSION:,}; connect groups instead of long lists")
@@ -183,12 +183,14 @@ def parse_chain(expression: str) -> list | str | None:
 
 def _endpoint_list(text: str) -> list[str] | None:
     text = text.strip()
-    if text.startswith("[") and text.endswith("]"):
-        names = [name.strip() for name in text[1:-1].split(",")]
-    else:
-        names = [text]
-    if not names or any(not name or not ID_PATTERN.match(name) for name in names):
+    if not text.startswith("["):
+        return [text] if ID_PATTERN.match(text) else None
+    if not text.endswith("]"):
         return None
+    names = [name.strip() for name in text[1:-1].split(",")]
+    for name in names:
+        if not ID_PATTERN.match(name):
+            return None
     return list(dict.fromkeys(names))
 
 

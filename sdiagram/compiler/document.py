@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 from ..catalog import KINDS
@@ -61,7 +62,15 @@ def compile_blueprint(document: YValue | None, path: str, problems: list[Diagnos
     """Compile parsed YAML; `problems` are earlier ones from parsing, reported together."""
     ctx = Context(path)
     ctx.problems.extend(problems or ())
-    blueprint = _document(ctx, document)
+    # Compiling allocates an object or more per key and frees none in cycles;
+    # the cyclic garbage collector would only rescan them, again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        blueprint = _document(ctx, document)
+    finally:
+        if collecting:
+            gc.enable()
     if ctx.problems or blueprint is None:
         raise BlueprintError(ctx.problems)
     return blueprint
@@ -83,6 +92,10 @@ def _document(ctx: Context, document: YValue | None) -> Blueprint | None:
     if "components" not in read.nodes:
         return None
     values = read.values
+    placement = values.get("placement")
+    if placement is not None and placement.zones < placement.regions:
+        ctx.error(placement.span, f"placement: zones ({placement.zones}) must be at least regions "
+                                  f"({placement.regions}): every region has a zone of its own")
     stem = os.path.splitext(os.path.basename(ctx.path))[0]
     values.setdefault("name", stem)
     values.setdefault("title", values["name"])

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from ..diagnostics import Span
 from ..yamlsource import YMapping, YScalar, YValue
 from .readers import INVALID, Context, Reader
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One key of one section of the format.
 
     `default` is what a blueprint gets without the key (the model field's
@@ -37,12 +35,19 @@ class Field:
 Table = tuple[Field, ...]
 
 
-def by_name(table: Table) -> dict[str, Field]:
-    return {field.name: field for field in table}
+# table id -> (table, name -> (position, field, model attribute)); tables are module constants
+_INDEXES: dict[int, tuple[Table, dict[str, tuple[int, Field, str]]]] = {}
 
 
-@dataclass(frozen=True)
-class Read:
+def _index(table: Table) -> dict[str, tuple[int, Field, str]]:
+    cached = _INDEXES.get(id(table))
+    if cached is None or cached[0] is not table:
+        cached = (table, {field.name: (i, field, field.model_attr) for i, field in enumerate(table)})
+        _INDEXES[id(table)] = cached
+    return cached[1]
+
+
+class Read(NamedTuple):
     """A section read through its table: valid `values` by model attribute,
     and the YAML node of every key that was written (valid or not)."""
 
@@ -52,14 +57,17 @@ class Read:
 
 def read_section(ctx: Context, value: YValue, what: str, table: Table, prefix: str = "") -> Read:
     """Read a mapping by its table, in table order; reports unknown keys and bad values."""
-    fields = by_name(table)
-    nodes = {key: item for key, _, item in ctx.mapping_items(value, what, fields)}
+    index = _index(table)
+    if isinstance(value, YMapping) and all(key.value.__class__ is str and key.value in index for key, _ in value.entries):
+        nodes = {key.value: item for key, item in value.entries}  # the common case, without checks
+    else:
+        nodes = {key: item for key, _, item in ctx.mapping_items(value, what, index)}
     values: dict[str, Any] = {}
-    for field in table:
-        if field.name in nodes:
-            result = field.reader.read(ctx, nodes[field.name], f"{prefix}{field.name}")
-            if result is not INVALID:
-                values[field.model_attr] = result
+    for name in sorted(nodes, key=lambda name: index[name][0]) if len(nodes) > 1 else nodes:
+        _, field, attr = index[name]
+        result = field.reader.read(ctx, nodes[name], prefix + name if prefix else name)
+        if result is not INVALID:
+            values[attr] = result
     return Read(values, nodes)
 
 
@@ -70,16 +78,15 @@ def empty_mapping_if_null(value: YValue) -> YValue:
     return value
 
 
-@dataclass(frozen=True)
 class Section(Reader):
-    """A nested mapping read by its own table, built into a model value by `build`."""
+    """A nested mapping read by its own table, built into a model value by `build`;
+    `context_attr` names the Context attribute later sections read it from."""
 
-    table: Table = ()
-    build: Callable[[Read, Span], Any] = lambda read, span: read.values
-    prefix: str = ""
-    # the Context attribute later sections read the result from (e.g. "placement")
-    context_attr: str = ""
+    __slots__ = ("table", "build", "prefix", "context_attr")
     type_name = "mapping"
+
+    def __init__(self, table: Table, build: Callable[[Read, Span], Any], prefix: str = "", context_attr: str = ""):
+        self.table, self.build, self.prefix, self.context_attr = table, build, prefix, context_attr
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
         result = self.build(read_section(ctx, value, what, self.table, self.prefix), value.span)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ..yamlsource import YScalar, YValue, describe
@@ -34,14 +33,15 @@ def _number(value: YValue) -> float | None:
     return number if math.isfinite(number) else None
 
 
-@dataclass(frozen=True)
 class Fraction(Reader):
     """A fraction in [0, 1], written `0.8` or `80%`. With `percent_numbers`, a
     plain number above 1 is a percentage too (`availability: 99.95`)."""
 
-    percent_numbers: bool = False
-    above_zero: bool = False
+    __slots__ = ("percent_numbers", "above_zero")
     type_name = "fraction or percentage"
+
+    def __init__(self, percent_numbers: bool = False, above_zero: bool = False):
+        self.percent_numbers, self.above_zero = percent_numbers, above_zero
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
         number = _number(value)
@@ -68,11 +68,11 @@ class Fraction(Reader):
         return {"anyOf": [number, {"type": "string", "pattern": rf"^\s*{_NUMBER}\s*%\s*$"}]}
 
 
-@dataclass(frozen=True)
 class Rate(Quantity):
     """A number above 0 (a capacity: nothing serves 0 operations/s); `20k` works."""
 
-    type_name = "number > 0"
+    __slots__ = ()
+    type_name = "number > 0 (`20k` too)"
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
         number = super().read(ctx, value, what)
@@ -87,13 +87,13 @@ class Rate(Quantity):
         return schema
 
 
-@dataclass(frozen=True)
 class _Unit(Reader):
     """A number with a unit from `units` (a plain number is in the base unit)."""
 
-    units: tuple[tuple[str, float], ...] = ()
-    noun: str = ""
-    example: str = ""
+    __slots__ = ("units", "noun", "example")
+
+    def __init__(self, units: dict[str, float], noun: str, example: str):
+        self.units, self.noun, self.example = tuple(units.items()), noun, example
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
         number = _number(value)
@@ -118,21 +118,21 @@ class _Unit(Reader):
                           {"type": "string", "pattern": rf"^\s*{_NUMBER}\s*({'|'.join(names)})?\s*$"}]}
 
 
-@dataclass(frozen=True)
 class Size(_Unit):
     """Bytes: `1 KB`, `2.5MB`, `512 B` (decimal units; KiB, MiB, ... binary); a plain number is bytes."""
 
-    units: tuple[tuple[str, float], ...] = tuple(_SIZE_UNITS.items())
-    noun: str = "a size"
-    example: str = "`1 KB`, `2.5 MB` or a number of bytes"
-    type_name = "size"
+    __slots__ = ()
+    type_name = "size (`1 KB`, `2.5 MB`, bytes)"
+
+    def __init__(self) -> None:
+        super().__init__(_SIZE_UNITS, "a size", "`1 KB`, `2.5 MB` or a number of bytes")
 
 
-@dataclass(frozen=True)
 class Duration(_Unit):
     """Days: `30d`, `6 months`, `5y`; a plain number is days."""
 
-    units: tuple[tuple[str, float], ...] = tuple(_DAYS.items())
-    noun: str = "a duration"
-    example: str = "`30d`, `6 months`, `5y` or a number of days"
-    type_name = "duration"
+    __slots__ = ()
+    type_name = "duration (`30d`, `5y`, days)"
+
+    def __init__(self) -> None:
+        super().__init__(_DAYS, "a duration", "`30d`, `6 months`, `5y` or a number of days")

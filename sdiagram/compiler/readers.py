@@ -14,9 +14,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Mapping
-from urllib.parse import urlsplit
 
 from ..diagnostics import Diagnostic, Span
 from ..yamlsource import YMapping, YScalar, YSequence, YValue, describe
@@ -189,11 +187,18 @@ def show_number(number: float) -> str:
     return f"{number:g}" if isinstance(number, float) else str(number)
 
 
-@dataclass(frozen=True)
 class Reader:
-    """Base: `read` a value (or report it and return INVALID); describe it."""
+    """Base: `read` a value (or report it and return INVALID); describe it.
 
+    Readers are plain classes, not dataclasses: the tables build dozens of
+    them on every start-up, and class creation by `dataclass` costs more.
+    """
+
+    __slots__ = ()
     type_name = "value"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
         raise NotImplementedError
@@ -206,12 +211,14 @@ class Reader:
         return self.type_name
 
 
-@dataclass(frozen=True)
 class Text(Reader):
     """A string (numbers are read as their text); not empty unless allowed."""
 
-    max_length: int = MAX_TEXT
+    __slots__ = ("max_length",)
     type_name = "text"
+
+    def __init__(self, max_length: int = MAX_TEXT):
+        self.max_length = max_length
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
         raw = value.value if isinstance(value, YScalar) else None
@@ -240,7 +247,6 @@ class Text(Reader):
         }
 
 
-@dataclass(frozen=True)
 class Identifier(Reader):
     """An id: a lowercase letter, then a-z, 0-9, '_' or '-'."""
 
@@ -262,7 +268,6 @@ class Identifier(Reader):
         return {"type": "string", "pattern": ID_SCHEMA_PATTERN}
 
 
-@dataclass(frozen=True)
 class Boolean(Reader):
     type_name = "boolean"
 
@@ -276,14 +281,14 @@ class Boolean(Reader):
         return {"type": "boolean"}
 
 
-@dataclass(frozen=True)
 class Integer(Reader):
     """A whole number in [minimum, maximum]; `hint` follows a wrong type."""
 
-    minimum: int = 1
-    maximum: int = 10_000
-    hint: str = ""
+    __slots__ = ("minimum", "maximum", "hint")
     type_name = "integer"
+
+    def __init__(self, minimum: int = 1, maximum: int = 10_000, hint: str = ""):
+        self.minimum, self.maximum, self.hint = minimum, maximum, hint
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
         raw = value.value if isinstance(value, YScalar) else None
@@ -305,13 +310,14 @@ class Integer(Reader):
         return f"integer {self.minimum}..{self.maximum:,}"
 
 
-@dataclass(frozen=True)
 class Quantity(Reader):
     """A finite number >= minimum; strings may use k/M/B suffixes ('50M')."""
 
-    minimum: float = 0
-    whole: bool = False
+    __slots__ = ("minimum", "whole")
     type_name = "number (`50M`, `1.5k` too)"
+
+    def __init__(self, minimum: float = 0, whole: bool = False):
+        self.minimum, self.whole = minimum, whole
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
         raw = value.value if isinstance(value, YScalar) else None
@@ -349,7 +355,6 @@ def parse_quantity(text: str) -> float | None:
     return float(match.group(1)) * _SUFFIXES.get(match.group(2).lower(), 1)
 
 
-@dataclass(frozen=True)
 class Ratio(Reader):
     """'100:1' (reads to writes) or one number of reads per write."""
 
@@ -379,17 +384,23 @@ class Ratio(Reader):
         }
 
 
-@dataclass(frozen=True)
 class Choice(Reader):
     """One of a fixed set of words; `normalize` maps what users write to a choice."""
 
-    choices: tuple[str, ...]
-    noun: str = ""
-    normalize: Callable[[str], str | None] | None = None
-    # words the schema also accepts (other spellings `normalize` maps)
-    spellings: tuple[str, ...] = ()
-    footer: str = ""
+    __slots__ = ("choices", "noun", "normalize", "spellings", "footer")
     type_name = "choice"
+
+    def __init__(
+        self,
+        choices: tuple[str, ...],
+        noun: str = "",
+        normalize: Callable[[str], str | None] | None = None,
+        spellings: tuple[str, ...] = (),
+        footer: str = "",
+    ):
+        self.choices, self.noun, self.normalize = choices, noun, normalize
+        # words the schema also accepts (other spellings `normalize` maps)
+        self.spellings, self.footer = spellings, footer
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
         raw = value.value if isinstance(value, YScalar) else None
@@ -413,43 +424,51 @@ class Choice(Reader):
         return " \\| ".join(f"`{c}`" for c in self.choices)
 
 
-@dataclass(frozen=True)
-class Url(Reader):
-    """An absolute http(s) URL."""
+class _CheckedText(Reader):
+    """Text that must also pass `problem` (None when it does)."""
 
-    type_name = "URL"
+    __slots__ = ()
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
         text = Text().read(ctx, value, what)
         if text is INVALID:
             return INVALID
-        parts = urlsplit(text) if not any(c.isspace() or ord(c) < 32 for c in text) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or text != text.strip():
-            ctx.error(value.span, f"{what} must be an http:// or https:// URL, not {show(value)}")
+        problem = self.problem(ctx, text, value, what)
+        if problem:
+            ctx.error(value.span, problem)
             return INVALID
         return text
+
+    def problem(self, ctx: Context, text: str, value: YValue, what: str) -> str | None:
+        raise NotImplementedError
+
+
+class Url(_CheckedText):
+    """An absolute http(s) URL."""
+
+    type_name = "URL"
+
+    def problem(self, ctx: Context, text: str, value: YValue, what: str) -> str | None:
+        from urllib.parse import urlsplit  # only when a link is given
+
+        parts = urlsplit(text) if not any(c.isspace() or ord(c) < 32 for c in text) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or text != text.strip():
+            return f"{what} must be an http:// or https:// URL, not {show(value)}"
+        return None
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "uri", "pattern": "^https?://[^\\s/]+\\S*$", "maxLength": MAX_TEXT}
 
 
-@dataclass(frozen=True)
-class Icon(Reader):
+class Icon(_CheckedText):
     """A diagrams class path or an image file inside the blueprint's folder."""
 
     type_name = "icon"
 
-    def read(self, ctx: Context, value: YValue, what: str) -> Any:
-        spec = Text().read(ctx, value, what)
-        if spec is INVALID:
-            return INVALID
+    def problem(self, ctx: Context, text: str, value: YValue, what: str) -> str | None:
         from .. import icons  # reads the diagrams sources: only when an icon is given
 
-        problem = icons.check_icon(spec, ctx.base_dir)
-        if problem:
-            ctx.error(value.span, problem)
-            return INVALID
-        return spec
+        return icons.check_icon(text, ctx.base_dir)
 
     def schema(self) -> dict[str, Any]:
         return {
@@ -461,15 +480,17 @@ class Icon(Reader):
         }
 
 
-@dataclass(frozen=True)
 class Version(Reader):
     """The format version: `sdiagram: 1`."""
 
-    version: int = 1
+    __slots__ = ("version",)
     type_name = "integer"
 
+    def __init__(self, version: int = 1):
+        self.version = version
+
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
-        if isinstance(value, YScalar) and value.value == self.version and not isinstance(value.value, (bool, float)):
+        if isinstance(value, YScalar) and value.value == self.version and not isinstance(value.value, bool):
             return self.version
         ctx.error(value.span, f"unsupported format version {show(value)}; this sdiagram reads version {self.version}")
         return INVALID
@@ -478,7 +499,6 @@ class Version(Reader):
         return {"const": self.version}
 
 
-@dataclass(frozen=True)
 class Date(Reader):
     """A day as YYYY-MM-DD (YAML's unquoted date, or a string)."""
 
@@ -500,7 +520,6 @@ class Date(Reader):
         return {"type": "string", "format": "date", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"}
 
 
-@dataclass(frozen=True)
 class RuleNames(Reader):
     """Rule codes or names: one, or a list."""
 

@@ -78,9 +78,28 @@ both make `read_write`.
 | kind | meaning |
 | --- | --- |
 """ + "".join(f"| `{kind.name}` | {kind.description} |\n" for kind in KINDS.values()) + """
-`sdiagram kinds` lists them with the known technologies (`tech:`) and their
-icons.
-"""
+`sdiagram kinds` lists them with the known technologies (`tech:`), their
+aliases and icons.
+
+How lint reads the kinds: """
+
+
+def _kinds_for_lint() -> str:
+    from ..lint import graph
+
+    def names(kinds: frozenset[str]) -> str:
+        return ", ".join(f"`{k}`" for k in sorted(kinds))
+
+    return (
+        f"callers ({names(graph.CALLER_KINDS)}) make synchronous calls, which cycle and chain rules follow; "
+        f"front doors ({names(graph.FRONT_DOOR_KINDS)}) spread traffic over replicas; "
+        f"delivery from {names(graph.DELIVERY_KINDS)} to a consumer is decoupled, never a call; "
+        f"stateful kinds ({names(graph.STATEFUL_KINDS)}) without redundancy are single points of failure "
+        f"wherever traffic reaches them; {names(graph.OFF_PATH_KINDS)} is off the request path and never a "
+        f"single point of failure; {names(graph.SELF_STARTING_KINDS)} can start work with nothing upstream "
+        "(a `scheduler` runs on its timetable); an `identity` provider is judged like any component it "
+        "stands for (a managed `tech` such as okta or cognito is redundant by contract)."
+    )
 
 
 def _default(field) -> str:
@@ -107,7 +126,7 @@ def reference_page() -> str:
         for field in table:
             parts.append(f"| `{field.name}` | {field.reader.type_text()} | {_cell(_default(field))} | "
                          f"{_cell(field.help)} | `{_cell(field.example)}` |\n")
-    parts.append(_APPENDIX)
+    parts.append(_APPENDIX + _kinds_for_lint() + "\n")
     return "".join(parts)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Span
@@ -46,7 +45,6 @@ PLACEMENT_FIELDS: Table = (
 )
 
 
-@dataclass(frozen=True)
 class LintRulesReader(Reader):
     """`lint.rules`: rule -> {severity, options...}; lint validates the values."""
 

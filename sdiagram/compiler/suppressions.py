@@ -13,7 +13,6 @@ other section's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ..yamlsource import YMapping, YScalar, YValue
@@ -32,7 +31,6 @@ SUPPRESSION_FIELDS: Table = (
 )
 
 
-@dataclass(frozen=True)
 class Suppressions(Reader):
     """`{rule: "reason"}` or `{rule: {reason, until, ticket}}`: lint suppressions, each with a reason."""
 

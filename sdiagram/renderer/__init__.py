@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterable
 from .. import icons
 from ..model import Blueprint
 from .dot import DotOptions, Highlight, to_dot
-from .engine import FORMATS, Rendered, RenderError, layout_and_render
+from .engine import FORMATS, Rendered, RenderError
 from .theme import THEMES, palette
 
 if TYPE_CHECKING:
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 # Past this many components Graphviz's network simplex and crossing
 # minimisation dominate (measured: 500 components took 4-7 s with the full
 # settings, 1,000 took 2 s with the bounded ones; bench/scale.py), and a
-# diagram that size is read by zooming, not by following curves.
+# diagram that size is read by zooming, not by following curves. The large
+# layout is planned in `large.py`.
 LARGE_GRAPH_COMPONENTS = 300
 
 # What a user can ask for.
@@ -32,7 +33,7 @@ OUTPUT_FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "drawio")
 
 __all__ = [
     "FORMATS", "Highlight", "LARGE_GRAPH_COMPONENTS", "OUTPUT_FORMATS", "Rendered", "RenderError", "THEMES",
-    "dot_options", "finish", "image_roots", "layout_formats", "render", "render_formats",
+    "check_custom_icons", "dot_options", "finish", "image_roots", "layout_formats", "render", "render_formats",
     "to_dot", "without_layout",
 ]
 
@@ -40,6 +41,19 @@ __all__ = [
 def image_roots(blueprint: Blueprint) -> tuple[str, ...]:
     """The folders the icon names in a blueprint's DOT are relative to."""
     return (icons.diagrams_root(), os.path.dirname(os.path.abspath(blueprint.path)))
+
+
+def check_custom_icons(blueprint: Blueprint) -> None:
+    """Raise RenderError when the blueprint's custom icons together are too large to draw."""
+    base_dir = os.path.dirname(os.path.abspath(blueprint.path))
+    files = {
+        icons.component_icon(component, base_dir).file
+        for component in blueprint.components.values()
+        if component.icon and not icons.is_class_path(component.icon)
+    }
+    problem = icons.custom_icons_problem(files)
+    if problem:
+        raise RenderError(problem)
 
 
 def dot_options(
@@ -102,13 +116,20 @@ def render_formats(
     with_estimate: bool = False,
 ) -> Rendered:
     """Lay the blueprint out once and render every format in `formats`; `with_estimate`
-    draws the estimate (peak load on edges, utilization, an SLO box)."""
+    draws the estimate (peak load on edges, utilization, an SLO box).
+
+    The layout runs in a child process (see `batch.layout_in_child`): a crash of
+    Graphviz raises RenderError here rather than ending the interpreter.
+    """
+    from .batch import layout_in_child
+
     formats = tuple(formats)
     unknown = [f for f in formats if f not in OUTPUT_FORMATS]
     if unknown:
         raise RenderError(f"unknown format {unknown[0]!r}; choose from {', '.join(OUTPUT_FORMATS)}")
     if theme not in THEMES:
         raise RenderError(f"unknown theme {theme!r}; choose from {', '.join(THEMES)}")
+    check_custom_icons(blueprint)
     overlay = None
     if with_estimate:
         from .estimate_overlay import overlay_for
@@ -116,7 +137,7 @@ def render_formats(
         overlay = overlay_for(blueprint)
     dot_text = to_dot(blueprint, dot_options(blueprint, highlights, theme, overlay))
     roots = image_roots(blueprint)
-    laid_out = layout_and_render(dot_text, layout_formats(formats), roots)
+    laid_out = layout_in_child(dot_text, layout_formats(formats), roots)
     outputs = finish(formats, laid_out.outputs, without_layout(blueprint, formats), roots, theme)
     return Rendered(outputs, laid_out.warnings)
 

@@ -14,12 +14,14 @@ nodes or attributes to the graph.
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint, Component, Connection, Group
+from .large import DEFERRED, SPACER, connection_ends, plan_large_layout
 from .theme import LIGHT, Palette
 
 if TYPE_CHECKING:
@@ -59,28 +61,60 @@ class DotOptions:
     overlay: "Overlay | None" = None
 
 
+# What reaches Graphviz must be text it can hold and SVG can carry: NUL ends a C
+# string, and the other C0 controls are not allowed in XML 1.0. They are drawn
+# as their Unicode "control pictures" (U+2401 ...), so they stay visible and
+# literal; a tab is a space. Lone surrogates and U+FFFE/U+FFFF cannot be
+# encoded in UTF-8 or XML and become U+FFFD.
+_CONTROL_PICTURES = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x09: 0x20}
+_UNENCODABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+_NEEDS_CARE = re.compile("[\x00-\x09\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """`text` with line breaks as `\\n` and every character Graphviz and XML can carry."""
+    if _NEEDS_CARE.search(text) is None:  # the common case, and the fast one
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL_PICTURES)
+    return _UNENCODABLE.sub("\ufffd", text)
+
+
 def quote(text: str) -> str:
     """A DOT double-quoted string whose content is shown literally.
 
     Backslashes are doubled (so `\\N`, `\\G` and `\\l` stay text), quotes are
-    escaped, and newlines become DOT's centred line break.
+    escaped, and newlines become DOT's centred line break. A label whose first
+    line is empty gets a space on it: the Graphviz 14 in the pygraphviz wheels
+    corrupts its heap on such a label (a node, edge or cluster label starting
+    with a line break) and crashes when it frees the layout.
     """
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-    return f'"{escaped}"'
+    text = printable(text)
+    if text.startswith("\n"):
+        text = " " + text
+    if "\\" in text or '"' in text or "\n" in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'
+
+
+def quote_tooltip(text: str) -> str:
+    """A DOT string for `tooltip`: Graphviz expands its escapes twice, so backslashes are doubled twice."""
+    return quote(text.replace("\\", "\\\\"))
 
 
 def html_text(text: str) -> str:
-    """Text for a DOT HTML-like label, shown literally."""
+    """Text for a DOT HTML-like label, shown literally (Graphviz expands `\\G` and the like there too)."""
     escaped = (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        printable(text).replace("\\", "\\\\")
+        .replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
-    return escaped.replace("\r\n", "\n").replace("\n", "<br/>")
+    return escaped.replace("\n", "<br/>")
 
 
 def wrap(text: str, width: int) -> list[str]:
     """Lines of at most `width` characters; a longer word stays whole unless it is
     much longer (a split "Elasticsearch" reads worse than a slightly wide line)."""
+    if len(text) <= width and text.isprintable() and text == text.strip():
+        return [text]  # most labels: what textwrap would return, at a tenth of the cost
     hard_limit = width + width // 2
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
@@ -167,9 +201,13 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
             lines.append(f"{indent}}}")
 
     emit_group(None, 0, "  ")
-    for index, connection in enumerate(blueprint.connections):
-        lines.append("  " + _edge(blueprint, connection, options.large, options.styles.get(f"edge:{index}", {}),
+    plan = plan_large_layout(blueprint) if options.large else None
+    for index, (connection, ends) in enumerate(zip(blueprint.connections, connection_ends(blueprint))):
+        deferred = plan is not None and index in plan.deferred
+        lines.append("  " + _edge(connection, ends, options.large, options.styles.get(f"edge:{index}", {}), deferred,
                                   edge_notes.get(connection)))
+    for tail, head, minlen in plan.spacers if plan else ():
+        lines.append(f"  {quote(tail)} -> {quote(head)} [style=invis, minlen={minlen}, sdiagram={SPACER}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -217,7 +255,7 @@ def _node(component: Component, base_dir: str, severity: str | None, extra: Mapp
         "label": quote("\n".join(label_lines)),
         "image": quote(_icon_name(component, base_dir)),
         "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - (-0.4 if note else 1)):.2f}",
-        "tooltip": quote(_tooltip(component)),
+        "tooltip": quote_tooltip(_tooltip(component)),
     }
     if note is not None:
         attributes["label"] = ("<" + "<br/>".join(html_text(line) for line in label_lines)
@@ -244,16 +282,9 @@ def _tooltip(component: Component) -> str:
     return f"{heading}\n{component.description}" if component.description else heading
 
 
-def _anchor(blueprint: Blueprint, endpoint: str, is_group: bool) -> str:
-    """The node an edge attaches to: the component, or the first member of a group."""
-    if not is_group:
-        return endpoint
-    return blueprint.members(endpoint)[0]
-
-
-def _edge(blueprint: Blueprint, connection: Connection, large: bool = False,
-          extra: Mapping[str, str | None] = {}, note: "Note | None" = None) -> str:
-    attributes: dict[str, str] = {}
+def _edge(connection: Connection, ends: tuple[str, str], large: bool = False,
+          extra: Mapping[str, str | None] = {}, deferred: bool = False, note: "Note | None" = None) -> str:
+    attributes: dict[str, str] = {"sdiagram": DEFERRED} if deferred else {}
     text = connection.label or ""
     if connection.protocol:
         text = f"{text}\n[{connection.protocol}]" if text else f"[{connection.protocol}]"
@@ -276,8 +307,7 @@ def _edge(blueprint: Blueprint, connection: Connection, large: bool = False,
     if connection.target_is_group:
         attributes["lhead"] = quote("cluster_" + connection.target)
     _restyle(attributes, extra)
-    source = _anchor(blueprint, connection.source, connection.source_is_group)
-    target = _anchor(blueprint, connection.target, connection.target_is_group)
+    source, target = ends
     suffix = f" [{_attributes(attributes)}]" if attributes else ""
     return f"{quote(source)} -> {quote(target)}{suffix};"
 

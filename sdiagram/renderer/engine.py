@@ -8,6 +8,10 @@ out once and every requested format is rendered from that one layout.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
+import importlib.util
+import math
 import os
 import re
 import shutil
@@ -25,6 +29,9 @@ PNG_MAX_PIXELS = 32_767
 # What a scaled-down PNG aims for: a little under the limit, so that Graphviz's
 # own rounding does not trip its "too large for cairo" rescale on top of ours.
 PNG_TARGET_PIXELS = 32_000
+# And at most this many pixels in all: cairo holds the whole bitmap (4 bytes a
+# pixel) while it draws, so this bounds a PNG's memory to about 400 MB.
+PNG_MAX_AREA = 100_000_000
 
 
 class RenderError(Exception):
@@ -37,18 +44,47 @@ class Rendered:
     warnings: tuple[str, ...] = ()
 
 
+# The system libraries the pygraphviz wheels load (`ldd` of their bundled
+# Graphviz, cairo and pango) -> the Debian/Ubuntu package that provides each.
+SYSTEM_LIBRARIES = {
+    "libglib-2.0.so.0": "libglib2.0-0", "libgobject-2.0.so.0": "libglib2.0-0", "libX11.so.6": "libx11-6",
+    "libXext.so.6": "libxext6", "libXrender.so.1": "libxrender1", "libxcb.so.1": "libxcb1",
+    "libXau.so.6": "libxau6", "libXdmcp.so.6": "libxdmcp6", "libexpat.so.1": "libexpat1", "libz.so.1": "zlib1g",
+    "libbsd.so.0": "libbsd0", "libmd.so.0": "libmd0", "libpcre2-8.so.0": "libpcre2-8-0", "libffi.so.8": "libffi8",
+    "libstdc++.so.6": "libstdc++6", "libgcc_s.so.1": "libgcc-s1",
+}
+_MISSING_LIBRARY = re.compile(r"([\w.+-]+\.so[\w.]*): cannot open shared object file")
+
+
 def engine_name() -> str:
     """'pygraphviz', 'dot' (the binary), or raises RenderError when there is neither."""
     try:
         import pygraphviz  # noqa: F401
 
         return "pygraphviz"
-    except ImportError:
+    except ImportError as error:
         if shutil.which("dot"):
             return "dot"
+        if importlib.util.find_spec("pygraphviz") is not None:
+            raise RenderError(_cannot_load(error)) from None
     raise RenderError(
         "no Graphviz engine: install pygraphviz (`pip install pygraphviz`, its wheels bundle Graphviz) "
         "or put Graphviz's `dot` on PATH"
+    )
+
+
+def _cannot_load(error: ImportError) -> str:
+    """Why an installed pygraphviz does not import: usually a system library its wheel expects."""
+    text = str(error).strip()
+    missing = _MISSING_LIBRARY.search(text)
+    if missing is None:
+        return f"pygraphviz is installed but cannot be loaded: {text}"
+    library = missing.group(1)
+    package = SYSTEM_LIBRARIES.get(library)
+    hint = (f"install it (Debian/Ubuntu: apt-get install {package}); " if package else "install it; ")
+    return (
+        f"pygraphviz is installed but cannot be loaded: the system library {library} is missing; "
+        f"{hint}the README lists every system package the wheels need"
     )
 
 
@@ -66,6 +102,10 @@ def layout_and_render(dot_text: str, formats: tuple[str, ...], image_roots: tupl
             outputs, warnings = _render_in_process(dot_text, wanted, image_roots)
         else:
             outputs, warnings = _render_with_binary(dot_text, wanted, image_roots)
+    for fmt in wanted:
+        if not outputs.get(fmt):
+            # Seen when cairo cannot allocate an image: Graphviz reports success with no bytes.
+            raise RenderError(f"Graphviz produced an empty {fmt}; nothing was written")
     if "svg" in outputs:
         outputs["svg"] = embed_icons(outputs["svg"], image_roots)
     if "dot" in formats:
@@ -74,17 +114,21 @@ def layout_and_render(dot_text: str, formats: tuple[str, ...], image_roots: tupl
 
 
 def _png_scale(width_pt: float, height_pt: float) -> float | None:
-    """The dpi factor that keeps a PNG under cairo's pixel ceiling, or None if it fits."""
-    largest = max(width_pt, height_pt) * PNG_DPI / 72.0
-    if largest <= PNG_MAX_PIXELS:
+    """The dpi factor that keeps a PNG under cairo's side and area limits, or None if it fits."""
+    width, height = (side * PNG_DPI / 72.0 for side in (width_pt, height_pt))
+    if max(width, height) <= PNG_MAX_PIXELS and width * height <= PNG_MAX_AREA:
         return None
-    return PNG_TARGET_PIXELS / largest
+    return min(PNG_TARGET_PIXELS / max(width, height), 0.98 * math.sqrt(PNG_MAX_AREA / (width * height)))
 
 
 def _png_warning(width_pt: float, height_pt: float, dpi: float) -> str:
     full = (round(width_pt * PNG_DPI / 72), round(height_pt * PNG_DPI / 72))
+    limit = (
+        f"over cairo's limit of {PNG_MAX_PIXELS:,} px" if max(full) > PNG_MAX_PIXELS
+        else f"over the limit of {PNG_MAX_AREA // 1_000_000:,} million pixels"
+    )
     return (
-        f"PNG would be {full[0]:,} x {full[1]:,} px, over cairo's limit of {PNG_MAX_PIXELS:,} px; "
+        f"PNG would be {full[0]:,} x {full[1]:,} px, {limit}; "
         f"scaled down to {dpi:.0f} dpi (use SVG or PDF for full detail)"
     )
 
@@ -113,9 +157,18 @@ def _layout_and_render_all(
 ) -> None:
     import pygraphviz.graphviz as gv
 
+    deferred = _take_deferred_edges(graph)
     try:
         if gv.gvLayout(context, graph.handle, b"dot") != 0:
             raise RenderError("Graphviz layout failed")
+        if deferred:
+            # Pass 2 of the large-graph layout (see renderer/large.py).
+            laid_out = _with_deferred_edges(context, graph, deferred)
+            gv.gvFreeLayout(context, graph.handle)
+            graph.close()
+            graph = laid_out
+            if gv.gvLayout(context, graph.handle, b"nop2") != 0:
+                raise RenderError("Graphviz could not add the connections between groups")
         try:
             for fmt in formats:
                 if fmt == "png":
@@ -134,6 +187,33 @@ def _layout_and_render_all(
     finally:
         gv.gvFreeContext(context)
         graph.close()
+
+
+def _take_deferred_edges(graph: Any) -> list[tuple[str, str, dict[str, str]]]:
+    """Remove the edges marked for pass 2 of a large layout; returns them."""
+    from .large import DEFERRED
+
+    taken = []
+    for edge in graph.edges():
+        if edge.attr.get("sdiagram") == DEFERRED:
+            attributes = {k: v for k, v in edge.attr.items() if v and k != "sdiagram"}
+            taken.append((edge[0], edge[1], attributes))
+            graph.delete_edge(edge)
+    return taken
+
+
+def _with_deferred_edges(context: Any, graph: Any, deferred: list[tuple[str, str, dict[str, str]]]) -> Any:
+    """The laid-out graph (positions attached) with the deferred edges added back, unrouted."""
+    import pygraphviz
+    import pygraphviz.graphviz as gv
+
+    error, _ = gv.gvRenderData(context, graph.handle, b"dot")  # attaches pos, bb, lp
+    if error:
+        raise RenderError("Graphviz could not attach the layout")
+    laid_out = pygraphviz.AGraph(string=graph.string())
+    for tail, head, attributes in deferred:
+        laid_out.add_edge(tail, head, **attributes)
+    return laid_out
 
 
 @contextlib.contextmanager
@@ -225,6 +305,12 @@ def _render_with_binary(
 
 
 _IMAGE_HREF = re.compile(rb'(<image\b[^>]*?\bxlink:href=")([^"]*)(")')
+# An icon as Graphviz 14's SVG renderer writes it.
+_ICON = re.compile(
+    rb'<image xlink:href="([^"]*)" width="([^"]*)" height="([^"]*)" preserveAspectRatio="xMinYMin meet" '
+    rb'x="([^"]*)" y="([^"]*)"/>'
+)
+_SVG_START = re.compile(rb"<svg\b[^>]*>")
 
 
 def embed_icons(svg: bytes, image_roots: tuple[str, ...]) -> bytes:
@@ -233,12 +319,40 @@ def embed_icons(svg: bytes, image_roots: tuple[str, ...]) -> bytes:
     Graphviz writes the path it found the image at; only files inside
     `image_roots` are embedded. Anything else is an error rather than a path
     of the rendering machine left in a published file.
+
+    Each icon is embedded once, in `<defs>`, and drawn with `<use>`: a
+    diagram of 3,000 components with a handful of distinct icons is 2 MB
+    rather than 68 MB, and a 2 MB custom icon on every component cannot blow
+    the file up. The ids are content hashes, so two diagrams inlined in one
+    HTML page cannot point at each other's icons.
     """
 
-    def replace(match: re.Match[bytes]) -> bytes:
-        return match.group(1) + image_data_uri(match.group(2).decode("utf-8"), image_roots).encode("ascii") + match.group(3)
+    @functools.lru_cache(maxsize=None)
+    def data_uri(reference: str) -> bytes:
+        return image_data_uri(reference, image_roots).encode("ascii")
 
-    return _IMAGE_HREF.sub(replace, svg)
+    definitions: dict[bytes, bytes] = {}  # id -> <image> element
+
+    @functools.lru_cache(maxsize=None)
+    def definition(href: bytes, width: bytes, height: bytes) -> bytes:
+        uri = data_uri(href.decode("utf-8"))
+        shape = b'" width="' + width + b'" height="' + height + b'" preserveAspectRatio="xMinYMin meet"/>'
+        key = b"icon-" + hashlib.sha256(uri + shape).hexdigest()[:16].encode("ascii")
+        definitions.setdefault(key, b'<image id="' + key + b'" xlink:href="' + uri + shape)
+        return key
+
+    def use(match: re.Match[bytes]) -> bytes:
+        href, width, height, x, y = match.groups()
+        return b'<use xlink:href="#' + definition(href, width, height) + b'" x="' + x + b'" y="' + y + b'"/>'
+
+    svg = _ICON.sub(use, svg)
+    # Any other image reference (another Graphviz's layout of the element) is embedded where it is.
+    svg = _IMAGE_HREF.sub(lambda m: m.group(1) + data_uri(m.group(2).decode("utf-8")) + m.group(3), svg)
+    start = _SVG_START.search(svg)
+    if definitions and start is not None:
+        defs = b"\n<defs>\n" + b"\n".join(definitions.values()) + b"\n</defs>"
+        svg = svg[: start.end()] + defs + svg[start.end() :]
+    return svg
 
 
 def image_data_uri(reference: str, image_roots: tuple[str, ...]) -> str:

@@ -10,13 +10,17 @@ fresh child.
 
 from __future__ import annotations
 
+import faulthandler
+import os
 import time
 from typing import Any
 
-from .batch import LayoutJob, LayoutOutcome, _context, _died, _execute
+from .batch import LayoutJob, LayoutOutcome, _context, _die_with_parent, _died, _execute
 
 
-def _serve(connection: Any) -> None:
+def _serve(connection: Any, parent: int) -> None:
+    _die_with_parent(parent)  # a killed `sdiagram watch` must not leave it behind
+    faulthandler.disable()  # a crash is reported by the parent in one line
     while True:
         try:
             job = connection.recv()
@@ -41,7 +45,7 @@ class LayoutWorker:
     def _start(self) -> None:
         context = _context()
         parent, child = context.Pipe(duplex=True)
-        self._process = context.Process(target=_serve, args=(child,), daemon=True)
+        self._process = context.Process(target=_serve, args=(child, os.getpid()), daemon=True)
         self._process.start()
         child.close()
         self._connection = parent

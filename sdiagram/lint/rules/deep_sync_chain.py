@@ -24,9 +24,10 @@ class DeepSyncChain(Rule):
     ------------
     Follows synchronous calls from each entry point and flags the call that
     makes a chain pass through more than `max_services` services (service,
-    worker and function components; 4 by default). The message names the
-    chain. Asynchronous connections (`async: true`) and delivery out of a
-    queue or stream end a chain: consumers behind a queue start their own
+    worker, function and scheduler components; 4 by default). The message
+    names the chain. Responses (`reply: true`) are not calls. Asynchronous
+    connections (`async: true`) and delivery out of a queue, stream or pub/sub
+    topic end a chain: consumers behind a queue start their own
     work. Calls inside a synchronous cycle are left to sync-cycle.
 
     Why it matters

@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from ...model import Component
 
 NOT_JUDGED = frozenset({"client", "external"}) | OFF_PATH_KINDS
+# The dominator analysis runs once per entry point; a blueprint with thousands
+# of entry points in front of a deep graph would make that quadratic. Past this
+# many visited nodes the remaining entry points only count for stateful stores.
+MAX_DOMINATOR_VISITS = 200_000
 
 
 class SinglePointOfFailure(Rule):
@@ -35,7 +39,10 @@ class SinglePointOfFailure(Rule):
     shard with each node.
 
     Entry points are the clients; without clients, the components nothing
-    connects to (`reply: true` paths are not followed). Clients, external
+    connects to (`reply: true` paths are not followed). On very large
+    blueprints (hundreds of thousands of entry-point-to-component paths) the
+    cut-off analysis covers the first entry points only, so the run stays
+    bounded; every entry point still counts for stateful stores. Clients, external
     systems and observability sinks (off the request path) are not judged. A cache that
     fronts an origin which stays reachable without it (cache-aside, or a
     read-through cache beside a direct path) is a soft dependency, not a
@@ -88,22 +95,31 @@ class SinglePointOfFailure(Rule):
             component = components[cid]
             return (not component.redundant or one_zone(component)) and component.kind not in NOT_JUDGED
 
+        judged_ids = {cid for cid in components if judged(cid)}
         # component -> (entry points it cuts off, largest loss, names lost for that entry)
         cuts: dict[str, tuple[list[str], int, list[str]]] = {}
         reached_from: dict[str, str] = {}
+        budget = MAX_DOMINATOR_VISITS
+        skipped: list[str] = []
         for entry in graph.entry_points:
+            if budget <= 0:
+                skipped.append(entry)
+                continue
             idom = immediate_dominators(entry, graph.successors)
+            budget -= len(idom)
             for node in idom:
                 reached_from.setdefault(node, entry)
             children, dominated = dominator_tree(idom)
             for node in children:
-                if node == entry or not judged(node):
+                if node == entry or node not in judged_ids:
                     continue
                 entries, count, names = cuts.get(node, ([], 0, []))
                 entries.append(entry)
                 if dominated[node] > count:
                     count, names = dominated[node], first_dominated(node, children, 4)
                 cuts[node] = (entries, count, names)
+
+        _reach(skipped, graph.successors, reached_from)
 
         for cid, component in components.items():
             store = component.kind in STATEFUL_KINDS and cid in reached_from and judged(cid)
@@ -148,3 +164,18 @@ def _fix(component: "Component", one_zone: bool) -> str:
     if one_zone:
         return "spread its copies over zones (`zones: 2` or more)"
     return "run it with `replicas: 2` or more and failover, or use a managed service (`managed: true`)"
+
+
+def _reach(entries: list[str], successors: dict[str, list[str]], reached_from: dict[str, str]) -> None:
+    """Mark what each entry point reaches (first entry wins), in linear time overall:
+    a node already reached has all its descendants reached too."""
+    for entry in entries:
+        if entry in reached_from:
+            continue
+        reached_from[entry] = entry
+        pending = [entry]
+        while pending:
+            for child in successors[pending.pop()]:
+                if child not in reached_from:
+                    reached_from[child] = entry
+                    pending.append(child)

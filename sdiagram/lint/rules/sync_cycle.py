@@ -17,8 +17,9 @@ class SyncCycle(Rule):
     Finds every set of components that reach each other over synchronous
     calls (strongly connected components of the call graph) and reports one
     cycle in each, named in the message. Asynchronous connections, delivery
-    out of queues and the reply half of a duplex connection (`users <-> chat`)
-    are not calls; `a <-> b` between two services is a call both ways.
+    out of queues, responses (`reply: true`) and the reply half of a duplex
+    connection (`users <-> chat`) are not calls; `a <-> b` between two
+    services is a call both ways.
 
     Why it matters
     --------------

@@ -14,8 +14,8 @@ class UnreachableComponent(Rule):
     What it does
     ------------
     Follows every connection (synchronous, asynchronous and both halves of
-    `a <-> b`) from the entry points and flags connected components that are
-    never reached. Components that start work on their own when nothing
+    `a <-> b`, but not responses: `reply: true`) from the entry points and
+    flags connected components that are never reached. Components that start work on their own when nothing
     connects to them -- external systems and scheduled services, workers or
     functions -- count as starting points too, so a cron job or a CDC feed
     is not reported; a load balancer, cache or database nothing sends to is.

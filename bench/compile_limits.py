@@ -1,0 +1,144 @@
+"""Worst cases for `validate` and `lint` under the 5 MB size limit (issue 13).
+
+    .venv/bin/python bench/compile_limits.py            # every shape, ~5 MB each
+    .venv/bin/python bench/compile_limits.py --mb 1 --only entries,unknown
+
+Each shape is a blueprint just under the size limit built to push one part of
+the compile and lint stages to its bound: many components, lines that expand
+to the per-line cap, thousands of entry points in front of a deep graph,
+thousands of near-miss endpoints ("did you mean"), groups nested to the depth
+limit, a long group cycle, and endpoint lists full of duplicates. Both
+commands run as whole processes; the table gives wall and CPU seconds and peak
+memory. Target: every command under 10 s and 1 GB. Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+from typing import Callable, Iterator
+
+from common import check_sdiagram, peak_rss_mb, run, run_main, sdiagram_command, table, write_json
+
+LIMIT_BYTES = 5 * 1024 * 1024
+
+
+def _fill(head: list[str], lines: Iterator[str], budget: int) -> str:
+    out = list(head)
+    size = sum(len(line) + 1 for line in out)
+    for line in lines:
+        if size + len(line) + 1 > budget:
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out) + "\n"
+
+
+def components(budget: int) -> str:
+    """As many components as fit, in 50 groups, each calling the next."""
+    n = budget // 70
+    head = ["groups:"] + [f"  g{i}: {{label: Group {i}}}" for i in range(50)] + ["components:"]
+    head += [f"  c{i}: {{kind: service, replicas: 2, group: g{i % 50}}}" for i in range(n)]
+    head += ["connections:"]
+    return _fill(head, (f"  - c{i} -> c{i + 1}" for i in range(n - 1)), budget)
+
+
+def fanout(budget: int) -> str:
+    """Lines of 31 x 31 endpoints (just under the per-line cap) until the blueprint-wide cap."""
+    head = ["components:"] + [f"  c{i}: {{kind: service}}" for i in range(300)] + ["connections:"]
+
+    def lines() -> Iterator[str]:
+        k = 0
+        while True:
+            a, b = k % 200, (k * 7) % 200
+            yield f'  - "[{", ".join(f"c{j}" for j in range(a, a + 31))}] -> [{", ".join(f"c{j}" for j in range(b, b + 31))}]"'
+            k += 1
+
+    return _fill(head, lines(), budget)
+
+
+def entries(budget: int) -> str:
+    """Thousands of clients, each in front of a long chain of services (per-entry analysis)."""
+    n = budget // 60
+    head = ["components:"] + [f"  u{i}: {{kind: client}}" for i in range(n)]
+    head += [f"  s{i}: {{kind: service}}" for i in range(n)] + ["connections:"]
+    return _fill(head, (f"  - u{i} -> s{i}\n  - s{i} -> s{i + 1}" for i in range(n - 1)), budget)
+
+
+def unknown(budget: int) -> str:
+    """Every connection names a near-miss of a real id: one "did you mean" each."""
+    n = budget // 70
+    head = ["components:"] + [f"  service-{i:06d}: {{kind: service}}" for i in range(n)] + ["connections:"]
+    return _fill(head, (f"  - service-{i:06d} -> servise-{i:06d}" for i in range(n)), budget)
+
+
+def groups(budget: int) -> str:
+    """Many chains of groups nested exactly to the depth limit, a component in each innermost one."""
+    chains = budget // 1200
+    head = ["components:"] + [f"  c{i}: {{kind: service, group: g{i}-31}}" for i in range(chains)] + ["groups:"]
+
+    def lines() -> Iterator[str]:
+        for i in range(chains):
+            yield f"  g{i}-0: {{label: G}}"
+            for depth in range(1, 32):
+                yield f"  g{i}-{depth}: {{parent: g{i}-{depth - 1}}}"
+
+    return _fill(head, lines(), budget)
+
+
+def cycle(budget: int) -> str:
+    """One group cycle as long as the file allows."""
+    n = budget // 30
+    head = ["components:", "  a: {kind: service}", "groups:"]
+    return _fill(head, (f"  g{i}: {{parent: g{(i + 1) % n}}}" for i in range(n)), budget)
+
+
+def duplicates(budget: int) -> str:
+    """Endpoint lists of 999 copies of the same two names."""
+    head = ["components:", "  a: {kind: service}", "  b: {kind: service}", "connections:"]
+    line = f'  - "[{", ".join(["a"] * 999)}] -> [{", ".join(["b"] * 999)}]"'
+    return _fill(head, iter(lambda: line, None), budget)
+
+
+SHAPES: dict[str, Callable[[int], str]] = {
+    "components": components, "fanout": fanout, "entries": entries, "unknown": unknown,
+    "groups": groups, "cycle": cycle, "duplicates": duplicates,
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mb", type=float, default=LIMIT_BYTES / 1024 / 1024 - 0.01, help="blueprint size")
+    parser.add_argument("--only", default="", help="comma-separated shapes: " + ", ".join(SHAPES))
+    args = parser.parse_args()
+    check_sdiagram()
+    budget = int(args.mb * 1024 * 1024)
+    names = [n for n in args.only.split(",") if n] or list(SHAPES)
+    rows, results = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        for name in names:
+            path = os.path.join(folder, f"{name}.yaml")
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(SHAPES[name](budget))
+            for command in (["validate", path], ["lint", "--isolated", path]):
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                result = run(sdiagram_command() + command, timeout=120)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+                traceback = "Traceback" in result.stderr
+                rows.append([name, f"{os.path.getsize(path) / 1e6:.2f} MB", command[0], f"{result.seconds:.2f}",
+                             f"{cpu:.2f}", f"{peak_rss_mb(result.max_rss_kb):.0f}", str(result.returncode),
+                             "TRACEBACK" if traceback else ""])
+                results.append({"shape": name, "bytes": os.path.getsize(path), "command": command[0],
+                                "wall_s": result.seconds, "cpu_s": cpu, "peak_mb": peak_rss_mb(result.max_rss_kb),
+                                "exit": result.returncode, "traceback": traceback})
+    print(table(["shape", "size", "command", "wall s", "cpu s", "peak MB", "exit", ""], rows, "lrlrrrrl"))
+    print(f"results: {write_json('compile_limits', {'runs': results})}")
+    return 0
+
+
+if __name__ == "__main__":
+    run_main(main, "compile_limits")
