@@ -7,18 +7,22 @@ INSTALLED := $(VENV)/.installed
 # The edit drawn in docs/diff-example.{svg,png} (docs/review.md).
 DIFF_EXAMPLE := tests/diff/edits/url-shortener-rate-limiter.before.yaml tests/diff/edits/url-shortener-rate-limiter.after.yaml
 
-.PHONY: demo test bench docs clean js-check
+.PHONY: demo test bench docs fuzz clean js-check
 
+# compileall: bytecode, as any pip install has; where PYTHONDONTWRITEBYTECODE is
+# set, Python would otherwise recompile every module of the editable install on
+# each start (40 ms of `sdiagram lint`).
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' --config-settings editable_mode=compat
+	$(BIN)/python -m compileall -q sdiagram
 	touch $(INSTALLED)
 
 ## Render, estimate and lint the bundled blueprints into output/ (estimates in output/estimate/);
 ## draw the diff example in docs/.
 demo: $(INSTALLED)
-	$(BIN)/sdiagram render blueprints/ -o output -f svg,png
-	$(BIN)/sdiagram render blueprints/ -o output/estimate -f svg,png --estimate
+	$(BIN)/sdiagram render blueprints/ -o output -f svg,png,dot
+	$(BIN)/sdiagram render blueprints/ -o output/estimate -f svg,png,dot --estimate
 	$(BIN)/sdiagram estimate blueprints/ -o output/estimate
 	$(BIN)/sdiagram estimate blueprints/ -o output/estimate --format markdown
 	$(BIN)/sdiagram lint blueprints/
@@ -48,6 +52,11 @@ js-check: $(INSTALLED) $(JS_MODULES)
 ## Benchmarks (not tests): see bench/README.md.
 bench: $(INSTALLED)
 	$(BIN)/python bench/run.py
+
+## The long fuzz profile: random blueprints through every command (FUZZ_SECONDS, default 300).
+FUZZ_SECONDS ?= 300
+fuzz: $(INSTALLED)
+	$(BIN)/python bench/fuzz.py --seconds $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -60,6 +60,10 @@ def estimate(blueprint: "Blueprint") -> "Estimate":
     return estimate_blueprint(blueprint)
 
 
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)

@@ -6,8 +6,37 @@ text; nothing below the CLI prints or exits.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
+
+# What must never reach a line of output raw: control characters (C0, DEL, C1,
+# tab), characters that break lines (U+2028, U+2029) and bidirectional
+# controls (they reorder what a reader sees, "Trojan Source").
+_UNPRINTABLE = "[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+
+
+def printable(text: str) -> str:
+    """`text` for one line of output: every character in `_UNPRINTABLE` as an
+    escape (\\n, \\x1b, \\u2028), so no user string can forge an extra line
+    such as `fake.yaml:9:9: error: ...` or restyle the terminal."""
+    if text.isprintable():  # the usual case, without compiling the pattern
+        return text
+    return re.sub(_UNPRINTABLE, _escape, text)
+
+
+def brief(text: str, limit: int = 40) -> str:
+    """A user's value for a message: quoted, and cut short when long."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def _escape(match: "re.Match[str]") -> str:
+    character = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(character)
+    if named:
+        return named
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class Span(NamedTuple):
@@ -39,7 +68,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = str(self.span) if self.span else self.path
-        return f"{where}: error: {self.message}"
+        return f"{printable(where)}: error: {printable(self.message)}"
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

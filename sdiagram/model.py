@@ -239,6 +239,11 @@ class Blueprint:
         """Component ids inside a group or any of its nested groups, in source order."""
         return group_members(group_id, self.groups, self.components)
 
+    def __repr__(self) -> str:
+        """Short: the generated repr of every component ran to kilobytes."""
+        counts = f"{len(self.components)} components, {len(self.groups)} groups, {len(self.connections)} connections"
+        return f"<Blueprint {self.name!r} from {self.path!r}: {counts}>"
+
     def _repr_svg_(self) -> str:
         """Jupyter shows a blueprint as its diagram."""
         from .renderer import render

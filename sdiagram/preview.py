@@ -44,16 +44,14 @@ def inline_svg(svg: bytes) -> str:
 def unsuppressed_findings(blueprint: Blueprint, warnings: list[str]) -> tuple:
     """The whole model's lint findings that are not suppressed, with the project's
     lint config (found from the blueprint's folder; an unusable one is a warning)."""
-    from .lint.config import ConfigError, find_project_config, load_project_config
+    from .lint.config import ConfigError, project_config_for
     from .lint.engine import lint_blueprint
 
-    project = None
-    config_path = find_project_config(os.path.dirname(os.path.abspath(blueprint.path)))
-    if config_path:
-        try:
-            project = load_project_config(config_path)
-        except ConfigError as error:
-            warnings.append(f"{config_path}: warning: lint config ignored: {error}")
+    try:  # found as `lint` and `render --lint` find it; a live preview keeps going without it
+        _, project = project_config_for(blueprint.path)
+    except ConfigError as error:
+        project = None
+        warnings.append(f"warning: lint config ignored: {error}")
     return tuple(f for f in lint_blueprint(blueprint, project) if f.suppressed is None)
 
 

@@ -3,39 +3,50 @@
 PyYAML (its C parser when installed) does the parsing; this module only adds
 what a blueprint from an untrusted pull request needs on top of it:
 
-* a size limit, checked before the file is read;
+* the bounded reader of `sourcefile` (size limit, no special files);
 * a nesting limit of 64 levels (libyaml itself stops at 1,000, so a list
   nested 20,000 deep is refused before any Python recursion);
 * an expansion budget for aliases, so a "billion laughs" document is refused
   after a bounded amount of work instead of being expanded;
 * only the YAML core tags: `!!python/...` and any other tag is an error, and
   nothing is ever constructed from a tag;
+* core tags with impossible values (`!!bool maybe`, `!!int ""`), integers
+  Python cannot print (over 4,000 digits, such as a 4,000-digit hexadecimal)
+  and sexagesimal numbers long enough to cost quadratic time are positioned
+  errors;
 * duplicate mapping keys are errors (PyYAML silently keeps the last one);
-* every value keeps its `Span` (1-based line and column).
+* every value keeps its `Span` (1-based line and column), always inside the
+  file: lines end at "\\n" only, whatever else YAML counts as a line break.
 """
 
 from __future__ import annotations
 
-import os
-import re
+import bisect
 import gc
-import stat
+import re
 from typing import NamedTuple, Union
 
 import yaml
 
-from .diagnostics import BlueprintError, Diagnostic, Span
+from .diagnostics import BlueprintError, Diagnostic, Span, brief
+from .sourcefile import decode_source, read_source
 
 try:  # pragma: no cover - depends on how PyYAML was built
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 # Values reached a second time through an alias; a "billion laughs" document
 # exceeds this after a few milliseconds of work.
 MAX_ALIAS_EXPANSION = 10_000
+# Python refuses to print integers of more than 4,300 digits (a ValueError
+# wherever one reaches a message or a label): the loader refuses them, with
+# their position, so that no later stage meets one. Other large numbers are
+# the compiler's to bound.
+MAX_INT_DIGITS = 4_000
+_INT_LIMIT = 10**MAX_INT_DIGITS
+MAX_SEXAGESIMAL_TEXT = 100
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -86,29 +97,6 @@ def describe(value: YValue) -> str:
     return "a string"
 
 
-def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Read a blueprint file as text, refusing oversized or non-UTF-8 files."""
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise BlueprintError([Diagnostic(path, "not a regular file")])
-        size = info.st_size
-        if size > max_bytes:
-            raise BlueprintError(
-                [Diagnostic(path, f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes")]
-            )
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as error:
-        raise BlueprintError([Diagnostic(path, f"cannot read file: {error.strerror or error}")]) from None
-    if len(data) > max_bytes:
-        raise BlueprintError([Diagnostic(path, f"file is over the limit of {max_bytes:,} bytes")])
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise BlueprintError([Diagnostic(path, f"file is not UTF-8 text (byte {error.start})")]) from None
-
-
 def parse_yaml(text: str, path: str) -> tuple[YValue | None, list[Diagnostic]]:
     """Parse one YAML document into positioned values (None for an empty file).
 
@@ -127,6 +115,7 @@ def parse_yaml(text: str, path: str) -> tuple[YValue | None, list[Diagnostic]]:
 
 
 def _parse(text: str, path: str) -> tuple[YValue | None, list[Diagnostic]]:
+    lines = _Lines(text, path)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
@@ -134,38 +123,81 @@ def _parse(text: str, path: str) -> tuple[YValue | None, list[Diagnostic]]:
         message = error.problem or error.context or "invalid YAML"
         if error.context and error.problem:
             message = f"{error.problem} ({error.context})"
-        if mark and _char_at(text, mark.line, mark.column) == "\t":
+        if mark and text[mark.index : mark.index + 1] == "\t":
             message = "a tab character; YAML indents with spaces only"
         elif mark:
-            message += _syntax_hint(text, mark.line, mark.column, message)
-        span = Span(path, mark.line + 1, mark.column + 1) if mark else None
+            message += _syntax_hint(text, mark.line, mark.column, message)  # YAML's own line numbering
+        span = lines.span(mark.index) if mark else None
         raise BlueprintError([Diagnostic(path, f"YAML syntax error: {message}", span)]) from None
+    except yaml.reader.ReaderError as error:
+        character = error.character if isinstance(error.character, str) else chr(error.character)
+        code = ord(character)
+        escape = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+        message = (
+            f"character U+{code:04X} is not allowed in YAML text; "
+            f'write it as an escape in a double-quoted string: "{escape}"'
+        )
+        raise BlueprintError([Diagnostic(path, message, lines.span(error.position))]) from None
     except yaml.YAMLError as error:
         raise BlueprintError([Diagnostic(path, f"YAML error: {error}")]) from None
     except RecursionError:  # the pure-Python parser, on nesting libyaml would refuse
         raise BlueprintError([Diagnostic(path, f"nesting is deeper than {MAX_DEPTH} levels")]) from None
     if node is None:
         return None, []
-    converter = _Converter(path)
+    converter = _Converter(lines)
     return converter.convert(node, depth=0), converter.problems
 
 
-def _char_at(text: str, line: int, column: int) -> str:
-    lines = text.split("\n", line + 1)
-    return lines[line][column : column + 1] if line < len(lines) else ""
+class _Lines:
+    """Positions as an editor shows them: lines end at "\\n" only, columns count characters.
+
+    YAML also breaks lines at a lone CR, NEL (U+0085) and U+2028/U+2029, so
+    PyYAML's own line numbers can point past the end of the file. Positions
+    are then computed from the character offset instead, and always fall
+    inside the file (the end of the file is the end of its last line).
+    """
+
+    def __init__(self, text: str, path: str):
+        self.text = text
+        self.path = path
+        # PyYAML's line and column are right unless YAML sees extra line breaks.
+        self.plain = not any(c in text for c in "\x85\u2028\u2029") and text.count("\r") == text.count("\r\n")
+        self._starts: list[int] | None = None
+
+    def mark_span(self, mark: yaml.Mark) -> Span:
+        if self.plain:
+            return Span(self.path, mark.line + 1, mark.column + 1)
+        return self.span(mark.index)
+
+    def span(self, index: int) -> Span:
+        text = self.text
+        if self._starts is None:
+            self._starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        index = max(0, min(index, len(text)))
+        if index == len(text) and text.endswith("\n"):
+            index -= 1  # the end of a file that ends with a newline: the end of its last line
+        if index and text[index - 1 : index + 1] == "\r\n":
+            index -= 1  # a Windows line break is one position, at the end of its line
+        line = bisect.bisect_right(self._starts, index)
+        return Span(self.path, line, index - self._starts[line - 1] + 1)
+
+
+def _too_large(text: str) -> str:
+    return f"integer {brief(text)} is too large (over {MAX_INT_DIGITS:,} digits); quote it to use it as text"
 
 
 class _Converter:
     """Turns a composed node graph into Y-values, within the expansion budget."""
 
-    def __init__(self, path: str):
-        self.path = path
+    def __init__(self, lines: _Lines):
+        self.path = lines.path
+        self.lines = lines
         self.alias_budget = MAX_ALIAS_EXPANSION
         self.seen: set[int] = set()
         self.problems: list[Diagnostic] = []
 
     def span(self, node: yaml.Node) -> Span:
-        return Span(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+        return self.lines.mark_span(node.start_mark)
 
     def fail(self, node: yaml.Node, message: str) -> BlueprintError:
         return BlueprintError([Diagnostic(self.path, message, self.span(node))])
@@ -180,8 +212,7 @@ class _Converter:
     def _convert(self, node: yaml.Node, depth: int) -> YValue:
         if node.__class__ is yaml.ScalarNode:
             if node.tag == _STR_TAG:
-                mark = node.start_mark
-                return YScalar(node.value, Span(self.path, mark.line + 1, mark.column + 1))
+                return YScalar(node.value, self.lines.mark_span(node.start_mark))
             return self._scalar(node)
         # A collection reached again is an alias: charge its size, so that
         # nested aliases ("billion laughs") run out of budget quickly.
@@ -210,11 +241,22 @@ class _Converter:
             raise self.not_allowed(node)
         if node.tag == f"{_CORE}timestamp":
             return YScalar(node.value, self.span(node))
+        kind = node.tag.removeprefix(_CORE)
+        if kind in ("int", "float") and ":" in node.value and len(node.value) > MAX_SEXAGESIMAL_TEXT:
+            # YAML 1.1 sexagesimal numbers (1:30:00) take quadratic time to convert
+            raise self.fail(
+                node, f"a number of {len(node.value):,} characters with ':' is too long; quote it to use it as text"
+            )
         constructor = _SCALAR_CONSTRUCTOR.yaml_constructors[node.tag]
         try:
             value = constructor(_SCALAR_CONSTRUCTOR, node)
-        except (ValueError, yaml.constructor.ConstructorError):
-            raise self.fail(node, f"invalid {node.tag.removeprefix(_CORE)} value {node.value!r}") from None
+        except (ArithmeticError, LookupError, ValueError, yaml.constructor.ConstructorError):
+            if kind == "int" and len(node.value) > MAX_INT_DIGITS:  # Python refuses to read it
+                raise self.fail(node, _too_large(node.value)) from None
+            # a tag with an impossible value: `!!bool maybe`, `!!int ""`, `!!float "-"`
+            raise self.fail(node, f"invalid {kind} value {brief(node.value)}") from None
+        if value.__class__ is int and not -_INT_LIMIT < value < _INT_LIMIT:
+            raise self.fail(node, _too_large(node.value))
         return YScalar(value, self.span(node))
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> YMapping:
@@ -255,9 +297,14 @@ class _Converter:
         return values  # type: ignore[return-value]
 
 
-def load_yaml_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[YValue | None, list[Diagnostic]]:
+def load_yaml_file(path: str, max_bytes: int | None = None) -> tuple[YValue | None, list[Diagnostic]]:
     """Read and parse a blueprint file (see `read_source` and `parse_yaml`)."""
     return parse_yaml(read_source(path, max_bytes), path)
+
+
+def load_yaml_bytes(data: bytes, path: str) -> tuple[YValue | None, list[Diagnostic]]:
+    """Parse bytes already read (with `sourcefile.read_bytes`) as a blueprint file."""
+    return parse_yaml(decode_source(data, path), path)
 
 
 _LIST_CONNECTION = re.compile(r"\s*-\s*\[[^\]]*\]\s*(->|<->)")

@@ -24,3 +24,22 @@ def test_ci_runs_the_readme_test_command():
     commands = re.findall(r"^(make \w+)", quick_start, re.M)
     assert commands == ["make demo", "make test"]
     assert "make test" in (REPO / ".ci" / "run").read_text()
+
+
+def test_the_version_is_written_once_and_docs_pin_its_tag():
+    from importlib import metadata
+
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'dynamic = ["version"]' in pyproject and not re.search(r"^version\s*=\s*\"", pyproject, re.M)
+    assert metadata.version("sdiagram") == sdiagram.__version__
+    tag = f"v{sdiagram.__version__}"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    lint_doc = (REPO / "docs" / "lint.md").read_text(encoding="utf-8")
+    assert f"git+https://github.com/sdiagram/sdiagram@{tag}" in readme and "pipx install" in readme
+    assert f"rev: {tag}" in lint_doc and f"uses: sdiagram/sdiagram@{tag}" in lint_doc
+    assert f"## [{sdiagram.__version__}]" in (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_the_license_is_the_one_pyproject_names():
+    assert 'license = {text = "MIT"}' in (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert (REPO / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")

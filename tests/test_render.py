@@ -171,10 +171,11 @@ def test_python_api_and_jupyter(write_blueprint):
 def test_lint_highlights_outline_components_and_add_a_legend(write_blueprint):
     blueprint = sdiagram.load(write_blueprint(SMALL))
     highlights = (
-        Highlight("error", "SD101", "single-point-of-failure", "q is a single point of failure", ("q",)),
-        Highlight("warning", "SD105", "missing-cache", "api reads db with no cache", ("api", "db")),
+        Highlight("error", "SD101", "single-point-of-failure", "q is a single point of failure"),
+        Highlight("warning", "SD105", "missing-cache", "api reads db with no cache"),
     )
-    graph = parsed(to_dot(blueprint, DotOptions(highlights=highlights)))
+    outlines = {"q": "error", "api": "warning"}
+    graph = parsed(to_dot(blueprint, DotOptions(highlights=highlights, outlines=outlines)))
     assert graph.get_node("q").attr["color"] == "#D62728"
     assert graph.get_node("api").attr["color"] == "#E8A317"
     assert graph.get_node("users").attr["color"] in (None, "")

@@ -133,3 +133,77 @@ def test_special_files_are_refused_without_blocking(tmp_path):
         read_source(str(fifo))
     with pytest.raises(BlueprintError, match="not a regular file"):
         read_source("/dev/zero")
+
+
+# -- core tags with impossible values, numbers too large to use ------------------------
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("title: !!bool maybe\n", "bp.yaml:1:8: error: invalid bool value 'maybe'"),
+        ('title: !!int ""\n', "bp.yaml:1:8: error: invalid int value ''"),
+        ('title: !!float ""\n', "bp.yaml:1:8: error: invalid float value ''"),
+        ('title: !!int "-"\n', "bp.yaml:1:8: error: invalid int value '-'"),
+        ("title: !!int 0b\n", "bp.yaml:1:8: error: invalid int value '0b'"),
+        ("label: 0x" + "f" * 4000 + "\n", "bp.yaml:1:8: error: integer '0x" + "f" * 38 + "...' is too large (over 4,000 digits)"),
+        ("replicas: " + "9" * 5000 + "\n", "bp.yaml:1:11: error: integer '" + "9" * 40 + "...' is too large (over 4,000 digits)"),
+        ("sdiagram: 0b" + "1" * 14000 + "\n", "bp.yaml:1:11: error: integer '0b" + "1" * 38 + "...' is too large"),
+        ("a: " + "1:" * 60 + "1\n", "bp.yaml:1:4: error: a number of 121 characters with ':' is too long"),
+    ],
+)
+def test_impossible_scalars_are_positioned_errors(text, message):
+    with pytest.raises(BlueprintError) as caught:
+        parse(text)
+    assert str(caught.value).startswith(message)
+
+
+def test_numbers_within_bounds_still_load():
+    """Large numbers are the compiler's to bound; the loader only refuses what Python cannot print."""
+    value, _ = parse("a: 0x" + "f" * 1000 + "\nb: " + "9" * 4000 + "\nc: .inf\nd: 1:30\n")
+    values = [item.value for _, item in value.entries]
+    assert values[0] == int("f" * 1000, 16) and values[1] == int("9" * 4000)
+    assert values[2] == float("inf") and values[3] == 90
+
+
+# -- positions are always inside the file -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # YAML breaks lines at U+2028, U+2029, U+0085 and a lone CR; editors do not.
+        ("a: b\u2028c: d\u2029e: f\x85g: [\n", "bp.yaml:1:20:"),
+        ("x: 1\ra: 2\ry: [\n", "bp.yaml:1:15:"),
+        # no newline at the end: the end of the last line, not a line after it
+        ("a: [1,\n  2", "bp.yaml:2:4:"),
+        ("components:\n  a: {kind: service\n", "bp.yaml:2:20:"),
+        ("a: 'open\n\n\n", "bp.yaml:3:1:"),
+        ("a: 1\r\nb: [\r\n", "bp.yaml:2:5:"),
+    ],
+)
+def test_error_positions_are_inside_the_file(text, expected):
+    with pytest.raises(BlueprintError) as caught:
+        parse(text)
+    assert str(caught.value).startswith(expected)
+    span = caught.value.diagnostics[0].span
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    assert 1 <= span.line <= len(lines) and 1 <= span.column <= len(lines[span.line - 1]) + 1
+
+
+def test_value_positions_skip_yaml_only_line_breaks():
+    value, _ = parse("a: \"x\u2028y\"\nb: 1\n")
+    (_, first), (key, second) = value.entries
+    assert key.span == Span("bp.yaml", 2, 1) and second.span == Span("bp.yaml", 2, 4)
+
+
+@pytest.mark.parametrize("character, escape", [("\x01", "\\x01"), ("\x1d", "\\x1d"), ("\ufffe", "\\ufffe")])
+def test_a_raw_control_character_is_one_positioned_line(character, escape):
+    with pytest.raises(BlueprintError) as caught:
+        parse(f"a: 1\nb: x{character}y\n")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"bp.yaml:2:5: error: character U+{ord(character):04X} is not allowed in YAML text")
+    assert message.endswith(f'write it as an escape in a double-quoted string: "{escape}"')

@@ -1,20 +1,60 @@
-"""The `sdiagram` command line. Each command lives in its own module here and
-imports the heavy stages (Graphviz, the lint engine) only when it runs."""
+"""The `sdiagram` command line.
+
+Each command lives in its own module here and is imported only when it runs
+(click's lazy-group pattern), so `sdiagram lint` never imports the renderer
+and `sdiagram --version` imports no command at all. A command module defines
+a plain `click.command`; it does not import this package's `main`.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from .. import __version__
 
+# command name -> "module:attribute", in the order `--help` lists them
+COMMANDS = {
+    "render": "render_commands:render",
+    "validate": "validate_command:validate",
+    "lint": "lint_commands:lint",
+    "estimate": "estimate_command:estimate",
+    "rules": "lint_commands:rules",
+    "explain": "lint_commands:explain",
+    "kinds": "catalog_commands:kinds",
+    "schema": "catalog_commands:schema",
+    "init": "init_command:init",
+    "watch": "watch_command:watch",
+    "diff": "diff_command:diff",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def __init__(self, *args, lazy_commands: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = lazy_commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*self.lazy_commands, *(name for name in super().list_commands(ctx) if name not in self.lazy_commands)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.lazy_commands:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute = self.lazy_commands[cmd_name].split(":")
+        command = getattr(importlib.import_module(f"{__name__}.{module_name}"), attribute)
+        if not isinstance(command, click.Command):  # pragma: no cover - a wiring mistake
+            raise TypeError(f"{module_name}:{attribute} is not a click command")
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="sdiagram")
 def main() -> None:
     """Architecture diagrams as code: validate, lint and render YAML blueprints."""
-
-
-from . import (  # noqa: E402,F401
-    catalog_commands, diff_command, estimate_command, init_command, lint_commands, render_commands,
-    validate_command, watch_command,
-)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import click
 
-from . import main
 
-
-@main.command()
+@click.command()
 def kinds() -> None:
     """List the component kinds and the known technologies."""
     from ..catalog import KINDS, TECH_ALIASES, TECHS
@@ -30,7 +28,7 @@ def kinds() -> None:
     click.echo("`icon:` also takes any diagrams class path (aws.database.RDS) or a .png/.jpg inside the blueprint's folder.")
 
 
-@main.command()
+@click.command()
 def schema() -> None:
     """Print the JSON Schema (draft 2020-12) of the blueprint format.
 

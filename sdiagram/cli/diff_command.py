@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Callable
 
 import click
 
-from . import main
-
 if TYPE_CHECKING:
     from ..diff import BlueprintDiff
     from ..model import Blueprint
@@ -31,7 +29,7 @@ class _Version:
         self.load = load
 
 
-@main.command()
+@click.command()
 @click.argument("arguments", nargs=-1, metavar="OLD NEW | --base REF [PATH...]")
 @click.option("--base", "base_ref", metavar="REF",
               help="Compare every blueprint changed since REF (its merge base with HEAD) with the working tree.")

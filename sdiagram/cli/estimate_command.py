@@ -7,13 +7,12 @@ import sys
 
 import click
 
-from . import main
 from .paths import blueprint_files
 
 FORMATS = {"text": ".txt", "markdown": ".md", "json": ".json"}
 
 
-@main.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "output_format", type=click.Choice(tuple(FORMATS)), default="text", show_default=True,
               help="text and markdown show the formulas with the numbers put in; markdown pastes into a design doc.")

@@ -6,7 +6,6 @@ import os
 
 import click
 
-from . import main
 
 DEFAULT_TEMPLATE = "url-shortener"
 
@@ -21,7 +20,7 @@ def _templates() -> dict[str, str]:
     return {os.path.splitext(n)[0]: os.path.join(folder, n) for n in names}
 
 
-@main.command()
+@click.command()
 @click.argument("template", required=False, default=DEFAULT_TEMPLATE)
 @click.option("-o", "--output", help="Where to write it [default: blueprints/TEMPLATE.yaml]; - for standard output.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")

@@ -11,7 +11,8 @@ import sys
 
 import click
 
-from . import main
+from ..diagnostics import printable
+
 from .paths import blueprint_files
 
 FORMAT_CHOICES = ("text", "json", "sarif", "github")
@@ -27,7 +28,7 @@ def _write_atomically(path: str, text: str, option: str = "--output") -> None:
         raise click.BadParameter(f"cannot write '{path}': {error.strerror or error}", param_hint=option) from None
 
 
-@main.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "output_format", type=click.Choice(FORMAT_CHOICES),
               help="Output format. Default: text, or github when GITHUB_ACTIONS=true.")
@@ -150,7 +151,7 @@ def _report_stale(stale: tuple, path: str) -> None:
         click.echo(f"  {entry.describe()}", err=True)
 
 
-@main.command()
+@click.command()
 @click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
 def rules(output_format: str) -> None:
     """List every lint rule: code, name, default severity and what it finds."""
@@ -173,7 +174,7 @@ def rules(output_format: str) -> None:
     click.echo("`sdiagram explain RULE` shows a rule's documentation (RULE is a code or a name).")
 
 
-@main.command()
+@click.command()
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Print the documentation of a rule, given its code (SD101) or name."""
@@ -182,5 +183,5 @@ def explain(rule: str) -> None:
 
     found = lookup(rule)
     if found is None:
-        raise click.BadParameter(unknown_rule_message(rule), param_hint="RULE")
+        raise click.BadParameter(printable(unknown_rule_message(rule)), param_hint="RULE")
     click.echo(explain_text(found))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING, NamedTuple
 
 import click
 
-from . import main
+from ..diagnostics import printable
 from .paths import STDIN, blueprint_files
 
 if TYPE_CHECKING:
@@ -34,12 +33,47 @@ class _Target(NamedTuple):
     model_outputs: dict[str, bytes]  # formats made without a layout (mermaid)
 
 
-def _formats(value: str) -> tuple[str, ...]:
+def _formats(ctx: click.Context | None, param: click.Parameter | None, value: str) -> tuple[str, ...]:
+    """The --format option: a comma-separated list of format names."""
     formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
     unknown = [f for f in formats if f not in FORMAT_NAMES]
     if unknown or not formats:
-        raise click.BadParameter(f"unknown format {unknown[0] if unknown else value!r}; choose from {', '.join(FORMAT_NAMES)}")
+        shown = repr(unknown[0]) if unknown else "nothing"
+        raise click.BadParameter(f"unknown format {shown}; choose from {', '.join(FORMAT_NAMES)}", ctx, param)
     return formats
+
+
+class _Report:
+    """What `render` says about each blueprint, printed in input order: the
+    messages of a file appear once it and every file before it are done."""
+
+    def __init__(self, paths: list[str]):
+        self.order = paths
+        self.lines: dict[str, list[tuple[str, bool]]] = {path: [] for path in paths}
+        self.pending: dict[str, int] = {path: 1 for path in paths}  # jobs (whole model, views) not yet done
+        self.printed = 0
+
+    def say(self, path: str, text: str, err: bool = False) -> None:
+        """Queue one line; user strings in it (paths, names) are escaped."""
+        self.lines[path].append((printable(text), err))
+
+    def expect(self, path: str, jobs: int) -> None:
+        self.pending[path] = jobs
+
+    def finish(self, path: str) -> None:
+        self.pending[path] -= 1
+        self._flush()
+
+    def close(self) -> None:
+        """Print whatever is left (a run that stops early), still in input order."""
+        self.pending = dict.fromkeys(self.order, 0)
+        self._flush()
+
+    def _flush(self) -> None:
+        while self.printed < len(self.order) and self.pending[self.order[self.printed]] <= 0:
+            for text, err in self.lines.pop(self.order[self.printed]):
+                click.echo(text, err=err)
+            self.printed += 1
 
 
 def _read(path: str) -> bytes | None:
@@ -55,18 +89,21 @@ def _theme_mark(theme: str) -> str:
     return "" if theme == "light" else f"theme={theme}"
 
 
-@main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", "output_dir", default="output", show_default=True, help="Folder for the images.")
-@click.option("-f", "--format", "format_list", default="svg,png", show_default=True,
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATHS...")
+@click.option("-o", "--output", "output_dir", default="output", show_default=True, metavar="DIR",
+              help="Folder for the images, as DIR/<name>.<format>.")
+@click.option("-f", "--format", "formats", default="svg,png", show_default=True, metavar="LIST", callback=_formats,
               help="Comma-separated: svg, png, pdf, dot, mermaid (.mmd), drawio.")
 @click.option("--theme", type=click.Choice(THEME_NAMES), default="light", show_default=True,
               help="Colours; `auto` SVGs follow the reader's light/dark preference.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Parallel layouts [default: the core count].")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Parallel layouts [default: the core count].")
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     default=DEFAULT_TIMEOUT,
+    metavar="S",
     show_default=True,
     help="Seconds one layout may take; a blueprint from a pull request can never hang the run.",
 )
@@ -82,7 +119,7 @@ def _theme_mark(theme: str) -> str:
 def render(
     paths: tuple[str, ...],
     output_dir: str,
-    format_list: str,
+    formats: tuple[str, ...],
     theme: str,
     jobs: int | None,
     timeout: float,
@@ -101,56 +138,81 @@ def render(
     anyway. With --check nothing is written: the exit status is 1 when an image
     is stale or missing, 2 when a blueprint is invalid.
     """
-    from . import render_cache as cache
-
-    formats = _formats(format_list)
-    mark = _theme_mark(theme)
+    files = blueprint_files(paths, skip_non_blueprints)
+    report = _Report(files)
     failed = False
     targets: dict[str, _Target] = {}
     jobs_to_run: list = []
     names: dict[str, str] = {}
-    for path in blueprint_files(paths, skip_non_blueprints):
-        source = _read_stdin() if path == STDIN else _read(path)
-        if source is None and path == STDIN:
-            failed = True
-            continue
-        record = None if path == STDIN else cache.load_record(output_dir, path)
-        # Without --lint and --estimate the images depend only on bytes the records
-        # list: an unchanged blueprint is recognised without parsing it.
-        if not force and not with_lint and not with_estimate and source is not None and record is not None:
-            fresh = _fresh_records(record, path, source, formats, mark, output_dir)
-            if fresh is not None:
-                if all([_claim_name(names, r.name, path, output_dir) for r in fresh]):
-                    click.echo(f"{_shown(path)}: up to date")
-                else:
-                    failed = True
-                continue
-        prepared = _prepare(path, source, formats, output_dir, with_lint, theme, with_estimate)
-        if prepared is None:
-            failed = True
-            continue
-        if not all([_claim_name(names, target.name, path, output_dir) for target, _ in prepared]):
-            failed = True
-            continue
-        for target, job in prepared:
-            existing = record if not target.view else cache.load_record(output_dir, path, target.view)
-            if not force and existing is not None and cache.is_fresh(existing, target.key, output_dir, formats):
-                click.echo(f"{_shown(path)}: up to date" + (f" (view {target.view})" if target.view else ""))
-                continue
-            targets[job.key] = target
-            jobs_to_run.append(job)
-
     stale = 0
-    if jobs_to_run:
-        _prepare_for_workers(jobs_to_run)
-        layout_failed, stale = _run_and_write(jobs_to_run, targets, output_dir, formats, jobs, timeout, theme, check)
-        failed = layout_failed or failed
+    try:
+        for path in files:
+            planned = _plan(report, names, path, output_dir, formats, force, with_lint, theme, with_estimate)
+            if isinstance(planned, list):
+                report.expect(path, len(planned))
+                for target, job in planned:
+                    targets[job.key] = target
+                    jobs_to_run.append(job)
+                continue
+            failed = failed or not planned
+            report.finish(path)
+        if jobs_to_run:
+            _prepare_for_workers(jobs_to_run)
+            layout_failed, stale = _run_and_write(report, jobs_to_run, targets, output_dir, formats, jobs, timeout,
+                                                  theme, check)
+            failed = layout_failed or failed
+    finally:
+        report.close()
     if failed:
         sys.exit(2)
     if stale:
         click.echo(f"{stale} image(s) stale or missing: run the same `sdiagram render` without --check "
                    "and commit them", err=True)
         sys.exit(1)
+
+
+def _plan(report: _Report, names: dict[str, str], path: str, output_dir: str, formats: tuple[str, ...],
+          force: bool, with_lint: bool, theme: str, with_estimate: bool = False) -> list | bool:
+    """What one blueprint needs: [(target, layout job)] for the whole model and
+    the views that are not up to date; True when nothing is; False when it
+    failed (reported)."""
+    from ..diagnostics import BlueprintError
+    from ..sourcefile import read_bytes
+    from . import render_cache as cache
+
+    try:
+        # bounded: the size limit, regular files only; these bytes are hashed and parsed
+        source = _read_stdin() if path == STDIN else read_bytes(path)
+    except BlueprintError as error:
+        _report_problems(report, path, error)
+        return False
+    mark = _theme_mark(theme)
+    record = None if path == STDIN else cache.load_record(output_dir, path)
+    # Without --lint and --estimate the images depend only on bytes the records
+    # list: an unchanged blueprint is recognised without parsing it.
+    if not force and not with_lint and not with_estimate and record is not None:
+        fresh = _fresh_records(record, path, source, formats, mark, output_dir)
+        if fresh is not None:
+            if not all([_claim_name(report, names, r.name, path, output_dir) for r in fresh]):
+                return False
+            report.say(path, f"{_shown(path)}: up to date")
+            return True
+    prepared = _prepare(report, path, source, formats, output_dir, with_lint, theme, with_estimate)
+    if prepared is None or not all([_claim_name(report, names, t.name, path, output_dir) for t, _ in prepared]):
+        return False
+    planned = []
+    for target, job in prepared:
+        existing = record if not target.view else cache.load_record(output_dir, path, target.view)
+        if not force and existing is not None and cache.is_fresh(existing, target.key, output_dir, formats):
+            report.say(path, f"{_shown(path)}: up to date" + (f" (view {target.view})" if target.view else ""))
+            continue
+        planned.append((target, job))
+    return planned or True
+
+
+def _report_problems(report: _Report, path: str, error) -> None:
+    for diagnostic in error.diagnostics:
+        report.say(path, str(diagnostic), err=True)
 
 
 def _fresh_records(record: "Record", path: str, source: bytes, formats: tuple[str, ...], mark: str,
@@ -177,21 +239,16 @@ def _shown(path: str) -> str:
     return STDIN_PATH if path == STDIN else path
 
 
-def _read_stdin() -> bytes | None:
-    from ..diagnostics import BlueprintError
+def _read_stdin() -> bytes:
     from ..loading import read_stdin
 
-    try:
-        return read_stdin()
-    except BlueprintError as error:
-        for diagnostic in error.diagnostics:
-            click.echo(str(diagnostic), err=True)
-        return None
+    return read_stdin()  # bounded; raises BlueprintError
 
 
-def _claim_name(names: dict[str, str], name: str, path: str, output_dir: str) -> bool:
+def _claim_name(report: _Report, names: dict[str, str], name: str, path: str, output_dir: str) -> bool:
     if name in names:
-        click.echo(
+        report.say(
+            path,
             f"{_shown(path)}: error: name '{name}' is also used by {names[name]}; both would write {output_dir}/{name}.*",
             err=True,
         )
@@ -200,44 +257,57 @@ def _claim_name(names: dict[str, str], name: str, path: str, output_dir: str) ->
     return True
 
 
-def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_dir: str, with_lint: bool, theme: str,
-             with_estimate: bool = False):
-    """Load and compile one blueprint and make the DOT of the whole model and of
-    each view: [(target, layout job)], or None (reported) when it is invalid."""
+def _load(path: str, source: bytes) -> "Blueprint":
+    """Compile the bytes already read (standard input, or a file read once, bounded)."""
+    if path == STDIN:
+        from ..loading import load_path
+
+        return load_path(path, source)
+    from ..compiler import compile_blueprint
+    from ..yamlsource import load_yaml_bytes
+
+    document, problems = load_yaml_bytes(source, path)
+    return compile_blueprint(document, path, problems)
+
+
+def _prepare(report: _Report, path: str, source: bytes, formats: tuple[str, ...], output_dir: str, with_lint: bool,
+             theme: str, with_estimate: bool = False):
+    """Compile one blueprint and make the DOT of the whole model and of each
+    view: [(target, layout job)], or None (reported) when it is invalid."""
     from .. import renderer
     from ..diagnostics import BlueprintError
-    from ..loading import load_path
+    from ..renderer.batch import LayoutJob
     from ..views import every_view
     from . import render_cache as cache
-    from ..renderer.batch import LayoutJob
 
     try:
-        blueprint = load_path(path, source if path == STDIN else None)
+        blueprint = _load(path, source)
     except BlueprintError as error:
-        for diagnostic in error.diagnostics:
-            click.echo(str(diagnostic), err=True)
+        _report_problems(report, path, error)
         return None
     try:
         renderer.check_custom_icons(blueprint)
     except renderer.RenderError as error:
-        click.echo(f"{_shown(path)}: error: {error}", err=True)
+        report.say(path, f"{_shown(path)}: error: {error}", err=True)
         return None
     # Lint always checks the whole model; a view draws the findings on what it shows.
-    highlights = _highlights(blueprint) if with_lint else ()
+    highlights, outlines = _lint_overlay(blueprint) if with_lint else ((), {})
     # Likewise the estimate is of the whole model, drawn on each view.
     overlay = None
     if with_estimate:
         from ..renderer.estimate_overlay import overlay_for
 
         overlay = overlay_for(blueprint)
-    drawn = _theme_mark(theme) + (repr(highlights) if highlights else "") + (repr(overlay) if overlay else "")
+    drawn = (_theme_mark(theme) + (repr((highlights, sorted(outlines.items()))) if highlights else "")
+             + (repr(overlay) if overlay else ""))
     roots = renderer.image_roots(blueprint)
     prepared = []
     for model in every_view(blueprint):
         view = model.name[len(blueprint.name) + 1:]
-        options = renderer.dot_options(model, highlights, theme, overlay)
+        options = renderer.dot_options(model, highlights, theme, outlines, overlay)
         if options.large:
-            click.echo(
+            report.say(
+                path,
                 f"{_shown(path)}: note: {len(model.components):,} components; using the large-graph layout to "
                 "bound the time: groups packed in a grid, connections between groups drawn over it as straight "
                 "lines (they do not place anything), every edge straight, layout iterations capped",
@@ -245,7 +315,7 @@ def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_d
             )
         dot_text = renderer.to_dot(model, options)
         icons = cache.icon_files(dot_text, roots)
-        key = cache.content_key(source or b"", formats, icons, drawn) or ""
+        key = cache.content_key(source, formats, icons, drawn) or ""
         outputs = {fmt: cache.output_file(output_dir, model.name, fmt) for fmt in formats}
         views = tuple(blueprint.views) if not view else ()
         target = _Target(path, view, views, model.name, outputs, key, icons, renderer.without_layout(model, formats))
@@ -253,11 +323,11 @@ def _prepare(path: str, source: bytes | None, formats: tuple[str, ...], output_d
     return prepared
 
 
-def _run_and_write(jobs_to_run: list, targets: dict[str, _Target], output_dir: str, formats: tuple[str, ...],
-                   jobs: int | None, timeout: float | None, theme: str, check: bool) -> tuple[bool, int]:
+def _run_and_write(report: _Report, jobs_to_run: list, targets: dict[str, _Target], output_dir: str,
+                   formats: tuple[str, ...], jobs: int | None, timeout: float | None, theme: str,
+                   check: bool) -> tuple[bool, int]:
     """Lay out every job (in parallel) and write its files, or with `check` compare
     them with the files there: (anything failed, number of stale or missing files)."""
-    from ..renderer import RenderError, finish
     from ..renderer.batch import default_workers, run_layouts
 
     failed = False
@@ -266,35 +336,45 @@ def _run_and_write(jobs_to_run: list, targets: dict[str, _Target], output_dir: s
     needs_layout = any(fmt != "dot" for job in jobs_to_run for fmt in job.formats)
     for job, outcome in run_layouts(jobs_to_run, jobs or default_workers(), timeout, isolate=needs_layout):
         target = targets[job.key]
-        if outcome.rendered is None:
-            click.echo(f"{_shown(target.path)}: error: {outcome.error}", err=True)
-            failed = True
-            continue
-        for warning in outcome.rendered.warnings:
-            click.echo(f"{_shown(target.path)}: warning: {warning}", err=True)
-        try:
-            outputs = finish(formats, outcome.rendered.outputs, target.model_outputs, job.image_roots, theme)
-        except RenderError as error:
-            click.echo(f"{_shown(target.path)}: error: {error}", err=True)
-            failed = True
-            continue
-        if check:
-            problems = _compare(target, outputs)
-            for file, problem in problems:
-                click.echo(f"{_shown(target.path)}: {problem}: {file}")
-            if not problems:
-                click.echo(f"{_shown(target.path)}: up to date")
-            stale += len(problems)
-            continue
-        try:
-            _write_outputs(output_dir, target, outputs)
-        except OSError as error:
-            click.echo(f"{_shown(target.path)}: error: cannot write to '{output_dir}': {error.strerror or error}", err=True)
-            failed = True
-            continue
-        files = ", ".join(target.outputs[fmt] for fmt in formats)
-        click.echo(f"{_shown(target.path)}: wrote {files} ({outcome.seconds:.2f} s)")
+        written, problems = _write_outcome(report, target, job, outcome, output_dir, formats, theme, check)
+        failed = failed or not written
+        stale += problems
+        report.finish(target.path)
     return failed, stale
+
+
+def _write_outcome(report: _Report, target: _Target, job, outcome, output_dir: str, formats: tuple[str, ...],
+                   theme: str, check: bool) -> tuple[bool, int]:
+    """Write (or with `check`, compare) one finished layout's files and say so:
+    (False when it failed, number of stale or missing files)."""
+    from ..renderer import RenderError, finish
+
+    shown = _shown(target.path)
+    if outcome.rendered is None:
+        report.say(target.path, f"{shown}: error: {outcome.error}", err=True)
+        return False, 0
+    for warning in outcome.rendered.warnings:
+        report.say(target.path, f"{shown}: warning: {warning}", err=True)
+    try:
+        outputs = finish(formats, outcome.rendered.outputs, target.model_outputs, job.image_roots, theme)
+    except RenderError as error:
+        report.say(target.path, f"{shown}: error: {error}", err=True)
+        return False, 0
+    if check:
+        problems = _compare(target, outputs)
+        for file, problem in problems:
+            report.say(target.path, f"{shown}: {problem}: {file}")
+        if not problems:
+            report.say(target.path, f"{shown}: up to date")
+        return True, len(problems)
+    try:
+        _write_outputs(output_dir, target, outputs)
+    except OSError as error:
+        report.say(target.path, f"{shown}: error: cannot write to '{output_dir}': {error.strerror or error}", err=True)
+        return False, 0
+    files = ", ".join(target.outputs[fmt] for fmt in formats)
+    report.say(target.path, f"{shown}: wrote {files} ({outcome.seconds:.2f} s)")
+    return True, 0
 
 
 def _compare(target: _Target, outputs: dict[str, bytes]) -> list[tuple[str, str]]:
@@ -339,16 +419,18 @@ def _write_outputs(output_dir: str, target: _Target, outputs: dict[str, bytes]) 
     write_atomic(cache.record_path(output_dir, target.path, target.view), cache.record_bytes(record))
 
 
-def _highlights(blueprint: "Blueprint") -> tuple:
-    """The unsuppressed lint findings (with the project's lint config) as things to draw."""
-    from ..preview import unsuppressed_findings
+def _lint_overlay(blueprint: "Blueprint") -> tuple[tuple, dict[str, str]]:
+    """The unsuppressed lint findings to list in the legend, and the worst severity
+    per blamed component to outline; the project config is found as `lint` finds it
+    (an unusable one is a usage error, as in `lint`)."""
+    from ..lint import ConfigError, component_severities, lint_blueprint, project_config_for
     from ..renderer import Highlight
 
-    warnings: list[str] = []
-    findings = unsuppressed_findings(blueprint, warnings)
-    for warning in warnings:
-        click.echo(warning, err=True)
-    return tuple(
-        Highlight(finding.severity.value, finding.code, finding.rule, finding.message, finding.components[:1])
-        for finding in findings
-    )
+    try:
+        _, project = project_config_for(blueprint.path)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+    findings = [finding for finding in lint_blueprint(blueprint, project) if finding.suppressed is None]
+    highlights = tuple(Highlight(f.severity.value, f.code, f.rule, f.message) for f in findings)
+    outlines = {component: severity.value for component, severity in component_severities(findings).items()}
+    return highlights, outlines

@@ -6,11 +6,10 @@ import sys
 
 import click
 
-from . import main
 from .paths import blueprint_files
 
 
-@main.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--skip-non-blueprints", is_flag=True,
               help="Also skip named files that are not blueprints, as folder scans do (for pre-commit).")

@@ -7,13 +7,12 @@ import threading
 
 import click
 
-from . import main
 from .paths import blueprint_files
 
 THEME_NAMES = ("light", "dark", "auto")
 
 
-@main.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")

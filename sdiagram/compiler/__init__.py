@@ -45,7 +45,8 @@ import os
 
 from ..diagnostics import BlueprintError
 from ..model import Blueprint
-from ..yamlsource import DEFAULT_MAX_BYTES, load_yaml_file
+from ..sourcefile import max_file_size
+from ..yamlsource import load_yaml_file
 from .document import FORMAT_VERSION, TOP_LEVEL_FIELDS, compile_blueprint
 
 __all__ = ["FORMAT_VERSION", "TOP_LEVEL_FIELDS", "BlueprintError", "compile_blueprint", "load", "max_file_size"]
@@ -56,11 +57,3 @@ def load(path: str | os.PathLike[str], max_bytes: int | None = None) -> Blueprin
     path = os.fspath(path)
     document, problems = load_yaml_file(path, max_file_size() if max_bytes is None else max_bytes)
     return compile_blueprint(document, path, problems)
-
-
-def max_file_size() -> int:
-    """The blueprint size limit: $SDIAGRAM_MAX_FILE_SIZE bytes, default 5 MB."""
-    try:
-        return int(os.environ.get("SDIAGRAM_MAX_FILE_SIZE", DEFAULT_MAX_BYTES))
-    except ValueError:
-        return DEFAULT_MAX_BYTES

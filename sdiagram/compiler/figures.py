@@ -11,11 +11,11 @@ from ..yamlsource import YScalar, YValue, describe
 from .readers import INVALID, Context, Quantity, Reader, show
 
 _NUMBER = r"[0-9]+(?:\.[0-9]+)?"
-_SIZE_UNITS = {
+_SIZE_UNITS: dict[str, float] = {
     "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "pb": 1e15,
     "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40,
 }
-_DAYS = {
+_DAYS: dict[str, float] = {
     "d": 1, "day": 1, "days": 1, "w": 7, "week": 7, "weeks": 7,
     "mo": 30, "month": 30, "months": 30, "y": 365, "yr": 365, "year": 365, "years": 365,
 }

@@ -17,11 +17,12 @@ Nothing here imports Graphviz or `diagrams`.
 
 from __future__ import annotations
 
-from .config import ConfigError, ConfigLayer, command_line_layer, find_project_config, load_project_config
+from .config import ConfigError, ConfigLayer, command_line_layer, find_project_config, load_project_config, project_config_for
 from .engine import FileResult, lint_blueprint, lint_file
 from .findings import Finding, Severity, Suppressed, component_severities
 
 __all__ = [
     "ConfigError", "ConfigLayer", "FileResult", "Finding", "Severity", "Suppressed",
     "command_line_layer", "component_severities", "find_project_config", "lint_blueprint", "lint_file", "load_project_config",
+    "project_config_for",
 ]

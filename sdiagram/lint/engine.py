@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime
 import gc
-import os
 from dataclasses import dataclass
 
 from ..diagnostics import BlueprintError
 from ..model import Blueprint, Suppression
-from .config import ConfigLayer, EffectiveConfig, find_project_config, load_project_config, resolve_config
+from .config import ConfigLayer, EffectiveConfig, project_config_for, resolve_config
 from .findings import Finding, Severity, Suppressed, sort_findings
 from .graph import AnalysisGraph
 from .rule import Issue, Rule
@@ -148,8 +147,7 @@ def lint_file(
 
     config_path = None
     if project is None and discover:
-        config_path = find_project_config(os.path.dirname(os.path.abspath(path)))
-        project = load_project_config(config_path) if config_path else None
+        config_path, project = project_config_for(path)
     fail_on: Severity | None = Severity.ERROR
     never = False
     for layer in (project, command_line):

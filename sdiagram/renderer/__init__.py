@@ -10,7 +10,7 @@ here returns bytes.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint
@@ -57,9 +57,15 @@ def check_custom_icons(blueprint: Blueprint) -> None:
 
 
 def dot_options(
-    blueprint: Blueprint, highlights: Iterable[Highlight] = (), theme: str = "light", overlay: "Overlay | None" = None
+    blueprint: Blueprint,
+    highlights: Iterable[Highlight] = (),
+    theme: str = "light",
+    outlines: Mapping[str, str] | None = None,
+    overlay: "Overlay | None" = None,
 ) -> DotOptions:
-    """`overlay`: the estimate to draw (`estimate_overlay.overlay_for(blueprint)`)."""
+    """`highlights` are listed in a legend; `outlines` maps a component id to the
+    severity it is outlined with (see `sdiagram.lint.component_severities`);
+    `overlay` is the estimate to draw (`estimate_overlay.overlay_for(blueprint)`)."""
     colors = palette(theme)
     rows: tuple[str, ...] = ()
     if overlay is not None:
@@ -68,6 +74,7 @@ def dot_options(
         rows = box_rows(overlay, colors)
     return DotOptions(
         highlights=tuple(highlights),
+        outlines=dict(outlines or {}),
         large=len(blueprint.components) > LARGE_GRAPH_COMPONENTS,
         palette=colors,
         label_rows=rows,
@@ -112,7 +119,11 @@ def finish(
 
 
 def render_formats(
-    blueprint: Blueprint, formats: Iterable[str], highlights: Iterable[Highlight] = (), theme: str = "light",
+    blueprint: Blueprint,
+    formats: Iterable[str],
+    highlights: Iterable[Highlight] = (),
+    theme: str = "light",
+    outlines: Mapping[str, str] | None = None,
     with_estimate: bool = False,
 ) -> Rendered:
     """Lay the blueprint out once and render every format in `formats`; `with_estimate`
@@ -135,7 +146,7 @@ def render_formats(
         from .estimate_overlay import overlay_for
 
         overlay = overlay_for(blueprint)
-    dot_text = to_dot(blueprint, dot_options(blueprint, highlights, theme, overlay))
+    dot_text = to_dot(blueprint, dot_options(blueprint, highlights, theme, outlines, overlay))
     roots = image_roots(blueprint)
     laid_out = layout_in_child(dot_text, layout_formats(formats), roots)
     outputs = finish(formats, laid_out.outputs, without_layout(blueprint, formats), roots, theme)
@@ -143,7 +154,11 @@ def render_formats(
 
 
 def render(
-    blueprint: Blueprint, format: str = "svg", highlights: Iterable[Highlight] = (), theme: str = "light"  # noqa: A002
+    blueprint: Blueprint,
+    format: str = "svg",  # noqa: A002
+    highlights: Iterable[Highlight] = (),
+    theme: str = "light",
+    outlines: Mapping[str, str] | None = None,
 ) -> bytes:
     """One format as bytes: 'svg', 'png', 'pdf', 'dot', 'mermaid' or 'drawio'."""
-    return render_formats(blueprint, (format,), highlights, theme).outputs[format]
+    return render_formats(blueprint, (format,), highlights, theme, outlines).outputs[format]

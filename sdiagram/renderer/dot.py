@@ -17,7 +17,7 @@ import os
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from .. import icons
 from ..model import Blueprint, Component, Connection, Group
@@ -36,18 +36,19 @@ LINE_HEIGHT = 0.25
 
 @dataclass(frozen=True)
 class Highlight:
-    """A lint finding to draw: the components it blames get an outline."""
+    """A lint finding to list in the diagram's legend."""
 
     severity: str
     code: str
     rule: str
     message: str
-    components: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class DotOptions:
     highlights: tuple[Highlight, ...] = ()
+    # component id -> severity of its outline (lint.component_severities)
+    outlines: Mapping[str, str] = field(default_factory=dict)
     # Settings for very large graphs (see renderer.LARGE_GRAPH_COMPONENTS).
     large: bool = False
     palette: Palette = LIGHT
@@ -133,7 +134,7 @@ def _icon_name(component: Component, base_dir: str) -> str:
 
 def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     base_dir = os.path.dirname(os.path.abspath(blueprint.path))
-    outline = _outlines(options.highlights)
+    outline = options.outlines
     colors = options.palette
     node_notes = options.overlay.nodes if options.overlay else {}
     edge_notes = options.overlay.edges if options.overlay else {}
@@ -221,18 +222,6 @@ def nesting(blueprint: Blueprint) -> tuple[dict[str | None, list[Group]], dict[s
     for component in blueprint.components.values():
         members.setdefault(component.group, []).append(component)
     return children, members
-
-
-def _outlines(highlights: Iterable[Highlight]) -> dict[str, str]:
-    """Component id -> the most severe severity that blames it."""
-    rank = {"error": 0, "warning": 1, "info": 2}
-    found: dict[str, str] = {}
-    for highlight in highlights:
-        for component in highlight.components:
-            current = found.get(component)
-            if current is None or rank[highlight.severity] < rank[current]:
-                found[component] = highlight.severity
-    return found
 
 
 def _restyle(attributes: dict[str, str], extra: Mapping[str, str | None]) -> None:

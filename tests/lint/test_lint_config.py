@@ -136,3 +136,89 @@ def test_fail_on_never_and_command_line_precedence(tmp_path: Path) -> None:
     flags = command_line_layer(fail_on="warning")
     result = lint_file(str(tmp_path / "ok.yaml"), flags)
     assert result.fail_on is Severity.WARNING and result.failed
+
+
+# -- misplaced tables and unknown keys are errors, with did-you-mean -------------------------
+
+
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        ("pyproject.toml", '[tool.sdiagram]\nselect = ["SD401"]\n',
+         "pyproject.toml: unknown key 'select' in [tool.sdiagram]; lint settings go under [tool.sdiagram.lint]"),
+        ("pyproject.toml", '[tool.sdiagram.lnt]\nselect = ["SD401"]\n',
+         "pyproject.toml: unknown key 'lnt' in [tool.sdiagram] (did you mean 'lint'?)"),
+        ("pyproject.toml", '[tool.sdiagram.lint]\nselct = ["SD401"]\n',
+         "unknown key 'selct' in lint settings (did you mean 'select'?)"),
+        (".sdiagram.yaml", "select: [SD401]\nfail-on: warning\n",
+         ".sdiagram.yaml:1:1: unknown key 'select' in this file; lint settings go under a 'lint:' key"),
+        (".sdiagram.yaml", "lnit:\n  select: [SD401]\n", ".sdiagram.yaml:1:1: unknown key 'lnit' in this file (did you mean 'lint'?)"),
+        (".sdiagram.yaml", "lint:\n  fail_onn: warning\n", "unknown key 'fail_onn' in lint settings (did you mean 'fail-on'?)"),
+    ],
+)
+def test_misplaced_or_unknown_config_keys_are_usage_errors(tmp_path: Path, name: str, text: str, message: str) -> None:
+    from conftest import run_cli
+
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "bp.yaml").write_text(BLUEPRINT, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        lint_file(str(tmp_path / "bp.yaml"))
+    assert message in str(caught.value)
+    for args in (["lint", str(tmp_path / "bp.yaml")], ["render", "--lint", "-f", "dot", "-o", str(tmp_path / "out"),
+                                                       str(tmp_path / "bp.yaml")]):
+        result = run_cli(*args)
+        assert result.exit_code == 2 and message in result.output, args
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[tool.sdiagram.lint.rules.deep-sync-chain]\nmax_services = 0x" + "f" * 4000 + "\n",
+         "must be a whole number, not an integer of 16,000 bits"),
+        ("[tool.sdiagram.lint.rules.deep-sync-chain]\nseverity = 0x" + "f" * 4000 + "\n",
+         "severity must be one of error, warning, info, not an integer of 16,000 bits"),
+        ("[tool.sdiagram.lint]\nfail-on = 0x" + "f" * 4000 + "\n", "fail-on must be one of"),
+        ("[tool.sdiagram.lint.rules.missing-cache]\nmin_read_ratio = 0x" + "f" * 4000 + "\n",
+         "must be a number, not an integer of 16,000 bits"),
+        ("[tool.sdiagram.lint.rules.missing-cache]\nmin_read_ratio = inf\n", "must be a number, not inf"),
+        ("[tool.sdiagram.lint]\nselect = " + "9" * 5000 + "\n", "cannot read"),
+        ("[tool.sdiagram.lint]\nselect = " + "[" * 5000 + "]" * 5000 + "\n", "cannot read"),
+    ],
+)
+def test_huge_values_in_project_config_are_errors_not_tracebacks(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "bp.yaml").write_text(BLUEPRINT, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        lint_file(str(tmp_path / "bp.yaml"))
+
+
+def test_huge_values_in_blueprint_lint_settings_are_positioned_errors(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    path = tmp_path / "bp.yaml"
+    path.write_text(BLUEPRINT + "lint:\n  rules:\n    SD403: {min_writers: 0x" + "f" * 4000 + "}\n", encoding="utf-8")
+    result = run_cli("lint", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:12:26: error SD000 invalid-blueprint: integer '0xfff" in result.output
+    assert "is too large (over 4,000 digits)" in result.output
+    path.write_text(BLUEPRINT + "lint:\n  rules:\n    SD403: {min_writers: 0x" + "f" * 3000 + "}\n", encoding="utf-8")
+    result = run_cli("lint", str(path))  # within what the loader reads: the lint settings bound it
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{path}:12:26: error SD001 invalid-lint-config:" in result.output
+
+
+def test_render_lint_and_lint_find_the_same_project_config(tmp_path: Path) -> None:
+    """One path: the config above the blueprint decides what `render --lint` draws, as it decides `lint`."""
+    from conftest import run_cli
+
+    (tmp_path / ".sdiagram.yaml").write_text("lint:\n  select: [SD401]\n", encoding="utf-8")
+    nested = tmp_path / "designs"
+    nested.mkdir()
+    (nested / "bp.yaml").write_text(BLUEPRINT, encoding="utf-8")
+    assert "SD401" in run_cli("lint", str(nested / "bp.yaml")).output
+    result = run_cli("render", "--lint", "-f", "dot", "-o", str(tmp_path / "out"), str(nested / "bp.yaml"))
+    assert result.exit_code == 0, result.output
+    dot = (tmp_path / "out" / "bp.dot").read_text()
+    assert "SD401" in dot and "SD403" not in dot and "SD301" not in dot
+    assert 'penwidth=3' in dot.split('"legacy"', 1)[1].split("\n", 1)[0]  # the orphan is outlined

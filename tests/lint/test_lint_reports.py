@@ -108,7 +108,7 @@ def test_github_commands_escape_and_skip_suppressed() -> None:
     info = Finding("SD403", "shared-database", Severity.INFO, "shared", "a.yaml", Span("a.yaml", 2, 1))
     output = github.render([FileResult("a.yaml", (finding, hidden, info))]).splitlines()
     assert output[0] == ("::warning file=a%2Cb%3Ac.yaml,line=3,col=4,title=SD101 single-point-of-failure::"
-                         "50%25 of it,%0Abroken%0Afix: do x")
+                         "50%25 of it,\\nbroken%0Afix: do x")  # a user's newline stays on its line
     assert output[1].startswith("::notice file=a.yaml,line=2,col=1,title=SD403 shared-database::shared")
     assert len(output) == 3 and output[2].startswith("Found 1 warning and 1 info")
 

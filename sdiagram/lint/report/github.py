@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from ...diagnostics import printable
 from ..engine import FileResult
 from ..findings import Severity
 from . import display_path
@@ -16,7 +17,9 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Workflow-command data: user text escaped with `printable` (a newline in a
+    key must not start an annotation line of its own), then GitHub's escapes."""
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(text: str) -> str:
@@ -33,7 +36,7 @@ def render(results: Sequence[FileResult]) -> str:
             if finding.span is not None:
                 properties += [f"line={finding.line}", f"col={finding.column}"]
             properties.append(f"title={_property(f'{finding.code} {finding.rule}')}")
-            message = finding.message + (f"\nfix: {finding.fix}" if finding.fix else "")
-            lines.append(f"::{LEVELS[finding.severity]} {','.join(properties)}::{_data(message)}")
+            message = _data(finding.message) + (f"%0Afix: {_data(finding.fix)}" if finding.fix else "")
+            lines.append(f"::{LEVELS[finding.severity]} {','.join(properties)}::{message}")
     lines.append(Summary.of(results).sentence())
     return "\n".join(lines) + "\n"

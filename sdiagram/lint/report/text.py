@@ -6,6 +6,7 @@ from typing import Sequence
 
 import click
 
+from ...diagnostics import printable
 from ..engine import FileResult
 from ..findings import Finding, Severity
 from . import display_path
@@ -15,7 +16,9 @@ COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cy
 
 
 def format_finding(finding: Finding, colour: bool = False) -> str:
-    where = display_path(finding.path)
+    """One finding as one line (and its fix below); every user string escaped
+    with `printable`, so a message can never forge a line of its own."""
+    where = printable(display_path(finding.path))
     if finding.span is not None:
         where += f":{finding.line}:{finding.column}"
     severity = finding.severity.value
@@ -24,11 +27,11 @@ def format_finding(finding: Finding, colour: bool = False) -> str:
         where = click.style(where, bold=True)
         severity = click.style(severity, fg=COLOURS[finding.severity], bold=True)
         code = click.style(code, dim=True)
-    line = f"{where}: {severity} {code}: {finding.message}"
+    line = f"{where}: {severity} {code}: {printable(finding.message)}"
     if finding.suppressed is not None:
-        line += f" [suppressed: {finding.suppressed.reason}]"
+        line += f" [suppressed: {printable(finding.suppressed.reason)}]"
     if finding.fix:
-        fix = f"fix: {finding.fix}"
+        fix = f"fix: {printable(finding.fix)}"
         line += "\n    " + (click.style(fix, fg="green") if colour else fix)
     return line
 
