@@ -6,6 +6,7 @@ All values are frozen; every element keeps the `Span` of the text it came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import Any, Mapping
 
@@ -178,22 +179,20 @@ class LintSettings:
     span: Span | None = None
 
 
-def group_members(
-    group_id: str, groups: Mapping[str, Group], components: Mapping[str, Component]
-) -> tuple[str, ...]:
-    """Component ids inside a group or any of its nested groups, in source order."""
-    children: dict[str, list[str]] = {}
-    for group in groups.values():
-        if group.parent is not None:
-            children.setdefault(group.parent, []).append(group.id)
-    inside = {group_id}
-    pending = [group_id]
-    while pending:
-        for child in children.get(pending.pop(), ()):
-            if child not in inside:
-                inside.add(child)
-                pending.append(child)
-    return tuple(c.id for c in components.values() if c.group in inside)
+def group_membership(groups: Mapping[str, Group], components: Mapping[str, Component]) -> dict[str, tuple[str, ...]]:
+    """Every group id -> the component ids inside it or any of its nested groups, in source order.
+
+    One pass over the components, each walking up its chain of parents, so
+    asking for every group costs components x nesting depth, not groups x components.
+    """
+    found: dict[str, list[str]] = {group_id: [] for group_id in groups}
+    for component in components.values():
+        group, seen = component.group, set()
+        while group is not None and group in found and group not in seen:  # `seen`: a parent cycle being reported
+            seen.add(group)
+            found[group].append(component.id)
+            group = groups[group].parent
+    return {group_id: tuple(members) for group_id, members in found.items()}
 
 
 @dataclass(frozen=True)
@@ -237,7 +236,11 @@ class Blueprint:
 
     def members(self, group_id: str) -> tuple[str, ...]:
         """Component ids inside a group or any of its nested groups, in source order."""
-        return group_members(group_id, self.groups, self.components)
+        return self._membership.get(group_id, ())
+
+    @cached_property
+    def _membership(self) -> dict[str, tuple[str, ...]]:
+        return group_membership(self.groups, self.components)
 
     def __repr__(self) -> str:
         """Short: the generated repr of every component ran to kilobytes."""

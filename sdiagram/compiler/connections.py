@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model import OPS, Connection, group_members
+from ..model import OPS, Connection, group_membership
 from ..yamlsource import YMapping, YScalar, YSequence, YValue, describe
 from .fields import Field, Table, read_section
 from .figures import Fraction
@@ -58,7 +58,7 @@ class ConnectionsReader(Reader):
         components, groups = ctx.components, ctx.groups
         known = set(components) | set(groups)
         declared = ctx.declared | known
-        members: dict[str, bool] = {}
+        membership: dict[str, tuple[str, ...]] | None = None  # built on the first group endpoint
         result: list[Connection] = []
         for item in value.items:
             expression, details = item, None
@@ -87,9 +87,9 @@ class ConnectionsReader(Reader):
                     ctx.error(expression.span, f"unknown component or group '{endpoint}'{ctx.did_you_mean(endpoint, declared)}")
                     endpoints_ok = False
                 elif endpoint in groups:
-                    if endpoint not in members:
-                        members[endpoint] = bool(group_members(endpoint, groups, components))
-                    if not members[endpoint]:
+                    if membership is None:
+                        membership = group_membership(groups, components)
+                    if not membership[endpoint]:
                         ctx.error(expression.span, f"group '{endpoint}' has no components to connect to")
                         endpoints_ok = False
                 elif endpoint not in known:
