@@ -25,6 +25,9 @@ class TechInfo(NamedTuple):
     icon: str
     # A provider-run service that is redundant by contract: `managed` defaults to true.
     managed: bool = False
+    # Keeps its data in memory and answers in well under a millisecond: a cache
+    # in front of it gains nothing (lint: missing-cache).
+    in_memory: bool = False
 
 
 KINDS: dict[str, KindInfo] = {
@@ -63,12 +66,12 @@ TECHS: dict[str, TechInfo] = {
     tech.name: tech
     for tech in (
         # caches and in-memory stores
-        _T("redis", "onprem.inmemory.Redis"),
-        _T("memcached", "onprem.inmemory.Memcached"),
-        _T("hazelcast", "onprem.inmemory.Hazelcast"),
+        _T("redis", "onprem.inmemory.Redis", in_memory=True),
+        _T("memcached", "onprem.inmemory.Memcached", in_memory=True),
+        _T("hazelcast", "onprem.inmemory.Hazelcast", in_memory=True),
         _T("aerospike", "onprem.inmemory.Aerospike"),
-        _T("elasticache", "aws.database.ElasticacheForRedis", managed=True),
-        _T("memorystore", "gcp.database.Memorystore", managed=True),
+        _T("elasticache", "aws.database.ElasticacheForRedis", managed=True, in_memory=True),
+        _T("memorystore", "gcp.database.Memorystore", managed=True, in_memory=True),
         # queues and streams
         _T("kafka", "onprem.queue.Kafka"),
         _T("rabbitmq", "onprem.queue.Rabbitmq"),

@@ -68,7 +68,8 @@ COMPONENT_FIELDS: Table = (
     Field("failover", Choice(FAILOVER_MODES),
           help="For stateful kinds with replicas >= 2: whether another copy takes over writes on its own "
                "(`automatic`) or an operator promotes one (`manual`). Primary-replica with manual failover keeps "
-               "writes on one node: lint treats it as a single point of failure.", example="failover: automatic"),
+               "writes on one node: lint reports it on a write path (manual-failover-write-path).",
+          example="failover: automatic"),
     Field("zones", Integer(1, MAX_ZONES), default=1, computed_default="placement.zones, else 1",
           help="Availability zones its copies are spread over.", example="zones: 3"),
     Field("regions", Integer(1, MAX_ZONES), default=1, computed_default="placement.regions, else 1",

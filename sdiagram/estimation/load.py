@@ -15,8 +15,8 @@ The rules (docs/estimate.md has them with examples):
     gets n calls per request (fan-out); one with `share: f` gets the fraction
     f; the others split the rest evenly;
   - an async connection (or one into a queue, stream or topic) carries
-    writes as messages; with `op: read` or `op: read_write` it also carries a
-    message per read (a click event for every redirect);
+    writes as messages; with `op: read_write` it also carries a message per
+    read (a click event for every redirect);
   - a component that receives only writes (a consumer of messages) makes its
     read calls per message: its read-only connections carry one per write;
   - a cache or CDN passes on only its misses: reads × (1 − hit_ratio);
@@ -91,10 +91,11 @@ def flow_edges(graph: AnalysisGraph) -> tuple[FlowEdge, ...]:
 
 def operations(edge: Edge, source_kind: str, target_kind: str) -> tuple[bool, bool]:
     """(carries reads, carries writes). An event connection (async, or into or out of a queue,
-    stream or topic) carries writes, and reads too only when its `op` says so (an event per read)."""
+    stream or topic) carries writes, and reads too with `op: read_write` (an event per request;
+    `op: read` into a queue is a consumer reading it)."""
     op = edge.connection.op if edge.connection is not None else None
     if edge.is_async or source_kind in MESSAGING_KINDS or target_kind in MESSAGING_KINDS:
-        return op in ("read", "read_write"), True
+        return op == "read_write", True
     if op == "read":
         return True, False
     if op == "write":

@@ -46,20 +46,25 @@ def rule_markdown(rule: type[Rule]) -> str:
     sections = rule.sections()
     parts = [f"### {rule.code} {rule.name}", "", f"*Default severity: {rule.severity.value}.* {rule.summary()}", ""]
     for heading in DOC_SECTIONS:
-        body = sections.get(heading, "")
         parts += [f"**{heading}.**", ""]
-        if heading == "Example":
-            code = "\n".join(line[4:] if line.startswith("    ") else line for line in body.splitlines())
-            example, _, after = code.partition("\n\n")
-            parts += ["```yaml", example.rstrip(), "```", ""]
-            if after.strip():
-                parts += [after.strip(), ""]
-        else:
-            parts += [body, ""]
+        for paragraph in sections.get(heading, "").split("\n\n"):
+            parts += _markdown_paragraph(paragraph)
     options = _options_lines(rule)
     if options:
         parts += ["**Options.**", "", *options, ""]
     return "\n".join(parts)
+
+
+def _markdown_paragraph(paragraph: str) -> list[str]:
+    """A docstring paragraph as markdown: indented blueprint lines (the Example,
+    and the Fix's `Use instead:` blueprint after its line) become YAML blocks."""
+    lines = paragraph.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("    ")), len(lines))
+    text, code = lines[:start], [line[4:] for line in lines[start:]]
+    parts = ["\n".join(text), ""] if text else []
+    if code:
+        parts += ["```yaml", *code, "```", ""]
+    return parts
 
 
 def reference_markdown() -> str:

@@ -171,12 +171,10 @@ def _finding(
     suppressed: Suppressed | None = None,
 ) -> Finding:
     severity = config.severities.get(rule.code, rule.severity)
-    if issue is not None and issue.severity is not None and issue.severity.rank < severity.rank:
-        severity = issue.severity
     return Finding(
         code=rule.code,
         rule=rule.name,
-        severity=severity,
+        severity=severity.demoted if issue is not None and issue.demoted else severity,
         message=message,
         path=path,
         span=span,  # type: ignore[arg-type]

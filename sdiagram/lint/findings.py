@@ -27,8 +27,14 @@ class Severity(str, Enum):
     def __str__(self) -> str:
         return self.value
 
+    @property
+    def demoted(self) -> "Severity":
+        """One level less serious (info stays info)."""
+        return _DEMOTED[self]
+
 
 _RANKS = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+_DEMOTED = {Severity.INFO: Severity.INFO, Severity.WARNING: Severity.INFO, Severity.ERROR: Severity.WARNING}
 SEVERITY_NAMES = ("error", "warning", "info")
 
 

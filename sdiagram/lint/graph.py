@@ -23,7 +23,9 @@
 * Whether an edge reads or writes is its `op:` when written, else inferred
   from the label's words.
 * Entry points are the clients; in a blueprint without clients, the
-  components with no incoming edge.
+  components with no incoming edge. Pipeline starts are the workers,
+  functions and schedulers nothing sends to: they pull work (from a queue, a
+  timetable) and start flows of their own.
 """
 
 from __future__ import annotations
@@ -40,14 +42,18 @@ MESSAGING_KINDS = frozenset({"queue", "stream"})
 # Kinds whose delivery to a consumer is decoupled by a broker: not a call.
 DELIVERY_KINDS = MESSAGING_KINDS | {"pubsub"}
 FRONT_DOOR_KINDS = frozenset({"load_balancer", "api_gateway", "cdn", "proxy"})
-STATEFUL_KINDS = frozenset({"database", "queue", "stream", "object_storage", "search_index", "vector_db",
+STATEFUL_KINDS = frozenset({"database", "queue", "stream", "pubsub", "object_storage", "search_index", "vector_db",
                             "warehouse"})
-DATASTORE_KINDS = frozenset({"database", "cache", "queue", "stream", "search_index", "vector_db", "warehouse"})
+DATASTORE_KINDS = frozenset({"database", "cache", "queue", "stream", "pubsub", "search_index", "vector_db", "warehouse"})
 # Kinds off the request path: their failure loses telemetry, not requests.
 OFF_PATH_KINDS = frozenset({"observability"})
+# Stores a request reads its data from (an origin a cache can stand in front of).
+ORIGIN_KINDS = frozenset({"database", "object_storage", "search_index", "vector_db", "warehouse"})
 # Kinds that can start work without anything upstream: users, third parties,
 # scheduled or self-triggered compute.
 SELF_STARTING_KINDS = frozenset({"client", "external", "service", "worker", "function", "scheduler"})
+# Compute that pulls its own work (from a queue, on a timetable) when nothing sends to it.
+PIPELINE_KINDS = frozenset({"worker", "function", "scheduler"})
 
 # Words in a connection label that say what the connection does (matched as
 # whole words, with the usual -s/-es/-ed/-ing endings).
@@ -56,7 +62,7 @@ _READ_WORDS = frozenset({"read", "get", "fetch", "query", "queries", "lookup", "
 _WRITE_WORDS = frozenset({"write", "wrote", "written", "store", "save", "insert", "update", "put", "delete",
                           "upsert", "persist", "append", "upload", "publish", "produce", "enqueue", "record",
                           "create", "ingest"})
-_CONSUME_WORDS = frozenset({"consume", "poll", "subscribe", "pull", "dequeue", "receive"})
+CONSUME_WORDS = frozenset({"consume", "poll", "subscribe", "pull", "dequeue", "receive", "pop"})
 _ENDINGS = ("ing", "es", "ed", "s", "d")
 
 
@@ -110,25 +116,41 @@ class Edge(NamedTuple):
     def reads(self) -> bool:
         """`op:` read or read_write; without op, the label does not say write-only (no label: both).
         A reply neither reads nor writes its target."""
-        if self.reply:
-            return False
-        if self.op is not None:
-            return self.op != "write"
-        return _mentions(self.label, _READ_WORDS) or not _mentions(self.label, _WRITE_WORDS)
+        return self._does("write", _READ_WORDS, _WRITE_WORDS, evidence=False)
 
     @property
     def writes(self) -> bool:
         """`op:` write or read_write; without op, the label does not say read-only (no label: both)."""
+        return self._does("read", _WRITE_WORDS, _READ_WORDS, evidence=False)
+
+    @property
+    def says_reads(self) -> bool:
+        """Evidence that it reads: `op: read` / `read_write`, or a read word in the label."""
+        return self._does("write", _READ_WORDS, _WRITE_WORDS, evidence=True)
+
+    @property
+    def says_writes(self) -> bool:
+        """Evidence that it writes: `op: write` / `read_write`, or a write word in the label."""
+        return self._does("read", _WRITE_WORDS, _READ_WORDS, evidence=True)
+
+    def _does(self, other: str, words: frozenset[str], other_words: frozenset[str], evidence: bool) -> bool:
+        """The edge reads (or writes): its `op:` is anything but `other`; without op,
+        its label uses one of `words`, or (unless only evidence counts) none of
+        `other_words`."""
         if self.reply:
             return False
         if self.op is not None:
-            return self.op != "read"
-        return _mentions(self.label, _WRITE_WORDS) or not _mentions(self.label, _READ_WORDS)
+            return self.op != other
+        return _mentions(self.label, words) or (not evidence and not _mentions(self.label, other_words))
+
+    def mentions(self, words: frozenset[str]) -> bool:
+        """The label uses one of `words` (with the usual endings)."""
+        return _mentions(self.label, words)
 
     @property
     def consumes(self) -> bool:
-        """The label says the source consumes from the target (`worker -> queue: poll`)."""
-        return _mentions(self.label, _CONSUME_WORDS)
+        """The source consumes from the target (`worker -> queue: poll`, or `op: read`)."""
+        return self.op == "read" or _mentions(self.label, CONSUME_WORDS)
 
 
 class AnalysisGraph:
@@ -156,8 +178,34 @@ class AnalysisGraph:
         self.connected: frozenset[str] = frozenset(c for c in self.components if out_edges[c] or in_edges[c])
         clients = [cid for cid, c in self.components.items() if c.kind in CLIENT_KINDS]
         self.entry_points: tuple[str, ...] = tuple(clients) if clients else tuple(
-            cid for cid in self.components if not any(not e.reply for e in in_edges[cid])
+            cid for cid in self.components if not self.senders(cid)
         )
+        self._request_paths: dict[str, list[str]] | None = None
+        self.pipeline_starts: tuple[str, ...] = tuple(
+            cid for cid, c in self.components.items()
+            if c.kind in PIPELINE_KINDS and cid not in self.entry_points and cid in self.connected
+            and not self.senders(cid)
+        )
+
+    def request_paths(self) -> dict[str, list[str]]:
+        """Every component the clients' requests reach over synchronous calls, with
+        the shortest such path (client first), breadth first from the clients."""
+        if self._request_paths is None:
+            paths: dict[str, list[str]] = {}
+            queue = [cid for cid in self.entry_points if self.kind(cid) in CLIENT_KINDS]
+            for cid in queue:
+                paths[cid] = [cid]
+            for node in queue:
+                for child in self.call_successors[node]:
+                    if child not in paths:
+                        paths[child] = paths[node] + [child]
+                        queue.append(child)
+            self._request_paths = paths
+        return self._request_paths
+
+    def senders(self, component_id: str) -> list[Edge]:
+        """The edges that bring traffic to a component (replies do not)."""
+        return [e for e in self.in_edges[component_id] if not e.reply]
 
     def kind(self, component_id: str) -> str:
         return self.components[component_id].kind

@@ -4,8 +4,9 @@ A rule is a class with a code (`SD101`), a kebab-case name, a default severity,
 a frozen `Options` dataclass (typed options with defaults; `metadata` carries
 `help` and, for numbers, `min`) and a docstring whose first line is the short
 description, followed by the sections What it does / Why it matters /
-Example / Fix. `check` receives the analysis graph built once by the engine
-and yields `Issue`s; the engine turns them into `Finding`s.
+Example / Fix (Fix ends with a `Use instead:` blueprint the rule is quiet
+on). `check` receives the analysis graph built once by the engine and yields
+`Issue`s; the engine turns them into `Finding`s.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from .findings import Severity
 from .graph import AnalysisGraph
 
 DOC_SECTIONS = ("What it does", "Why it matters", "Example", "Fix")
+# The Fix section ends with the fixed blueprint, indented, after this line.
+USE_INSTEAD = "Use instead:\n"
 
 
 class Issue(NamedTuple):
@@ -34,9 +37,8 @@ class Issue(NamedTuple):
     components: tuple[str, ...]
     connection: tuple[str, str] | None = None
     fix: str | None = None
-    # a rule may report some issues below its configured severity (over-capacity:
-    # an error past 100%, a warning past the headroom); never above it
-    severity: Severity | None = None
+    # a narrower blast radius: reported one severity below the rule's (configured) one
+    demoted: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,15 @@ class Rule:
             end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
             found[match.group(1)] = text[match.end():end].strip("\n").rstrip()
         return found
+
+    @classmethod
+    def use_instead(cls) -> str | None:
+        """The blueprint the Fix section shows after `Use instead:`, dedented."""
+        _, marker, after = cls.sections().get("Fix", "").partition(USE_INSTEAD)
+        if not marker:
+            return None
+        lines = after.strip("\n").splitlines()
+        return "\n".join(line[4:] for line in lines) + "\n"
 
     @classmethod
     def option_fields(cls) -> tuple[dataclasses.Field[Any], ...]:

@@ -18,9 +18,10 @@ from sdiagram.yamlsource import parse_yaml
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
+REALISTIC = HERE / "realistic"
 REPO = HERE.parent.parent
 BLUEPRINTS = REPO / "blueprints"
-EXPECT = re.compile(r"^# expect: (.+)$", re.MULTILINE)
+MESSAGE = re.compile(r"^# message: (.+)$", re.MULTILINE)
 
 
 def blueprint_from_text(text: str, path: str = "bp.yaml") -> Blueprint:
@@ -36,10 +37,6 @@ def lint_text(text: str, project: ConfigLayer | None = None, command_line: Confi
 
 def codes(findings: tuple[Finding, ...], include_suppressed: bool = False) -> list[str]:
     return [f.code for f in findings if include_suppressed or f.suppressed is None]
-
-
-def expectations(path: Path) -> list[str]:
-    return EXPECT.findall(path.read_text(encoding="utf-8"))
 
 
 def invoke(*args: str, env: dict[str, str] | None = None, cwd: str | os.PathLike[str] | None = None) -> Result:

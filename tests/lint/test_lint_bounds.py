@@ -37,4 +37,8 @@ def test_many_entry_points_in_front_of_a_deep_chain():
     lines += [f"  s{i}: {{kind: service}}" for i in range(clients)] + ["connections:"]
     lines += [f"  - u{i} -> s{i}" for i in range(clients)] + [f"  - s{i} -> s{i + 1}" for i in range(clients - 1)]
     messages = spof_messages("\n".join(lines) + "\n")
-    assert len(messages) == clients - 1  # every service but the last cuts someone off
+    # every service but the last cuts someone off; the last is a leaf on 'u799's request path
+    assert len(messages) == clients
+    assert sum("cuts" in m for m in messages) == clients - 1
+    assert messages[-1].startswith("'s799' (service, replicas: 1, not managed) is a single point of failure: the "
+                                   "requests that need it fail with it")

@@ -33,7 +33,7 @@ def test_exit_1_on_error_and_text_format() -> None:
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0].endswith(
-        "fire_single_load_balancer.yaml:5:3: error SD101 single-point-of-failure: 'lb' (load_balancer, replicas: 1, "
+        "fire_single_load_balancer.yaml:6:3: error SD101 single-point-of-failure: 'lb' (load_balancer, replicas: 1, "
         "not managed) is a single point of failure: its failure cuts 'users' off from 2 components ('api' and 'db')"
     )
     assert lines[1].startswith("    fix: run it with `replicas: 2`")

@@ -12,6 +12,7 @@ from sdiagram.lint.config import layer_from_mapping
 
 # orphan (SD401, warning) + shared database (SD403, info) + missing cache (SD301)
 BLUEPRINT = """
+traffic: {read_write_ratio: "20:1"}
 components:
   orders:  {kind: service, replicas: 2}
   billing: {kind: service, replicas: 2}
@@ -138,6 +139,27 @@ def test_fail_on_never_and_command_line_precedence(tmp_path: Path) -> None:
     assert result.fail_on is Severity.WARNING and result.failed
 
 
+def test_a_configured_severity_moves_demoted_findings_too() -> None:
+    # 'lb' cuts everything off (the rule's severity); 'fx' is a leaf on the
+    # request path (one level lower)
+    text = """
+components:
+  users: {kind: client}
+  lb:    {kind: load_balancer, tech: nginx}
+  api:   {kind: service, replicas: 2}
+  fx:    {kind: service}
+connections:
+  - users -> lb
+  - lb -> api
+  - api -> fx: convert
+"""
+    default = {f.components[0]: f.severity for f in lint_text(text) if f.code == "SD101"}
+    assert default == {"lb": Severity.ERROR, "fx": Severity.WARNING}
+    lowered = lint_text(text + "lint:\n  rules:\n    single-point-of-failure: {severity: warning}\n")
+    assert {f.components[0]: f.severity for f in lowered if f.code == "SD101"} == {
+        "lb": Severity.WARNING, "fx": Severity.INFO}
+
+
 # -- misplaced tables and unknown keys are errors, with did-you-mean -------------------------
 
 
@@ -200,12 +222,12 @@ def test_huge_values_in_blueprint_lint_settings_are_positioned_errors(tmp_path: 
     path.write_text(BLUEPRINT + "lint:\n  rules:\n    SD403: {min_writers: 0x" + "f" * 4000 + "}\n", encoding="utf-8")
     result = run_cli("lint", str(path))
     assert result.exit_code == 2
-    assert f"{path}:12:26: error SD000 invalid-blueprint: integer '0xfff" in result.output
+    assert f"{path}:13:26: error SD000 invalid-blueprint: integer '0xfff" in result.output
     assert "is too large (over 4,000 digits)" in result.output
     path.write_text(BLUEPRINT + "lint:\n  rules:\n    SD403: {min_writers: 0x" + "f" * 3000 + "}\n", encoding="utf-8")
     result = run_cli("lint", str(path))  # within what the loader reads: the lint settings bound it
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert f"{path}:12:26: error SD001 invalid-lint-config:" in result.output
+    assert f"{path}:13:26: error SD001 invalid-lint-config:" in result.output
 
 
 def test_render_lint_and_lint_find_the_same_project_config(tmp_path: Path) -> None:

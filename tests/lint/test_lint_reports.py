@@ -86,12 +86,12 @@ def test_json_shape() -> None:
     document = json.loads(json_report.render(results()))
     assert document["version"] == 1
     assert document["tool"]["name"] == "sdiagram"
-    assert document["summary"] == {"files": 5, "errors": 3, "warnings": 2, "info": 1, "suppressed": 2, "baselined": 0,
+    assert document["summary"] == {"files": 5, "errors": 3, "warnings": 1, "info": 1, "suppressed": 2, "baselined": 0,
                                    "invalid_files": 2, "exit_code": 2}
     finding = next(f for f in document["findings"] if f["code"] == "SD101")
     assert set(finding) == {"code", "fingerprint", "rule", "severity", "message", "path", "line", "column", "components",
                             "connection", "fix", "help", "suppressed"}
-    assert finding["components"][:1] == ["lb"] and finding["line"] == 5 and finding["column"] == 3
+    assert finding["components"][:1] == ["lb"] and finding["line"] == 6 and finding["column"] == 3
     mc = next(f for f in document["findings"] if f["code"] == "SD301")
     assert mc["connection"] == {"source": "api", "target": "db"}
     suppressed = [f for f in document["findings"] if f["suppressed"]]
@@ -117,7 +117,7 @@ def test_text_colour_and_suppressed() -> None:
     found = results()
     plain = text.render(found)
     assert "\x1b[" not in plain and "[suppressed:" not in plain
-    assert plain.splitlines()[-1] == "Found 3 errors, 2 warnings and 1 info in 5 blueprints (2 suppressed); 2 invalid."
+    assert plain.splitlines()[-1] == "Found 3 errors, 1 warning and 1 info in 5 blueprints (2 suppressed); 2 invalid."
     coloured = text.render(found, colour=True, show_suppressed=True)
     assert "\x1b[31m" in coloured and "[suppressed: reads are rare admin lookups]" in coloured
 

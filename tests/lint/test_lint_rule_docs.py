@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from lint_helpers import REPO, lint_text
-from sdiagram.lint.docs import explain_text, reference_markdown, update_document
+from sdiagram.lint.docs import explain_text, reference_markdown, rule_markdown, update_document
 from sdiagram.lint.rule import DOC_SECTIONS
 from sdiagram.lint.rules import ALL_RULES, BY_CODE, BY_NAME, UnknownRule, lookup, resolve
 
@@ -48,6 +48,16 @@ def test_docstring_example_makes_the_rule_fire(rule) -> None:
     example = rule.sections()["Example"].split("\n\n")[0]
     findings = lint_text(textwrap.dedent(example))
     assert rule.code in [f.code for f in findings], [f.message for f in findings]
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.name)
+def test_fix_shows_a_blueprint_the_rule_is_quiet_on(rule) -> None:
+    snippet = rule.use_instead()
+    assert snippet, f"{rule.name}: the Fix section has no `Use instead:` blueprint"
+    findings = lint_text(snippet)  # compiles, or the test fails
+    assert rule.code not in [f.code for f in findings if f.suppressed is None], [f.message for f in findings]
+    assert textwrap.indent(snippet, "    ") in explain_text(rule) + "\n"
+    assert "```yaml\n" + snippet in rule_markdown(rule)
 
 
 def test_lookup_by_code_or_name_and_prefixes() -> None:

@@ -15,6 +15,7 @@ connections:
   - users -> lb
   - lb -> api
   - api -> db
+traffic: {read_write_ratio: "20:1"}
 """
 
 

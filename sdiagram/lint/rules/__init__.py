@@ -15,6 +15,7 @@ from .deep_sync_chain import DeepSyncChain
 from .failover_overload import FailoverOverload
 from .invalid_blueprint import InvalidBlueprint
 from .invalid_lint_config import InvalidLintConfig
+from .manual_failover_write_path import ManualFailoverWritePath
 from .missing_cache import MissingCache
 from .latency_over_budget import LatencyOverBudget
 from .orphan_component import OrphanComponent
@@ -24,19 +25,21 @@ from .queue_without_dead_letter import QueueWithoutDeadLetter
 from .replicas_without_load_balancer import ReplicasWithoutLoadBalancer
 from .shared_database import SharedDatabase
 from .single_point_of_failure import SinglePointOfFailure
+from .single_zone_copies import SingleZoneCopies
 from .static_content_without_cdn import StaticContentWithoutCdn
 from .sync_cycle import SyncCycle
 from .unprotected_entry import UnprotectedEntry
 from .unreachable_component import UnreachableComponent
 from .unsharded_hot_store import UnshardedHotStore
 from .unused_suppression import UnusedSuppression
+from .write_heavy_single_store import WriteHeavySingleStore
 
 ALL_RULES: tuple[type[Rule], ...] = tuple(sorted((
     InvalidBlueprint, InvalidLintConfig, UnusedSuppression,
     SinglePointOfFailure, ReplicasWithoutLoadBalancer, SyncCycle, DeepSyncChain,
-    QueueWithoutDeadLetter, QueueWithoutConsumer,
+    QueueWithoutDeadLetter, QueueWithoutConsumer, ManualFailoverWritePath, SingleZoneCopies,
     ClientReachesDatastore, UnprotectedEntry, StaticContentWithoutCdn,
-    MissingCache,
+    MissingCache, WriteHeavySingleStore,
     OrphanComponent, UnreachableComponent, SharedDatabase,
     OverCapacity, AvailabilityBelowSlo, LatencyOverBudget, UnshardedHotStore, FailoverOverload,
 ), key=lambda rule: rule.code))

@@ -50,6 +50,18 @@ class AvailabilityBelowSlo(Rule):
     `failover: automatic` for a primary-replica store), use a managed service
     with a higher SLA, or take it off the synchronous path (a queue, a cache
     in front with a fallback). If the objective is wrong, change `slo`.
+
+    Use instead:
+        slo: {availability: 99.95%}   # ALB 99.99% × Aurora 99.99%: 99.98%
+        components:
+          users: {kind: client}
+          lb:    {kind: load_balancer, tech: alb}
+          api:   {kind: service, replicas: 3}
+          db:    {kind: database, tech: aurora}
+        connections:
+          - users -> lb
+          - lb -> api
+          - api -> db
     """
 
     code = "SD502"

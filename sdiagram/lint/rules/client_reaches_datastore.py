@@ -35,6 +35,17 @@ class ClientReachesDatastore(Rule):
     ---
     Put a service (behind a load balancer or API gateway) between the client
     and the store, and let only that service talk to the store.
+
+    Use instead:
+        components:
+          app: {kind: client}
+          gw:  {kind: api_gateway, tech: aws-api-gateway}
+          api: {kind: function, tech: lambda}
+          db:  {kind: database, tech: dynamodb}
+        connections:
+          - app -> gw
+          - gw -> api
+          - api -> db
     """
 
     code = "SD201"

@@ -60,6 +60,23 @@ class DeepSyncChain(Rule):
     that always call each other, or call independent services in parallel
     from one orchestrator. Add timeouts, retries with backoff and circuit
     breakers on the hops that remain.
+
+    Use instead:
+        components:
+          users: {kind: client}
+          gw: {kind: api_gateway, tech: kong, replicas: 2}
+          a: {kind: service, replicas: 2}
+          b: {kind: service, replicas: 2}
+          c: {kind: service, replicas: 2}
+          d: {kind: service, replicas: 2}
+          e: {kind: service, replicas: 2}
+        connections:
+          - users -> gw
+          - gw -> a
+          - a -> b
+          - b -> c
+          - c -> d
+          - d -> e: {label: publish event, async: true}
     """
 
     code = "SD104"

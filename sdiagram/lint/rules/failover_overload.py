@@ -47,6 +47,16 @@ class FailoverOverload(Rule):
     Add a replica (`replicas: 3`), so that the survivors of one failure stay
     under 100%; or raise the component's real `capacity:` if the default is
     too low for it.
+
+    Use instead:
+        traffic: {dau: 10M, requests_per_user: 30, peak_factor: 3}
+        components:
+          users: {kind: client}
+          gw:    {kind: api_gateway, tech: kong, replicas: 3}
+          api:   {kind: service, replicas: 6, capacity: 5k}
+        connections:
+          - users -> gw
+          - gw -> api
     """
 
     code = "SD505"

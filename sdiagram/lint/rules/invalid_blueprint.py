@@ -29,6 +29,10 @@ class InvalidBlueprint(Rule):
     ---
     Correct the file; `sdiagram validate` prints the same problems. This rule
     cannot be deselected or suppressed.
+
+    Use instead:
+        components:
+          api: {kind: service}
     """
 
     code = "SD000"

@@ -36,6 +36,15 @@ class InvalidLintConfig(Rule):
     Use the names `sdiagram rules` lists (codes such as SD101 work too) and
     the options `sdiagram explain RULE` documents. This rule cannot be
     deselected or suppressed.
+
+    Use instead:
+        lint:
+          rules:
+            deep-sync-chain: {max_services: 6}
+        components:
+          db:
+            kind: database
+            ignore: {single-point-of-failure: "restored from backup"}
     """
 
     code = "SD001"

@@ -50,6 +50,22 @@ class LatencyOverBudget(Rule):
     through a queue; stream the response), cache its results, call branches
     in parallel, or move the component nearer. If the figure is wrong for
     your component, give its `latency_ms:`.
+
+    Use instead:
+        slo: {latency_ms: 300}
+        components:
+          users:  {kind: client}
+          gw:     {kind: api_gateway, tech: aws-api-gateway}
+          agent:  {kind: service, replicas: 3}
+          runs:   {kind: queue, tech: sqs}
+          worker: {kind: worker, replicas: 3}
+          model:  {kind: llm, tech: bedrock}
+        connections:
+          - users -> gw
+          - gw -> agent
+          - agent -> runs: {label: enqueue, async: true}
+          - runs -> worker
+          - worker -> model
     """
 
     code = "SD503"

@@ -33,6 +33,13 @@ class OrphanComponent(Rule):
     Fix
     ---
     Connect it to what calls it and what it calls, or delete it.
+
+    Use instead:
+        components:
+          users:  {kind: client}
+          api:    {kind: service, replicas: 2}
+        connections:
+          - users -> api
     """
 
     code = "SD401"

@@ -58,6 +58,16 @@ class OverCapacity(Rule):
     real `capacity:` (operations/s per replica) if the default is too low for
     it. For a store whose writes alone exceed one node, shard it, put a queue
     in front to batch writes, or move to a store that partitions by itself.
+
+    Use instead:
+        traffic: {dau: 10M, requests_per_user: 50, read_write_ratio: "10:1", peak_factor: 3}
+        components:
+          users: {kind: client}
+          lb:    {kind: load_balancer, replicas: 2}
+          api:   {kind: service, replicas: 25}
+        connections:
+          - users -> lb
+          - lb -> api
     """
 
     code = "SD501"
@@ -90,7 +100,7 @@ class OverCapacity(Rule):
                 span=component.span,
                 components=(component.id,),
                 fix=fix,
-                severity=Severity.ERROR if over else Severity.WARNING,
+                demoted=not over,  # past the headroom but within capacity: a warning
             )
 
 

@@ -37,6 +37,15 @@ class QueueWithoutConsumer(Rule):
     ---
     Draw the consumer (`events -> worker`, or `worker -> events: poll`), or
     remove the queue.
+
+    Use instead:
+        components:
+          api:    {kind: service, replicas: 2}
+          events: {kind: stream, tech: kinesis}
+          worker: {kind: worker, replicas: 2}
+        connections:
+          - api -> events: {label: publish, async: true}
+          - worker -> events: poll
     """
 
     code = "SD106"

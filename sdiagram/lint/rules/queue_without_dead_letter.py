@@ -43,6 +43,14 @@ class QueueWithoutDeadLetter(Rule):
     Fix
     ---
     Add a dead-letter queue and name it: `jobs: {kind: queue, ..., dead_letter: jobs_dlq}`.
+
+    Use instead:
+        components:
+          jobs:     {kind: queue, tech: rabbitmq, replicas: 3, dead_letter: jobs_dlq}
+          jobs_dlq: {kind: queue, tech: rabbitmq, replicas: 3}
+          worker:   {kind: worker, replicas: 2}
+        connections:
+          - jobs -> worker
     """
 
     code = "SD105"

@@ -38,6 +38,15 @@ class ReplicasWithoutLoadBalancer(Rule):
     ---
     Put a load balancer (or an API gateway) in front of the replicas:
     `users -> lb`, `lb -> api`, with `lb: {kind: load_balancer, replicas: 2}`.
+
+    Use instead:
+        components:
+          users: {kind: client}
+          lb:    {kind: load_balancer, tech: alb}
+          api:   {kind: service, replicas: 3}
+        connections:
+          - users -> lb
+          - lb -> api
     """
 
     code = "SD102"

@@ -38,6 +38,15 @@ class StaticContentWithoutCdn(Rule):
     ---
     Serve the bucket through a CDN: `users -> cdn`, `cdn -> media`, with
     `cdn: {kind: cdn, tech: cloudfront}`.
+
+    Use instead:
+        components:
+          users: {kind: client}
+          cdn:   {kind: cdn, tech: cloudfront}
+          media: {kind: object_storage, tech: s3}
+        connections:
+          - users -> cdn: GET image
+          - cdn -> media: origin fetch
     """
 
     code = "SD203"

@@ -21,6 +21,14 @@ class SyncCycle(Rule):
     connection (`users <-> chat`) are not calls; `a <-> b` between two
     services is a call both ways.
 
+    A cycle through an external system is reported too, at the connection
+    that comes back from it, with a hint: registering a webhook (or creating
+    a payment) and the later callback are usually separate interactions, but
+    only the blueprint can say so. Mark the callback `async: true` (a later,
+    separate interaction) or `reply: true` (the response to the call).
+    Breaking such cycles silently was declined: a synchronous callback
+    during the call (an authorisation hook) really is a cycle.
+
     Why it matters
     --------------
     A synchronous cycle can deadlock when thread pools fill up, turns one slow
@@ -40,7 +48,16 @@ class SyncCycle(Rule):
     ---
     Break the loop with an event (`billing -> events: {async: true}`), move
     the shared logic into one service, or pass the data the callee needs in
-    the request.
+    the request. A connection that only carries the response is
+    `reply: true`; a callback that comes later is `async: true`.
+
+    Use instead:
+        components:
+          orders:  {kind: service, replicas: 2}
+          billing: {kind: service, replicas: 2}
+        connections:
+          - orders -> billing: charge
+          - billing -> orders: {label: order status, async: true}
     """
 
     code = "SD103"
@@ -63,11 +80,22 @@ class SyncCycle(Rule):
             cycles.append((cycle, rest))
         cycles.sort(key=lambda found: graph.order[found[0][0]])
         for cycle, rest in cycles:
-            edge = next(e for e in graph.out_edges[cycle[0]] if e.target == cycle[1] and e.is_call)
+            external = next((i for i, c in enumerate(cycle[:-1]) if graph.kind(c) == "external"), None)
+            at = external if external is not None else 0
+            edge = next(e for e in graph.out_edges[cycle[at]] if e.target == cycle[at + 1] and e.is_call)
+            message = f"synchronous cycle: {chain(cycle)}"
+            fix = "make one hop asynchronous (`async: true`) or merge the responsibilities"
+            if external is not None:
+                into = f"{cycle[at - 1] if at else cycle[-2]} -> {cycle[at]}"
+                out = f"{edge.source} -> {edge.target}"
+                message += (f"; it passes through external system '{cycle[at]}': if {into} or {out} happens later "
+                            f"as a separate interaction (a webhook), mark it `async: true`, or `reply: true` if it "
+                            f"is the response")
+                fix = f"mark the later hop ({into} or {out}) `async: true`, or the response `reply: true`"
             yield Issue(
-                message=f"synchronous cycle: {chain(cycle)}",
+                message=message,
                 span=edge.span,
                 components=(*cycle[:-1], *rest),
                 connection=edge.ids,
-                fix="make one hop asynchronous (`async: true`) or merge the responsibilities",
+                fix=fix,
             )

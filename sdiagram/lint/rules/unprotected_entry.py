@@ -35,6 +35,15 @@ class UnprotectedEntry(Rule):
     ---
     Put a load balancer or an API gateway between the client and the service:
     `users -> gateway -> api`.
+
+    Use instead:
+        components:
+          users: {kind: client}
+          gw:    {kind: api_gateway, tech: aws-api-gateway}
+          api:   {kind: service, replicas: 2}
+        connections:
+          - users -> gw
+          - gw -> api
     """
 
     code = "SD202"

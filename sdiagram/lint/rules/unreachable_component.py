@@ -41,6 +41,15 @@ class UnreachableComponent(Rule):
     ---
     Add the missing connection (or turn a reversed one around), or remove the
     dead components.
+
+    Use instead:
+        components:
+          users: {kind: client}
+          api:   {kind: service, replicas: 2}
+          db:    {kind: database, tech: rds}
+        connections:
+          - users -> api
+          - api -> db
     """
 
     code = "SD402"
@@ -51,7 +60,7 @@ class UnreachableComponent(Rule):
     def check(self, graph: AnalysisGraph, options: NoOptions) -> Iterator[Issue]:
         roots = set(graph.entry_points)
         roots.update(cid for cid, c in graph.components.items()
-                     if c.kind in SELF_STARTING_KINDS and not graph.in_edges[cid])
+                     if c.kind in SELF_STARTING_KINDS and not graph.senders(cid))
         seen = reachable(roots, graph.successors)
         for cid, component in graph.components.items():
             if cid in graph.connected and cid not in seen:

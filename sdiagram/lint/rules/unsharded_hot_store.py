@@ -64,6 +64,18 @@ class UnshardedHotStore(Rule):
     Partition the data (`shards: N`, with a partition key), batch writes
     behind a queue, or move to a store that partitions by itself (Cassandra,
     DynamoDB, Spanner).
+
+    Use instead:
+        traffic: {dau: 100M, requests_per_user: 20, read_write_ratio: "1:1", peak_factor: 3}
+        components:
+          users: {kind: client}
+          lb:    {kind: load_balancer, replicas: 2}
+          api:   {kind: service, replicas: 40, capacity: 3k}
+          db:    {kind: database, tech: postgresql, replicas: 3, shards: 24}
+        connections:
+          - users -> lb
+          - lb -> api
+          - api -> db
     """
 
     code = "SD504"

@@ -32,6 +32,10 @@ class UnusedSuppression(Rule):
     ---
     Delete the suppression. Deselect this rule (`--ignore unused-suppression`)
     only while migrating many blueprints at once.
+
+    Use instead:
+        components:
+          db: {kind: database, tech: aurora}
     """
 
     code = "SD002"
