@@ -18,9 +18,13 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m compileall -q sdiagram
 	touch $(INSTALLED)
 
-## Render and lint the bundled blueprints into output/; draw the diff example in docs/.
+## Render, estimate and lint the bundled blueprints into output/ (estimates in output/estimate/);
+## draw the diff example in docs/.
 demo: $(INSTALLED)
 	$(BIN)/sdiagram render blueprints/ -o output -f svg,png,dot
+	$(BIN)/sdiagram render blueprints/ -o output/estimate -f svg,png,dot --estimate
+	$(BIN)/sdiagram estimate blueprints/ -o output/estimate
+	$(BIN)/sdiagram estimate blueprints/ -o output/estimate --format markdown
 	$(BIN)/sdiagram lint blueprints/
 	$(BIN)/sdiagram diff --renames $(DIFF_EXAMPLE) --image docs/diff-example.svg > /dev/null
 	$(BIN)/sdiagram diff --renames $(DIFF_EXAMPLE) --image docs/diff-example.png > /dev/null
@@ -29,6 +33,7 @@ demo: $(INSTALLED)
 docs: $(INSTALLED)
 	$(BIN)/sdiagram schema > sdiagram/blueprint.schema.json
 	$(BIN)/python -m sdiagram.compiler.reference > docs/blueprint.md
+	$(BIN)/python -m sdiagram.estimation.docs docs/estimate.md
 
 ## Run the test suite.
 test: $(INSTALLED)

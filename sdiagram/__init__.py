@@ -4,6 +4,7 @@
     >>> blueprint = sdiagram.load("blueprints/chat.yaml")
     >>> blueprint = sdiagram.loads("components:\n  api: {kind: service}\n")
     >>> svg = sdiagram.render(blueprint, "svg")
+    >>> sdiagram.estimate(blueprint).traffic.peak_qps
 
 The pipeline, one module or subpackage per stage:
 yamlsource (load) -> compiler (typed model) -> lint (rules) -> renderer (DOT -> Graphviz -> bytes) -> cli.
@@ -31,11 +32,12 @@ _EXPORTS = {
     "Span": "diagnostics",
 }
 
-__all__ = ["render", "__version__", *_EXPORTS]
+__all__ = ["render", "estimate", "__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
     from .compiler import load
     from .diagnostics import BlueprintError, Diagnostic, Span
+    from .estimation import Estimate
     from .loading import loads
     from .model import Blueprint, Component, Connection, Group
 
@@ -48,6 +50,14 @@ def render(blueprint: "Blueprint", format: str = "svg", **options: Any) -> bytes
     from .renderer import render as render_blueprint
 
     return render_blueprint(blueprint, format, **options)
+
+
+def estimate(blueprint: "Blueprint") -> "Estimate":
+    """The back-of-envelope estimate of a blueprint: traffic, load and utilization per
+    component, availability and latency per client entry path (docs/estimate.md)."""
+    from .estimation import estimate as estimate_blueprint
+
+    return estimate_blueprint(blueprint)
 
 
 def __dir__() -> list[str]:

@@ -59,6 +59,11 @@ class Component:
     link: str | None = None
     # free-form labels that views select by
     tags: tuple[str, ...] = ()
+    # Back-of-envelope figures (issue 8; None: the documented default applies)
+    hit_ratio: float | None = None  # caches and CDNs: fraction of reads served without the store behind
+    capacity: float | None = None  # operations/s one replica serves
+    availability: float | None = None  # fraction (0.9995), of the component as a whole
+    latency_ms: float | None = None  # time the component itself spends on a request
 
     @property
     def single_writer(self) -> bool:
@@ -102,6 +107,11 @@ class Connection:
     # a response path: drawn, but not a call (cycle, chain and reachability
     # analysis ignore it)
     reply: bool = False
+    # Load and latency figures (issue 8): the fraction of the source's requests
+    # that take this connection, calls per source request, and the hop's round trip.
+    share: float | None = None
+    per_request: float | None = None
+    latency_ms: float | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,11 @@ class Traffic:
     writes: float | None = None
     peak_factor: float | None = None
     span: Span | None = None
+    # Sizes in bytes and the retention in days (issue 8)
+    request_size: float | None = None
+    response_size: float | None = None
+    record_size: float | None = None
+    retention_days: float | None = None
 
     @property
     def read_write_ratio(self) -> float | None:
@@ -126,6 +141,15 @@ class Placement:
 
     zones: int = 1
     regions: int = 1
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Slo:
+    """Blueprint-level objectives: `slo: {availability: 99.99%, latency_ms: 200}`."""
+
+    availability: float | None = None  # fraction (0.9999)
+    latency_ms: float | None = None
     span: Span | None = None
 
 
@@ -227,6 +251,7 @@ class Blueprint:
     layout: LayoutHints = field(default_factory=LayoutHints)
     views: Mapping[str, View] = field(default_factory=dict)
     format_version: int = 1
+    slo: Slo | None = None
 
     def members(self, group_id: str) -> tuple[str, ...]:
         """Component ids inside a group or any of its nested groups, in source order."""

@@ -34,18 +34,41 @@ def test_the_six_designs_are_bundled():
 @pytest.mark.parametrize("name", NAMES)
 def test_committed_images_are_current(name):
     blueprint = sdiagram.load(BLUEPRINTS / f"{name}.yaml")
-    rendered = render_formats(blueprint, ("dot", "svg", "png"))
+    _check_committed("output", name, render_formats(blueprint, ("dot", "svg", "png")))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_estimate_images_are_current(name):
+    """`sdiagram render --estimate`, committed under output/estimate/ (its DOT decides too)."""
+    blueprint = sdiagram.load(BLUEPRINTS / f"{name}.yaml")
+    _check_committed("output/estimate", name, render_formats(blueprint, ("dot", "svg", "png"), with_estimate=True))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_estimates_are_current(name):
+    """`sdiagram estimate` text and Markdown, committed under output/estimate/."""
+    from sdiagram.estimation.report import markdown, text
+
+    path = f"blueprints/{name}.yaml"  # as `make demo` names it
+    result = sdiagram.estimate(sdiagram.load(REPO / path))
+    for suffix, render in ((".txt", text), (".md", markdown)):
+        committed = REPO / "output" / "estimate" / f"{name}{suffix}"
+        assert committed.exists(), f"{committed} is missing: run `make demo`"
+        assert committed.read_text(encoding="utf-8") == render([(path, result)]), f"{committed} is stale: run `make demo`"
+
+
+def _check_committed(folder: str, name: str, rendered) -> None:  # type: ignore[no-untyped-def]
     for fmt in ("dot", "svg", "png"):
-        committed = REPO / "output" / f"{name}.{fmt}"
+        committed = REPO / folder / f"{name}.{fmt}"
         assert committed.exists(), f"{committed} is missing: run `make demo` and commit output/"
-    assert (REPO / "output" / f"{name}.dot").read_bytes() == rendered.outputs["dot"], (
-        f"output/{name}.dot is stale: the blueprint or the code changed since `make demo`; "
+    assert (REPO / folder / f"{name}.dot").read_bytes() == rendered.outputs["dot"], (
+        f"{folder}/{name}.dot is stale: the blueprint or the code changed since `make demo`; "
         "run `make demo` and commit output/"
     )
-    committed_svg = (REPO / "output" / f"{name}.svg").read_bytes()
+    committed_svg = (REPO / folder / f"{name}.svg").read_bytes()
     different = " and ".join(
-        f"output/{name}.{fmt}" for fmt in ("svg", "png")
-        if (REPO / "output" / f"{name}.{fmt}").read_bytes() != rendered.outputs[fmt]
+        f"{folder}/{name}.{fmt}" for fmt in ("svg", "png")
+        if (REPO / folder / f"{name}.{fmt}").read_bytes() != rendered.outputs[fmt]
     )
     if not different:
         return

@@ -19,6 +19,7 @@ COMMANDS = {
     "render": "render_commands:render",
     "validate": "validate_command:validate",
     "lint": "lint_commands:lint",
+    "estimate": "estimate_command:estimate",
     "rules": "lint_commands:rules",
     "explain": "lint_commands:explain",
     "kinds": "catalog_commands:kinds",

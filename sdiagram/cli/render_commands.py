@@ -31,6 +31,7 @@ class _Settings(NamedTuple):
     layout_mode: str = "best"
     stats: bool = False
     dot_icons: str = "relative"
+    estimate: bool = False  # `--estimate`; what it draws goes into the cache key with the overlay itself
 
     @property
     def mark(self) -> str:
@@ -151,6 +152,9 @@ def _theme_mark(theme: str) -> str:
     help="Icon paths in -f dot output: relative (to the icon folders, portable), absolute (plain `dot` "
     "renders it on this machine), copy (icons copied next to it: `cd OUTPUT && dot -Tpng NAME.dot`).",
 )
+@click.option("--estimate", "with_estimate", is_flag=True,
+              help="Draw the estimate: peak load on edges (pen width by load), utilization on components "
+                   "(green/amber/red) and an SLO box with each path's availability and latency.")
 @click.option("--skip-non-blueprints", is_flag=True,
               help="Also skip named files that are not blueprints, as folder scans do (for pre-commit).")
 def render(
@@ -166,6 +170,7 @@ def render(
     layout_mode: str,
     stats: bool,
     dot_icons: str,
+    with_estimate: bool,
     skip_non_blueprints: bool,
 ) -> None:
     """Render blueprints (files or folders; - reads standard input) to OUTPUT/<name>.<format>.
@@ -177,7 +182,7 @@ def render(
     anyway. With --check nothing is written: the exit status is 1 when an image
     is stale or missing, 2 when a blueprint is invalid.
     """
-    settings = _Settings(layout_mode, stats, dot_icons if "dot" in formats else "relative")
+    settings = _Settings(layout_mode, stats, dot_icons if "dot" in formats else "relative", with_estimate)
     force = force or stats
     files = blueprint_files(paths, skip_non_blueprints)
     report = _Report(files)
@@ -230,9 +235,9 @@ def _plan(report: _Report, names: dict[str, str], path: str, output_dir: str, fo
         return False
     mark = _theme_mark(theme) + settings.mark
     record = None if path == STDIN else cache.load_record(output_dir, path)
-    # Without --lint the images depend only on bytes the records list: an
-    # unchanged blueprint is recognised without parsing it.
-    if not force and not with_lint and record is not None:
+    # Without --lint and --estimate the images depend only on bytes the records
+    # list: an unchanged blueprint is recognised without parsing it.
+    if not force and not with_lint and not settings.estimate and record is not None:
         fresh = _fresh_records(record, path, source, formats, mark, output_dir)
         if fresh is not None:
             if not all([_claim_name(report, names, r.name, path, output_dir) for r in fresh]):
@@ -334,12 +339,19 @@ def _prepare(report: _Report, path: str, source: bytes, formats: tuple[str, ...]
         return None
     # Lint always checks the whole model; a view draws the findings on what it shows.
     highlights, outlines = _lint_overlay(blueprint) if with_lint else ((), {})
-    drawn = _theme_mark(theme) + settings.mark + (repr((highlights, sorted(outlines.items()))) if highlights else "")
+    # Likewise the estimate is of the whole model, drawn on each view.
+    overlay = None
+    if settings.estimate:
+        from ..renderer.estimate_overlay import overlay_for
+
+        overlay = overlay_for(blueprint)
+    drawn = (_theme_mark(theme) + settings.mark + (repr((highlights, sorted(outlines.items()))) if highlights else "")
+             + (repr(overlay) if overlay else ""))
     roots = renderer.image_roots(blueprint)
     prepared = []
     for model in every_view(blueprint):
         view = model.name[len(blueprint.name) + 1:]
-        options = renderer.dot_options(model, highlights, theme, outlines)
+        options = renderer.dot_options(model, highlights, theme, outlines, overlay)
         if options.large:
             report.say(
                 path,

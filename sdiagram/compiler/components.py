@@ -10,6 +10,7 @@ from ..diagnostics import Span
 from ..model import FAILOVER_MODES, REPLICATION_MODES, Component, Group
 from ..yamlsource import YMapping, YValue
 from .fields import Field, Table, empty_mapping_if_null, read_section
+from .figures import Fraction, Rate
 from .views import IdentifierList
 from .suppressions import Suppressions
 from .readers import (
@@ -20,6 +21,7 @@ from .readers import (
     Icon,
     Identifier,
     Integer,
+    Quantity,
     Reader,
     Text,
     Url,
@@ -85,6 +87,18 @@ COMPONENT_FIELDS: Table = (
           example="description: Source of truth for orders; 30-day PITR."),
     Field("link", Url(), help="An http(s) URL: a runbook, dashboard or repository.",
           example="link: https://runbooks.example.com/orders-db"),
+    Field("capacity", Rate(), computed_default="the table in docs/estimate.md by kind and tech",
+          help="Operations/s one replica serves (reads and writes); `sdiagram estimate` and the over-capacity "
+               "rule divide the peak load by it.", example="capacity: 20k"),
+    Field("hit_ratio", Fraction(), computed_default="0.8 for a cache, 0.9 for a CDN",
+          help="For caches and CDNs: the fraction of reads answered without the store behind, which gets only "
+               "the misses.", example="hit_ratio: 95%"),
+    Field("availability", Fraction(percent_numbers=True, above_zero=True),
+          computed_default="the table in docs/estimate.md (managed services: their SLA)",
+          help="The component's availability as a whole (its replicas included).", example="availability: 99.95%"),
+    Field("latency_ms", Quantity(0), computed_default="the table in docs/estimate.md by kind and tech",
+          help="Milliseconds the component itself spends on a request (the calls it makes are added).",
+          example="latency_ms: 30"),
     Field("tags", IdentifierList(), default=(), help="Free-form labels (ids) that `views:` select by.",
           example="tags: [pii, checkout]"),
     Field("ignore", Suppressions(), default=(),

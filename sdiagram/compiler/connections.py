@@ -8,7 +8,8 @@ from typing import Any
 from ..model import OPS, Connection, group_membership
 from ..yamlsource import YMapping, YScalar, YSequence, YValue, describe
 from .fields import Field, Table, read_section
-from .readers import ID_PATTERN, INVALID, Boolean, Choice, Context, Reader, Text
+from .figures import Fraction
+from .readers import ID_PATTERN, INVALID, Boolean, Choice, Context, Quantity, Reader, Text
 
 # One written line may expand to at most this many connections (after
 # duplicate endpoints are dropped), and a blueprint to at most MAX_CONNECTIONS.
@@ -31,6 +32,14 @@ CONNECTION_FIELDS: Table = (
     Field("reply", Boolean(), default=False,
           help="`true` for a response path (`api -> client: {reply: true}`): drawn, but not a call, so cycle, "
                "chain and reachability analysis ignore it.", example="reply: true"),
+    Field("share", Fraction(), computed_default="an even split of what the others leave",
+          help="The fraction of the source's requests that take this connection (`sdiagram estimate`).",
+          example="share: 10%"),
+    Field("per_request", Quantity(0), computed_default="none: the connection takes part in the split",
+          help="Calls one request of the source makes on this connection (fan-out); it then gets "
+               "requests × per_request, outside the split.", example="per_request: 3"),
+    Field("latency_ms", Quantity(0), computed_default="0.5 (same data centre); 50 from a client, 20 to a CDN",
+          help="The hop's round trip in milliseconds (e.g. 150 across regions).", example="latency_ms: 150"),
 )
 
 _ARROW = re.compile(r"\s*(<->|->)\s*")

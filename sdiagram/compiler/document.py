@@ -14,7 +14,7 @@ from .connections import ConnectionsReader
 from .fields import Field, Table, read_section
 from .layout import LAYOUT
 from .readers import Choice, Context, Identifier, Text, Version
-from .settings import LINT, PLACEMENT, TRAFFIC
+from .settings import LINT, PLACEMENT, SLO, TRAFFIC
 from .views import ViewsReader
 
 FORMAT_VERSION = 1
@@ -32,8 +32,11 @@ TOP_LEVEL_FIELDS: Table = (
                               spellings=tuple(d.lower() for d in DIRECTIONS)),
           default="LR", help="The direction the diagram flows: left to right, top to bottom, ...",
           example="direction: TB"),
-    Field("traffic", TRAFFIC, help="Back-of-envelope load inputs (lint uses `read_write_ratio`).",
+    Field("traffic", TRAFFIC, help="Back-of-envelope load inputs: `sdiagram estimate` turns them into load per "
+                                   "component (lint also uses `read_write_ratio`).",
           example="traffic: {dau: 50M, requests_per_user: 40, read_write_ratio: \"10:1\", peak_factor: 3}"),
+    Field("slo", SLO, help="Objectives every client entry path is checked against (`sdiagram estimate`, lint).",
+          example="slo: {availability: 99.99%, latency_ms: 200}"),
     Field("placement", PLACEMENT, computed_default="1 zone, 1 region",
           help="Where components run unless they say otherwise (`zones`, `regions`).",
           example="placement: {zones: 3, regions: 1}"),

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..diagnostics import Span
-from ..model import LintSettings, Placement, RuleSettings, Setting, Traffic
+from ..model import LintSettings, Placement, RuleSettings, Setting, Slo, Traffic
 from ..yamlsource import YValue
 from .components import MAX_ZONES
 from .fields import Field, Read, Section, Table
+from .figures import Duration, Fraction, Rate, Size
 from .readers import Context, Integer, Quantity, Ratio, Reader, RuleNames, plain
 from .suppressions import Suppressions
 
@@ -19,7 +20,21 @@ TRAFFIC_FIELDS: Table = (
     Field("read_write_ratio", Ratio(), attr="reads",
           help="Reads to writes, `\"100:1\"` (quote it), or reads per write as one number.",
           example="read_write_ratio: \"100:1\""),
-    Field("peak_factor", Quantity(1), help="Peak traffic over the daily average.", example="peak_factor: 3"),
+    Field("peak_factor", Quantity(1), computed_default="2 in the estimate",
+          help="Peak traffic over the daily average.", example="peak_factor: 3"),
+    Field("request_size", Size(), help="Bytes per request (bandwidth in).", example="request_size: 1 KB"),
+    Field("response_size", Size(), help="Bytes per response (bandwidth out).", example="response_size: 10 KB"),
+    Field("record_size", Size(), help="Bytes stored per write (storage per day and year).",
+          example="record_size: 500 B"),
+    Field("retention", Duration(), attr="retention_days",
+          help="How long records are kept (storage over the retention period).", example="retention: 5y"),
+)
+
+SLO_FIELDS: Table = (
+    Field("availability", Fraction(percent_numbers=True, above_zero=True),
+          help="The availability every client entry path should reach.", example="availability: 99.99%"),
+    Field("latency_ms", Rate(), help="The latency budget of every client entry path, in milliseconds.",
+          example="latency_ms: 200"),
 )
 
 PLACEMENT_FIELDS: Table = (
@@ -80,6 +95,10 @@ def _placement(read: Read, span: Span) -> Placement:
     return Placement(span=span, **read.values)
 
 
+def _slo(read: Read, span: Span) -> Slo:
+    return Slo(span=span, **read.values)
+
+
 def _lint(read: Read, span: Span) -> LintSettings:
     return LintSettings(span=span, **read.values)
 
@@ -87,3 +106,4 @@ def _lint(read: Read, span: Span) -> LintSettings:
 TRAFFIC = Section(TRAFFIC_FIELDS, _traffic, prefix="traffic.")
 PLACEMENT = Section(PLACEMENT_FIELDS, _placement, prefix="placement.", context_attr="placement")
 LINT = Section(LINT_FIELDS, _lint, prefix="lint.")
+SLO = Section(SLO_FIELDS, _slo, prefix="slo.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint
@@ -20,6 +20,9 @@ from .candidates import LAYOUT_MODES, Scored, choose, score, variants_for, with_
 from .dot import DotOptions, Highlight, to_dot
 from .engine import FORMATS, Rendered, RenderError, engine_name
 from .theme import THEMES, palette
+
+if TYPE_CHECKING:
+    from .estimate_overlay import Overlay
 
 # Past this many components Graphviz's network simplex and crossing
 # minimisation dominate (measured: 500 components took 4-7 s with the full
@@ -112,14 +115,24 @@ def dot_options(
     highlights: Iterable[Highlight] = (),
     theme: str = "light",
     outlines: Mapping[str, str] | None = None,
+    overlay: "Overlay | None" = None,
 ) -> DotOptions:
     """`highlights` are listed in a legend; `outlines` maps a component id to the
-    severity it is outlined with (see `sdiagram.lint.component_severities`)."""
+    severity it is outlined with (see `sdiagram.lint.component_severities`);
+    `overlay` is the estimate to draw (`estimate_overlay.overlay_for(blueprint)`)."""
+    colors = palette(theme)
+    rows: tuple[str, ...] = ()
+    if overlay is not None:
+        from .estimate_overlay import box_rows
+
+        rows = box_rows(overlay, colors)
     return DotOptions(
         highlights=tuple(highlights),
         outlines=dict(outlines or {}),
         large=len(blueprint.components) > LARGE_GRAPH_COMPONENTS,
-        palette=palette(theme),
+        palette=colors,
+        label_rows=rows,
+        overlay=overlay,
     )
 
 
@@ -167,9 +180,11 @@ def render_formats(
     outlines: Mapping[str, str] | None = None,
     layout: str = "best",
     measure: bool = False,
+    with_estimate: bool = False,
 ) -> Rendered:
     """Choose the layout (`layout`: 'best' of the candidates, or the 'fast' first
-    one) and render every format in `formats` from it; `measure` adds its metrics.
+    one) and render every format in `formats` from it; `measure` adds its metrics;
+    `with_estimate` draws the estimate (peak load on edges, utilization, an SLO box).
 
     Every layout runs in a child process (see `batch.layout_in_child`): a crash
     of Graphviz raises RenderError here rather than ending the interpreter.
@@ -185,7 +200,12 @@ def render_formats(
     if layout not in LAYOUT_MODES:
         raise RenderError(f"unknown layout {layout!r}; choose from {', '.join(LAYOUT_MODES)}")
     check_custom_icons(blueprint)
-    choice = choose_layout(blueprint, dot_options(blueprint, highlights, theme, outlines), layout)
+    overlay = None
+    if with_estimate:
+        from .estimate_overlay import overlay_for
+
+        overlay = overlay_for(blueprint)
+    choice = choose_layout(blueprint, dot_options(blueprint, highlights, theme, outlines, overlay), layout)
     roots = image_roots(blueprint)
     laid_out = layout_in_child(choice.dot_text, layout_formats(formats), roots, measure)
     outputs = finish(formats, laid_out.outputs, without_layout(blueprint, formats), roots, theme)

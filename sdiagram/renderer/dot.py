@@ -17,12 +17,15 @@ import os
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from .. import icons
 from ..model import Blueprint, Component, Connection, Group
 from .large import DEFERRED, SPACER, connection_ends, plan_large_layout
 from .theme import LIGHT, Palette
+
+if TYPE_CHECKING:
+    from .estimate_overlay import Note, Overlay
 
 FONT = "Sans-Serif"
 SEVERITY_COLORS = {"error": "#D62728", "warning": "#E8A317", "info": "#1F77B4"}
@@ -93,6 +96,8 @@ class DotOptions:
     # picture (`renderer.diff_picture`) draws its marks with these.
     styles: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
     label_rows: tuple[str, ...] = ()
+    # `render --estimate`: load on edges and utilization on nodes (its box is in `label_rows`)
+    overlay: "Overlay | None" = None
 
 
 # What reaches Graphviz must be text it can hold and SVG can carry: NUL ends a C
@@ -169,6 +174,8 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     base_dir = os.path.dirname(os.path.abspath(blueprint.path))
     outline = options.outlines
     colors = options.palette
+    node_notes = options.overlay.nodes if options.overlay else {}
+    edge_notes = options.overlay.edges if options.overlay else {}
     lines = [f"digraph {quote(blueprint.name)} {{"]
     variant = options.variant
     graph = {
@@ -212,7 +219,8 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
 
     def emit_group(group: Group | None, depth: int, indent: str) -> None:
         for component in members.get(group.id if group else None, []):
-            node = _node(component, base_dir, outline.get(component.id), options.styles.get(f"node:{component.id}", {}))
+            node = _node(component, base_dir, outline.get(component.id), options.styles.get(f"node:{component.id}", {}),
+                         node_notes.get(component.id))
             lines.append(f"{indent}{node}")
         for child in children.get(group.id if group else None, []):
             cluster = {
@@ -236,7 +244,7 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     for index, (connection, ends) in enumerate(zip(blueprint.connections, connection_ends(blueprint))):
         deferred = plan is not None and index in plan.deferred
         lines.append("  " + _edge(blueprint, connection, ends, options, index not in unlabelled,
-                                  options.styles.get(f"edge:{index}", {}), deferred))
+                                  options.styles.get(f"edge:{index}", {}), deferred, edge_notes.get(connection)))
     for tail, head, minlen in plan.spacers if plan else ():
         lines.append(f"  {quote(tail)} -> {quote(head)} [style=invis, minlen={minlen}, sdiagram={SPACER}];")
     for source, target in dead_letter_edges(blueprint):
@@ -293,7 +301,8 @@ def _restyle(attributes: dict[str, str], extra: Mapping[str, str | None]) -> Non
             attributes[key] = value
 
 
-def _node(component: Component, base_dir: str, severity: str | None, extra: Mapping[str, str | None] = {}) -> str:
+def _node(component: Component, base_dir: str, severity: str | None, extra: Mapping[str, str | None] = {},
+          note: "Note | None" = None) -> str:
     label_lines = wrap(component.label, LABEL_WIDTH)
     counts = [f"\u00d7{component.replicas}"] if component.replicas >= 2 else []
     if component.shards >= 2:
@@ -303,9 +312,12 @@ def _node(component: Component, base_dir: str, severity: str | None, extra: Mapp
     attributes = {
         "label": quote("\n".join(label_lines)),
         "image": quote(_icon_name(component, base_dir)),
-        "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - 1):.2f}",
+        "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - (-0.4 if note else 1)):.2f}",
         "tooltip": quote_tooltip(_tooltip(component)),
     }
+    if note is not None:
+        attributes["label"] = ("<" + "<br/>".join(html_text(line) for line in label_lines)
+                               + f'<br/><font color="{note.color}"><b>{html_text(note.text)}</b></font>>')
     if component.link:
         # The compiler accepts only http(s) URLs; Graphviz XML-escapes it in the SVG.
         attributes.update({"URL": quote(component.link), "target": quote("_blank")})
@@ -469,11 +481,15 @@ def repeated_fan_labels(connections: tuple[Connection, ...]) -> set[int]:
 
 
 def _edge(blueprint: Blueprint, connection: Connection, ends: tuple[str, str], options: DotOptions,
-          labelled: bool = True, extra: Mapping[str, str | None] = {}, deferred: bool = False) -> str:
+          labelled: bool = True, extra: Mapping[str, str | None] = {}, deferred: bool = False,
+          note: "Note | None" = None) -> str:
     attributes: dict[str, str] = {"sdiagram": DEFERRED} if deferred else {}
     text = (connection.label or "") if labelled else ""
     if connection.protocol:
         text = f"{text}\n[{connection.protocol}]" if text else f"[{connection.protocol}]"
+    if note is not None:
+        text = f"{text}\n{note.text}" if text else note.text
+        attributes["penwidth"] = f"{note.width:g}"
     if text:
         # A `label` becomes a node of its own in the layout (a large graph pays
         # for it twice); an `xlabel` is placed beside the edge afterwards.
@@ -535,12 +551,17 @@ def _legend(highlights: tuple[Highlight, ...], colors: Palette) -> str:
         text = '<br align="left"/>'.join(html_text(line) for line in lines) + '<br align="left"/>'
 
         cells.append(
-            f'<tr><td align="left"><font point-size="12" color="{color}"><b>{highlight.severity}</b></font>'
-            f'<font point-size="12"> {text}</font></td></tr>'
+            f'<font point-size="12" color="{color}"><b>{highlight.severity}</b></font>'
+            f'<font point-size="12"> {text}</font>'
         )
+    return framed_box("Lint findings", cells, colors)
+
+
+def framed_box(title: str, cells: list[str], colors: Palette) -> str:
+    """A graph-label row: a framed table with a bold heading, then one row per cell (HTML-like label text)."""
     return (
         f'<tr><td align="left"><table border="1" color="{colors.cluster_pen}" cellborder="0" cellpadding="3" cellspacing="0">'
-        + '<tr><td align="left"><font point-size="13"><b>Lint findings</b></font></td></tr>'
-        + "".join(cells)
+        + f'<tr><td align="left"><font point-size="13"><b>{html_text(title)}</b></font></td></tr>'
+        + "".join(f'<tr><td align="left">{cell}</td></tr>' for cell in cells)
         + "</table></td></tr>"
     )

@@ -82,7 +82,9 @@ def test_base_compares_every_changed_blueprint(tmp_path: Path, monkeypatch) -> N
     repo = make_repo(tmp_path)
     git(repo, "checkout", "-qb", "feature")
     chat = repo / "blueprints" / "chat.yaml"
-    chat.write_text(chat.read_text().replace("replicas: 3, group: realtime}", "replicas: 6, group: realtime}"))
+    text = chat.read_text()
+    assert "replicas: 20, capacity: 10k, group: realtime}" in text  # the chat server of the bundled design
+    chat.write_text(text.replace("replicas: 20, capacity: 10k, group: realtime}", "replicas: 24, capacity: 10k, group: realtime}"))
     (repo / "blueprints" / "search.yaml").unlink()
     shutil.copy(BLUEPRINTS / "url-shortener.yaml", repo / "blueprints" / "url-shortener.yaml")
     (repo / ".github" / "ci.yml").write_text("on: [push, pull_request]\njobs: {}\n")  # not a blueprint
@@ -104,5 +106,5 @@ def test_base_compares_every_changed_blueprint(tmp_path: Path, monkeypatch) -> N
     names = [b["name"] for b in json.loads(run_cli("diff", "--base", "main", "--format", "json").stdout)["blueprints"]]
     assert names == ["chat", "search", "url-shortener", "notification"]
     limited = run_cli("diff", "--base", "main", "blueprints/chat.yaml")
-    assert "search" not in limited.output and "replicas: 3 -> 6" in limited.output
+    assert "search" not in limited.output and "replicas: 20 -> 24" in limited.output
     assert run_cli("diff", "--base", "no-such-ref").exit_code == 2

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from ...diagnostics import did_you_mean
 from ..rule import Rule
+from .availability_below_slo import AvailabilityBelowSlo
 from .client_reaches_datastore import ClientReachesDatastore
 from .deep_sync_chain import DeepSyncChain
+from .failover_overload import FailoverOverload
 from .invalid_blueprint import InvalidBlueprint
 from .invalid_lint_config import InvalidLintConfig
 from .manual_failover_write_path import ManualFailoverWritePath
 from .missing_cache import MissingCache
+from .latency_over_budget import LatencyOverBudget
 from .orphan_component import OrphanComponent
+from .over_capacity import OverCapacity
 from .queue_without_consumer import QueueWithoutConsumer
 from .queue_without_dead_letter import QueueWithoutDeadLetter
 from .replicas_without_load_balancer import ReplicasWithoutLoadBalancer
@@ -26,6 +30,7 @@ from .static_content_without_cdn import StaticContentWithoutCdn
 from .sync_cycle import SyncCycle
 from .unprotected_entry import UnprotectedEntry
 from .unreachable_component import UnreachableComponent
+from .unsharded_hot_store import UnshardedHotStore
 from .unused_suppression import UnusedSuppression
 from .write_heavy_single_store import WriteHeavySingleStore
 
@@ -36,6 +41,7 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(sorted((
     ClientReachesDatastore, UnprotectedEntry, StaticContentWithoutCdn,
     MissingCache, WriteHeavySingleStore,
     OrphanComponent, UnreachableComponent, SharedDatabase,
+    OverCapacity, AvailabilityBelowSlo, LatencyOverBudget, UnshardedHotStore, FailoverOverload,
 ), key=lambda rule: rule.code))
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}

@@ -37,3 +37,9 @@ def client_hops_to(graph: "AnalysisGraph", kinds: "frozenset[str] | set[str]") -
         if kind in kinds and (edge.source, edge.target) not in reported:
             reported.add((edge.source, edge.target))
             yield edge, kind
+
+
+def has_traffic(graph: "AnalysisGraph") -> bool:
+    """The blueprint gives the figures a load estimate needs (checked before importing the estimate)."""
+    traffic = graph.blueprint.traffic
+    return traffic is not None and traffic.dau is not None and traffic.requests_per_user is not None
