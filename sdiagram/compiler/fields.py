@@ -59,7 +59,7 @@ def read_section(ctx: Context, value: YValue, what: str, table: Table, prefix: s
     """Read a mapping by its table, in table order; reports unknown keys and bad values."""
     index = _index(table)
     if isinstance(value, YMapping) and all(key.value.__class__ is str and key.value in index for key, _ in value.entries):
-        nodes = {key.value: item for key, item in value.entries}  # the common case, without checks
+        nodes: dict[str, YValue] = {key.value: item for key, item in value.entries}  # type: ignore[misc]  # the common case: every key is a known str
     else:
         nodes = {key: item for key, _, item in ctx.mapping_items(value, what, index)}
     values: dict[str, Any] = {}

@@ -228,7 +228,7 @@ class Text(Reader):
         try:
             text = str(raw)
         except ValueError:  # an integer past Python's 4,300-digit limit
-            ctx.error(value.span, f"{what} must be a string, not {show_number(raw)}: quote it")
+            ctx.error(value.span, f"{what} must be a string, not {show_number(int(raw))}: quote it")
             return INVALID
         if not text.strip():
             ctx.error(value.span, f"{what} must not be empty")

@@ -88,8 +88,8 @@ def _write_config(folder: str) -> str:
                 return path
     except OSError:
         pass
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".fonts.conf.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".fonts.conf.", suffix=".tmp")
+    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
         stream.write(text)
     os.replace(temporary, path)
     return path

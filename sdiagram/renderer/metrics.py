@@ -150,8 +150,8 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
         over_things += over_nodes
         overlaps += sum(
             1
-            for i, path in enumerate(paths)
-            if i != index and extents[i] is not None and _boxes_overlap(extents[i], inner) and _path_hits_box(path, inner)
+            for i, (path, extent) in enumerate(zip(paths, extents))
+            if i != index and extent is not None and _boxes_overlap(extent, inner) and _path_hits_box(path, inner)
         )
     for a in range(len(labels)):
         for b in range(a + 1, len(labels)):
@@ -160,7 +160,11 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
                 overlaps += 1
                 over_things += 1
 
-    clusters = [tuple(_floats(o["bb"])) for o in objects if "bb" in o]
+    clusters: list[Box] = []
+    for o in objects:
+        if "bb" in o:
+            left, bottom, right, top = _floats(o["bb"])
+            clusters.append((left, bottom, right, top))
     occupied = clusters + list(node_boxes.values()) + text_boxes + [box for _, box, _ in labels]
     width = x1 - x0
     height = y1 - y0
