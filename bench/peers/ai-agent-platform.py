@@ -44,7 +44,7 @@ with Diagram(
         tasks_dlq = SimpleQueueServiceSqs("Dead-letter\nqueue")
 
     with Cluster("Reasoning Engine (ReAct loop)"):
-        react_loop = Batch("ReAct loop\norchestrator\n×3")
+        react_loop = Batch("ReAct loop\norchestrator\n×24")
         planning = Server("Planning\n(LLM,\ndecompose)\n×2")
         execution = Server("Execution\nEngine (run\ntools)\n×3")
         observation = Server("Observation\n(evaluate)\n×2")

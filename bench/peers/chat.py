@@ -33,12 +33,12 @@ with Diagram(
         user_b = Users("User B")
 
     with Cluster("Edge"):
-        ws_lb = Haproxy("WebSocket LB\n(L4, sticky)\n×2")
+        ws_lb = Haproxy("WebSocket LB\n(L4, sticky)\n×3")
         api_gw = Kong("API Gateway\n(media\nuploads)\n×2")
         cdn = CloudFront("CDN (media)")
 
     with Cluster("Real-time tier"):
-        chat = Server("Chat Server\n(WebSocket\ngateway)\n×3")
+        chat = Server("Chat Server\n(WebSocket\ngateway)\n×20")
         presence = Redis("Presence\nService\n(Redis)\n×3")
 
     with Cluster("Message Queue"):
@@ -46,19 +46,20 @@ with Diagram(
         dlq = Kafka("Dead-letter\ntopic\n×3")
 
     with Cluster("Storage"):
-        persister = Batch("Message\nWriter\n×3")
+        persister = Batch("Message\nWriter\n×12")
         messages = Cassandra("Message DB\n(Cassandra)\n×3")
 
     with Cluster("Push Notifications"):
-        push = Batch("Push\nNotification\nWorker\n×2")
+        push = Batch("Push\nNotification\nWorker\n×40")
         fcm = Messaging("FCM / APNS")
 
     with Cluster("Media"):
-        media_svc = Server("Media Service\n×2")
+        media_svc = Server("Media Service\n×4")
         media = SimpleStorageServiceS3("Media (S3)")
 
     user_a >> Edge(label="1) send over WebSocket (full\nduplex)") >> ws_lb
-    user_b >> Edge(label="4) online → deliver over\nWebSocket") >> ws_lb
+    user_b >> Edge(label="connect over WebSocket") >> ws_lb
+    ws_lb >> Edge(label="4) online → deliver on the\nopen socket") >> user_b
     ws_lb >> Edge(label="WebSocket (full duplex)") >> chat
     chat >> Edge(label="online? / heartbeat") >> presence
     chat >> Edge(label="2) publish to topic\n(per-chat sequence id)", style="dashed") >> kafka

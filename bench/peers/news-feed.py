@@ -35,22 +35,22 @@ with Diagram(
         api_gw = Kong("API Gateway\n(auth, rate\nlimit)\n×2")
 
     with Cluster("Write path"):
-        post_svc = Server("Post Service\n×3")
+        post_svc = Server("Post Service\n×12")
         content_cache = Redis("Content Cache\n(Redis)\n×3")
         posts_db = Cassandra("Posts DB\n×3")
 
     with Cluster("Fan-out on write (push)"):
         post_events = Kafka("New-post\nevents\n(Kafka)\n×3")
-        fanout = Batch("Fan-out\nService\n×4")
+        fanout = Batch("Fan-out\nService\n×10")
         fanout_dlq = Kafka("Dead-letter\ntopic\n×3")
         feed_cache = Redis("Feed Cache\n(Redis):\nuser_id →\npost_ids,\n≤800\n×3")
 
     with Cluster("Read path: fan-out on read (pull) + merge"):
-        feed_svc = Server("Feed Service\n(merge,\ncursor\npagination)\n×3")
+        feed_svc = Server("Feed Service\n(merge,\ncursor\npagination)\n×10")
         ranking = Sagemaker("Ranking (ML\nmodel)\n×2")
 
     with Cluster("Social graph"):
-        graph_svc = Server("Social Graph\nService\n×3")
+        graph_svc = Server("Social Graph\nService\n×12")
         graph_cache = Redis("Social-graph\nCache (Redis)\n×3")
         graph_db = Mysql("Follows DB\n×3")
 
@@ -73,6 +73,7 @@ with Diagram(
     feed_svc >> Edge(label="followed celebrities") >> graph_svc
     feed_svc >> Edge(label="fan-out on read: celebrity\nposts + hydrate") >> post_svc
     feed_svc >> Edge(label="rank: relevance, recency,\nengagement, relationship") >> ranking
+    api_gw >> Edge(label="ranked feed page") >> users
     users >> Edge(label="follow / unfollow") >> api_gw
     api_gw >> graph_svc
     graph_svc >> Edge(label="followers / followees") >> graph_cache

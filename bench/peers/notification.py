@@ -35,12 +35,12 @@ with Diagram(
         api_gw = Kong("API Gateway\n×2")
 
     with Cluster("Services (triggers)"):
-        auth_svc = Server("Auth Service\n(OTP)\n×2")
-        order_svc = Server("Order Service\n×2")
+        auth_svc = Server("Auth Service\n(OTP)\n×3")
+        order_svc = Server("Order Service\n×3")
         campaign_svc = Server("Marketing\nCampaigns\n×2")
 
     with Cluster("Notification Service"):
-        notif_svc = Server("Notification\nService\n(template\nengine)\n×3")
+        notif_svc = Server("Notification\nService\n(template\nengine)\n×4")
         prefs_cache = Redis("Prefs, rate\nlimits,\nidempotency\nkeys (Redis)\n×3")
         prefs_db = Postgresql("User\npreferences &\ntemplates\n×2")
 

@@ -31,17 +31,17 @@ with Diagram(
     publishers = Users("Content\npublishers")
 
     with Cluster("Edge"):
-        api_gw = Kong("API Gateway\n×2")
+        api_gw = Kong("API Gateway\n×3")
 
     with Cluster("Serving"):
         with Cluster("Search flow: Query → Parse → Search Index → Rank → Return"):
-            search_svc = Server("Search\nService\n×3")
+            search_svc = Server("Search\nService\n×8")
             results_cache = Redis("Popular-query\ncache (Redis)\n×2")
-            parser = Server("Query Parser\n(spell\ncorrect)\n×2")
-            ranker = Server("Ranker\n×3")
+            parser = Server("Query Parser\n(spell\ncorrect)\n×8")
+            ranker = Server("Ranker\n×8")
 
         with Cluster("Autocomplete"):
-            autocomplete = Server("Autocomplete\nService\n×2")
+            autocomplete = Server("Autocomplete\nService\n×8")
             suggestions = Redis("Top-K\nsuggestions\nper prefix\n(Redis)\n×3")
             query_log = Kafka("Query log\n(Kafka)\n×3")
             query_log_dlq = Kafka("Dead-letter\ntopic\n(queries)\n×3")
@@ -52,17 +52,18 @@ with Diagram(
 
     with Cluster("Indexing"):
         with Cluster("Data Source"):
-            content_svc = Server("Content\nService\n×2")
+            content_svc = Server("Content\nService\n×3")
             content_cache = Redis("Document\ncache (Redis)\n×2")
             source_db = Postgresql("Data Source\n(PostgreSQL)\n×2")
 
         with Cluster("Indexing pipeline"):
-            cdc = Batch("Crawler / CDC\n(Debezium)\n×2")
+            cdc = Kafka("Crawler / CDC\n(Debezium)\n×2")
             changes = Kafka("Document\nchanges\n(Kafka)\n×3")
             processor = Batch("Processor\n(tokenize,\nnormalize,\nstem/lemmatize)\n×3")
             changes_dlq = Kafka("Dead-letter\ntopic\n(documents)\n×3")
 
-    users >> Edge(label="Query → Return top N") >> api_gw
+    users >> Edge(label="Query") >> api_gw
+    api_gw >> Edge(label="top N results") >> users
     api_gw >> search_svc
     search_svc >> Edge(label="popular queries") >> results_cache
     search_svc >> Edge(label="1) Parse (spell correct)") >> parser

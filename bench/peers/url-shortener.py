@@ -31,7 +31,7 @@ with Diagram(
         lb = Nginx("Load Balancer\n×2")
 
     with Cluster("Application tier"):
-        api = Server("API Server\n×3")
+        api = Server("API Server\n×12")
         id_gen = Server("ID Generator\n(Base62)\n×2")
 
     with Cluster("Storage"):
@@ -41,11 +41,12 @@ with Diagram(
     with Cluster("Click analytics"):
         clicks = Kafka("Click events\n(Kafka)\n×3")
         clicks_dlq = Kafka("Dead-letter\ntopic\n×3")
-        aggregator = Flink("Aggregation\npipeline\n×2")
+        aggregator = Flink("Aggregation\npipeline\n×6")
         stats = Clickhouse("Click stats\n×2")
 
     client >> Edge(label="POST /shorten {\"url\":\n\"long...\"}") >> lb
-    client >> Edge(label="GET /abc123 → 301 Redirect") >> lb
+    client >> Edge(label="GET /abc123") >> lb
+    lb >> Edge(label="301 Redirect (cached by the\nbrowser)") >> client
     lb >> api
     api >> Edge(label="1) generate short id:\nBase62, 62^7 ≈ 3.5T (or\nSnowflake)") >> id_gen
     api >> Edge(label="2) store short → long +\nmetadata (alias uniqueness\ncheck)") >> db
