@@ -1,19 +1,19 @@
 """Estimate deltas: what an edit changes in the back-of-envelope estimate. Pure.
 
 Only when both versions have `traffic:`. Per component: peak load (reads/s +
-writes/s) and utilization where known; per client entry path and overall (the
-paths weighted by load, when there is more than one): availability and latency. A figure is reported when it
-changed materially: load and utilization by more than 1% (relative), availability
-and latency by any change that shows in the figure as written (the estimation
-package's number helpers, `FIGURE_TEXT`). Old ids read through renames.
+writes/s) and utilization where known; per client entry path, and overall (the
+paths weighted by load) when there is more than one path: availability and
+latency. A figure is reported when it changed materially: load and utilization
+by more than 1% (relative), availability and latency by any change that shows
+in the figure as written (the estimation package's number helpers,
+`FIGURE_TEXT`). Old ids are read through renames.
 """
 
 from __future__ import annotations
 
 from typing import Callable, Iterable, Mapping
 
-from ..estimation import ComponentEstimate, Estimate, estimate
-from ..estimation import numbers
+from ..estimation import ComponentEstimate, Estimate, estimate, numbers
 from ..model import Blueprint
 from .model import EstimateChange, FigureChange
 
