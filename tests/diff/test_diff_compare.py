@@ -144,3 +144,20 @@ def test_no_estimate_section_when_either_side_lacks_traffic() -> None:
         assert change.estimate is None
         assert "Estimate" not in markdown.render([change]) and "estimate" not in text.render([change])
         assert "estimate" not in _json.loads(json.render([change]))["blueprints"][0]
+
+
+def test_estimate_overall_with_more_than_one_path_first_then_components_and_paths() -> None:
+    two = BASE.replace("dau: 1M", "dau: 1M, requests_per_user: 10").replace(
+        "  users: {kind: client}\n", "  users: {kind: client}\n  admins: {kind: client}\n").replace(
+        "  - users -> lb\n", "  - users -> lb\n  - admins -> api\n")
+    single = two.replace("lb:    {kind: load_balancer, replicas: 2}", "lb:    {kind: load_balancer}")
+    change = diff_blueprints(bp(two), bp(single))
+    assert change.estimate is not None
+    assert [(e.element, e.id, [f.figure for f in e.figures]) for e in change.estimate] == [
+        ("overall", "all paths", ["availability"]),
+        ("component", "lb", ["utilization"]),
+        ("path", "users -> lb", ["availability"]),  # admins -> api does not pass the load balancer
+    ]
+    overall = change.estimate[0].figures[0]
+    assert overall.new < overall.old  # type: ignore[operator]
+    assert "| overall | availability 99.9937% → 99.745% |" in markdown.render([change])
