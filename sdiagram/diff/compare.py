@@ -11,7 +11,8 @@ component are not reported as removed and added.
 
 Findings are compared by fingerprint (`lint.fingerprint`): introduced are the
 new version's unsuppressed findings not among the old version's, resolved the
-reverse; with renames, old ids are mapped to new ones first.
+reverse; with renames, old ids are mapped to new ones first. When both
+versions have traffic, the estimate's material changes are added (`estimate`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..compiler.fields import Table
 from ..lint.findings import Finding
 from ..lint.fingerprint import fingerprints
 from ..model import Blueprint, Component, Connection, Group, Setting, Suppression
+from .estimate import estimate_changes
 from .model import ADDED, CHANGED, REMOVED, RENAMED, BlueprintDiff, ElementChange, FindingChange, KeyChange
 
 RENAME_THRESHOLD = 0.6
@@ -92,6 +94,7 @@ def diff_blueprints(
         introduced=introduced,
         resolved=resolved,
         still_open=still_open,
+        estimate=estimate_changes(old, new, mapping) if old is not None and new is not None else None,
     )
 
 

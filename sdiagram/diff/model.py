@@ -2,9 +2,8 @@
 
 A `BlueprintDiff` holds the changes between two versions of one blueprint;
 values are plain JSON-able data (str, int, float, bool, None, lists, dicts),
-so every reporter can print them. A future section (the estimate deltas of the
-"back-of-envelope analysis" issue) is one more field here plus one more section
-in each reporter (see `report.markdown.SECTIONS`).
+so every reporter can print them. `estimate` holds the changed figures of the
+back-of-envelope estimate when both versions have traffic.
 """
 
 from __future__ import annotations
@@ -54,13 +53,40 @@ class FindingChange:
 
 
 @dataclass(frozen=True)
+class FigureChange:
+    """One estimated figure, old and new (None: not known on that side, e.g. a new component).
+
+    `figure` is "load" (peak reads + writes per second), "utilization" (0..1),
+    "availability" (0..1) or "latency_ms".
+    """
+
+    figure: str
+    old: float | None
+    new: float | None
+
+
+@dataclass(frozen=True)
+class EstimateChange:
+    """The figures of a component, an entry path or the whole design that changed materially.
+
+    `element` is "overall" (the load-weighted availability and latency of all
+    paths, `id` "all paths"), "component" or "path" (`id` "client -> entry").
+    """
+
+    element: str
+    id: str
+    figures: tuple[FigureChange, ...]
+
+
+@dataclass(frozen=True)
 class BlueprintDiff:
     """The semantic difference between two versions of one blueprint.
 
     `old_path` is None for a blueprint that was added, `new_path` for one that
     was deleted. `settings` are top-level keys (title, traffic.dau, lint.ignore,
     ...). `still_open` are the new version's unsuppressed findings that were
-    already there.
+    already there. `estimate` is None unless both versions have traffic; then
+    it lists what changed in the estimate (overall, then components and paths by id).
     """
 
     name: str
@@ -71,6 +97,7 @@ class BlueprintDiff:
     introduced: tuple[FindingChange, ...] = ()
     resolved: tuple[FindingChange, ...] = ()
     still_open: tuple[FindingChange, ...] = ()
+    estimate: tuple[EstimateChange, ...] | None = None
 
     @property
     def open_findings(self) -> int:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json as _json
 import textwrap
 
 from sdiagram.compiler import compile_blueprint
 from sdiagram.diff import diff_blueprints
-from sdiagram.diff.report import markdown
+from sdiagram.diff.report import json, markdown, text
 from sdiagram.yamlsource import parse_yaml
 
 BASE = """\
@@ -120,3 +121,43 @@ def test_markdown_escapes_user_text() -> None:
     row = next(line for line in rendered.splitlines() if "setting `title`" in line)
     assert row.count(" | ") == 2  # the label's pipe is escaped: still three cells
     assert markdown.code("a`b") == "``a`b``"
+
+
+def test_estimate_changes_when_both_versions_have_traffic() -> None:
+    busy = BASE.replace("dau: 1M", "dau: 1M, requests_per_user: 10")  # api at 12%
+    more = busy.replace("api:   {kind: service, replicas: 2, group: app}", "api:   {kind: service, replicas: 4, group: app}")
+    change = diff_blueprints(bp(busy), bp(more))
+    assert change.estimate is not None
+    api = next(e for e in change.estimate if (e.element, e.id) == ("component", "api"))
+    (utilization,) = [f for f in api.figures if f.figure == "utilization"]
+    assert utilization.new == utilization.old / 2  # type: ignore[operator]
+    assert all(f.figure != "load" for f in api.figures)  # same load, only more replicas
+    assert diff_blueprints(bp(BASE), bp(BASE)).estimate == ()  # traffic, nothing changed
+    for renderer in (markdown, text, json):
+        assert "utilization" in renderer.render([change])
+
+
+def test_no_estimate_section_when_either_side_lacks_traffic() -> None:
+    without = BASE.replace('traffic: {dau: 1M, read_write_ratio: "1:1"}\n', "").replace("replicas: 2, group", "replicas: 4, group")
+    for old, new in ((BASE, without), (without, BASE), (without, without)):
+        change = diff_blueprints(bp(old), bp(new))
+        assert change.estimate is None
+        assert "Estimate" not in markdown.render([change]) and "estimate" not in text.render([change])
+        assert "estimate" not in _json.loads(json.render([change]))["blueprints"][0]
+
+
+def test_estimate_overall_with_more_than_one_path_first_then_components_and_paths() -> None:
+    two = BASE.replace("dau: 1M", "dau: 1M, requests_per_user: 10").replace(
+        "  users: {kind: client}\n", "  users: {kind: client}\n  admins: {kind: client}\n").replace(
+        "  - users -> lb\n", "  - users -> lb\n  - admins -> api\n")
+    single = two.replace("lb:    {kind: load_balancer, replicas: 2}", "lb:    {kind: load_balancer}")
+    change = diff_blueprints(bp(two), bp(single))
+    assert change.estimate is not None
+    assert [(e.element, e.id, [f.figure for f in e.figures]) for e in change.estimate] == [
+        ("overall", "all paths", ["availability"]),
+        ("component", "lb", ["utilization"]),
+        ("path", "users -> lb", ["availability"]),  # admins -> api does not pass the load balancer
+    ]
+    overall = change.estimate[0].figures[0]
+    assert overall.new < overall.old  # type: ignore[operator]
+    assert "| overall | availability 99.9937% → 99.745% |" in markdown.render([change])

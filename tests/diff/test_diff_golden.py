@@ -18,13 +18,14 @@ GOLDEN = HERE / "golden"
 
 # (golden name, old, new): rename + regroup + replicas + a new finding; a group
 # rename + regroup + replicas; a removal that introduces a finding; and the
-# first edit undone (the finding is resolved). Each `.before.yaml` is a copy of
+# first edit undone (the finding is resolved); replicas raised and lowered with
+# traffic on both sides (the estimate section). Each `.before.yaml` is a copy of
 # a bundled design (frozen, so later changes to blueprints/ do not move the
 # goldens); `.after.yaml` is the edit.
 EDITS = "tests/diff/edits"
 CASES = [
     (name, f"{EDITS}/{name}.before.yaml", f"{EDITS}/{name}.after.yaml")
-    for name in ("url-shortener-rate-limiter", "chat-presence-tier", "news-feed-drop-dlq")
+    for name in ("url-shortener-rate-limiter", "chat-presence-tier", "news-feed-drop-dlq", "notification-replicas")
 ] + [("url-shortener-revert", f"{EDITS}/url-shortener-rate-limiter.after.yaml",
       f"{EDITS}/url-shortener-rate-limiter.before.yaml")]
 
@@ -53,6 +54,16 @@ def test_edits_are_valid_and_change_what_they_say() -> None:
     chat = json.loads((GOLDEN / "chat-presence-tier.json").read_text())["blueprints"][0]
     assert {"element": "group", "id": "notifications", "status": "renamed", "old_id": "notify",
             "similarity": 1.0, "keys": []} in chat["elements"]
+    assert "estimate" not in json.loads((GOLDEN / "news-feed-drop-dlq.json").read_text())["blueprints"][0]  # no traffic
+    notification = json.loads((GOLDEN / "notification-replicas.json").read_text())["blueprints"][0]
+    figures = {(e["element"], e["id"]): {f["figure"]: (f["old"], f["new"]) for f in e["figures"]}
+               for e in notification["estimate"]}
+    assert set(figures) == {("component", "api_gw"), ("component", "campaign_svc"), ("component", "push_worker"),
+                            ("path", "users -> api_gw")}
+    old, new = figures[("component", "push_worker")]["utilization"]
+    assert new == pytest.approx(old * 3 / 2)  # 3 replicas -> 2: the same load on two thirds of the nodes
+    old, new = figures[("path", "users -> api_gw")]["availability"]
+    assert new > old
     revert = json.loads((GOLDEN / "url-shortener-revert.json").read_text())
     assert revert["summary"]["findings_resolved"] == 1 and revert["summary"]["findings_introduced"] == 0
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json as _json
 from typing import Any, Sequence
 
-from ..model import ADDED, CHANGED, REMOVED, RENAMED, BlueprintDiff, ElementChange
+from ..estimate import FIGURE_NAMES, figure_text
+from ..model import ADDED, CHANGED, REMOVED, RENAMED, BlueprintDiff, ElementChange, EstimateChange
 
 FORMATS = ("text", "json", "markdown")
 STATUSES = (ADDED, REMOVED, CHANGED, RENAMED)
@@ -70,3 +71,15 @@ def findings_phrase(totals: dict[str, int]) -> str:
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def estimate_title(change: EstimateChange) -> str:
+    """`overall`, `component api`, `path client -> lb`."""
+    return "overall" if change.element == "overall" else f"{change.element} {change.id}"
+
+
+def estimate_phrase(change: EstimateChange, arrow: str = "->", missing: str = "none") -> str:
+    """'load 1,157/s -> 2,314/s, utilization 52% -> 26%': figures as the estimate writes them."""
+    return ", ".join(
+        f"{FIGURE_NAMES[f.figure]} {figure_text(f.figure, f.old) or missing} {arrow} {figure_text(f.figure, f.new) or missing}"
+        for f in change.figures)

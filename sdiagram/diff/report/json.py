@@ -7,7 +7,13 @@
                      "settings": [{"key", "old", "new"}],
                      "elements": [{"element", "id", "status", "old_id", "similarity",
                                    "keys": [{"key", "old", "new"}]}],
-                     "findings": {"introduced": [finding], "resolved": [finding], "open": [finding]}}]}
+                     "findings": {"introduced": [finding], "resolved": [finding], "open": [finding]},
+                     "estimate": [{"element": "overall" | "component" | "path", "id",
+                                   "figures": [{"figure", "old", "new"}]}]}]}
+
+"estimate" is there only when both versions have traffic: the figures that
+changed materially ("load", "utilization", "availability", "latency_ms"; null
+where not known).
 
 A finding has the shape of `sdiagram lint --format json`.
 """
@@ -30,7 +36,7 @@ def _keys(keys: Sequence[KeyChange]) -> list[dict[str, Any]]:
 
 
 def blueprint_dict(diff: BlueprintDiff) -> dict[str, Any]:
-    return {
+    document = {
         "name": diff.name,
         "old": diff.old_path,
         "new": diff.new_path,
@@ -47,6 +53,12 @@ def blueprint_dict(diff: BlueprintDiff) -> dict[str, Any]:
             "open": [finding_dict(f.finding, f.fingerprint) for f in diff.still_open],
         },
     }
+    if diff.estimate is not None:
+        document["estimate"] = [
+            {"element": e.element, "id": e.id, "figures": [{"figure": f.figure, "old": f.old, "new": f.new} for f in e.figures]}
+            for e in diff.estimate
+        ]
+    return document
 
 
 def render(diffs: Sequence[BlueprintDiff]) -> str:

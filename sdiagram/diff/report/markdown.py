@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 
 from ...lint.report import display_path
 from ..model import ADDED, CHANGED, REMOVED, RENAMED, BlueprintDiff, ElementChange, FindingChange
-from . import change_phrase, counts, findings_phrase, flow, plural
+from . import change_phrase, counts, estimate_phrase, findings_phrase, flow, plural
 
 MARKER = "<!-- sdiagram-diff -->"
 BADGES = {ADDED: "🟩 added", CHANGED: "🟨 changed", RENAMED: "🟦 renamed", REMOVED: "🟥 removed"}
@@ -82,7 +82,7 @@ def _details(summary: str, body: list[str]) -> list[str]:
     return ["<details>", f"<summary>{summary}</summary>", "", *body, "", "</details>", ""]
 
 
-# -- sections of one blueprint; an estimate section can be appended to SECTIONS ----------------
+# -- sections of one blueprint, in the order of SECTIONS ----------------
 
 
 def _changes_section(diff: BlueprintDiff) -> list[str]:
@@ -94,6 +94,16 @@ def _changes_section(diff: BlueprintDiff) -> list[str]:
     for change in diff.elements:
         rows.append(f"| {BADGES[change.status]} | {_element(change)} | {_summary_of_keys(change)} |")
     return [*rows, ""]
+
+
+def _estimate_section(diff: BlueprintDiff) -> list[str]:
+    if not diff.estimate:
+        return []
+    rows = ["| Where | Change at peak |", "| --- | --- |"]
+    for change in diff.estimate:
+        where = "overall" if change.element == "overall" else f"{change.element} {code(change.id)}"
+        rows.append(f"| {where} | {estimate_phrase(change, '→', '—')} |")
+    return [f"**Estimate changes ({len(diff.estimate)})**", "", *rows, ""]
 
 
 def _introduced_section(diff: BlueprintDiff) -> list[str]:
@@ -128,7 +138,7 @@ def _keys_section(diff: BlueprintDiff) -> list[str]:
 
 
 SECTIONS: tuple[Callable[[BlueprintDiff], list[str]], ...] = (
-    _changes_section, _introduced_section, _resolved_section, _open_section, _keys_section,
+    _changes_section, _estimate_section, _introduced_section, _resolved_section, _open_section, _keys_section,
 )
 
 

@@ -4,6 +4,9 @@
       + component cache: kind: cache, tech: redis
       ~ component chat: replicas: 3 -> 5
       - connection chat -> presence
+      estimate at peak:
+        overall: availability 99.95% -> 99.9%, latency 12 ms -> 14 ms
+        component chat: utilization 52% -> 26%
       findings introduced:
         blueprints/chat.yaml:34:3: error SD101 single-point-of-failure: ...
 """
@@ -14,7 +17,7 @@ from typing import Sequence
 
 from ...lint.report.text import format_finding
 from ..model import ADDED, REMOVED, RENAMED, BlueprintDiff
-from . import change_phrase, counts, element_title, findings_phrase, flow, plural
+from . import change_phrase, counts, element_title, estimate_phrase, estimate_title, findings_phrase, flow, plural
 
 MARKS = {ADDED: "+", REMOVED: "-", RENAMED: ">", "changed": "~"}
 
@@ -41,6 +44,9 @@ def render(diffs: Sequence[BlueprintDiff]) -> str:
             else:
                 keys = ", ".join(f"{k.key}: {flow(k.old)} -> {flow(k.new)}" for k in change.keys)
             lines.append(f"  {MARKS[change.status]} {element_title(change)}" + (f": {keys}" if keys else ""))
+        if diff.estimate:
+            lines.append("  estimate at peak:")
+            lines += [f"    {estimate_title(change)}: {estimate_phrase(change)}" for change in diff.estimate]
         for title, found in (("introduced", diff.introduced), ("resolved", diff.resolved)):
             if found:
                 lines.append(f"  findings {title}:")
