@@ -44,13 +44,18 @@ class State:
     version: int = 0
     previews: dict[str, Preview] = field(default_factory=dict)
     changed: threading.Condition = field(default_factory=threading.Condition)
+    # the candidate layout last drawn per blueprint, kept through saves that do not compile
+    variants: dict[str, str] = field(default_factory=dict)
 
     def update(self, path: str, preview: Preview | None) -> None:
         with self.changed:
             if preview is None:
                 self.previews.pop(path, None)
+                self.variants.pop(path, None)
             else:
                 self.previews[path] = preview
+                if preview.variant is not None:
+                    self.variants[path] = preview.variant
             self.version += 1
             self.changed.notify_all()
 
@@ -64,8 +69,11 @@ class State:
             return self.version, sorted(self.previews.items())
 
 
-def render_path(path: str, theme: str, worker: Any = None) -> Preview | None:
-    """The preview of one blueprint file; None when it is gone."""
+def render_path(path: str, theme: str, worker: Any = None, previous: str | None = None,
+                candidates: bool = True) -> Preview | None:
+    """The preview of one blueprint file; None when it is gone. `previous`: the
+    candidate layout drawn on the last save, kept unless the best is much better;
+    without `candidates` only that one is laid out (`preview.build`)."""
     import stat
 
     from . import preview
@@ -81,7 +89,7 @@ def render_path(path: str, theme: str, worker: Any = None) -> Preview | None:
         return None
     except OSError as error:
         return Preview(None, errors=(Diagnostic(path, f"cannot read file: {error.strerror or error}"),))
-    return preview.build(path, source, theme=theme, worker=worker)
+    return preview.build(path, source, theme=theme, worker=worker, previous=previous, candidates=candidates)
 
 
 # -- HTML -------------------------------------------------------------------------
@@ -271,9 +279,18 @@ def watch_loop(
             key = _display_path(path, state)
             if path not in files and os.path.exists(path) and not looks_like_blueprint(path) and key not in state.previews:
                 continue  # some other YAML in a watched folder
-            shown = render_path(path, state.theme, state.worker)
-            state.update(key, shown)
-            on_change(key, shown)
+            # The layout drawn on the last save first (one layout: quick), then all
+            # the candidates, as `render` does; the page changes again only if
+            # they draw something else (the best is now much better).
+            previous = state.variants.get(key)
+            quick = render_path(path, state.theme, state.worker, previous, candidates=False) if previous else None
+            if quick is not None:
+                state.update(key, quick)
+                on_change(key, quick)
+            shown = render_path(path, state.theme, state.worker, previous)
+            if quick is None or shown is None or (shown.svg, shown.errors) != (quick.svg, quick.errors):
+                state.update(key, shown)
+                on_change(key, shown)
 
 
 def _display_path(path: str, state: State) -> str:

@@ -21,7 +21,9 @@ FORMAT_NAMES = ("svg", "png", "pdf", "dot", "mermaid", "drawio")
 THEME_NAMES = ("light", "dark", "auto")
 # Generous: 3,000 components lay out in ~16 s on 2 cores (bench/scale.py).
 DEFAULT_TIMEOUT = 300.0
-LAYOUT_MODES = ("best", "fast")  # renderer.LAYOUT_MODES, without importing the renderer
+# renderer.LAYOUT_MODES, without importing the renderer, and "fresh": the best,
+# without keeping the variant the previous render drew
+LAYOUT_MODES = ("best", "fast", "fresh")
 DOT_ICON_MODES = ("relative", "absolute", "copy")
 
 
@@ -41,6 +43,11 @@ class _Settings(NamedTuple):
             return ""
         return f"\0layout={self.layout_mode}\0dot-icons={self.dot_icons}"
 
+    @property
+    def renderer_mode(self) -> str:
+        """The renderer's layout mode ("fresh" is its "best")."""
+        return "fast" if self.layout_mode == "fast" else "best"
+
 
 class _Target(NamedTuple):
     path: str
@@ -54,6 +61,7 @@ class _Target(NamedTuple):
     model: Any = None  # the Blueprint (or view) drawn
     options: Any = None  # its renderer.DotOptions, with the chosen layout variant
     scored: tuple = ()  # how each candidate layout scored (renderer.candidates.Scored)
+    previous: str | None = None  # the layout variant the previous render in the output folder drew
 
 
 def _formats(ctx: click.Context | None, param: click.Parameter | None, value: str) -> tuple[str, ...]:
@@ -140,7 +148,8 @@ def _theme_mark(theme: str) -> str:
     type=click.Choice(LAYOUT_MODES),
     default="best",
     show_default=True,
-    help="best: lay out the candidate variants and keep the best-scoring one; fast: the first variant only.",
+    help="best: lay out the candidate variants and keep the best-scoring one, or the one the image in the output "
+    "folder has unless the best is 25% better; fresh: the best, ignoring the image there; fast: the first variant only.",
 )
 @click.option("--stats", is_flag=True,
               help="Print the layout's quality metrics and the candidates' scores (renders even if up to date).")
@@ -365,8 +374,11 @@ def _prepare(report: _Report, path: str, source: bytes, formats: tuple[str, ...]
         key = cache.content_key(source, formats, icons, drawn) or ""
         outputs = {fmt: cache.output_file(output_dir, model.name, fmt) for fmt in formats}
         views = tuple(blueprint.views) if not view else ()
+        previous = None
+        if settings.layout_mode == "best":
+            previous = renderer.recorded_variant(*cache.output_heads(output_dir, model.name))
         target = _Target(path, view, views, model.name, outputs, key, icons, renderer.without_layout(model, formats),
-                         model, options)
+                         model, options, previous=previous)
         job = LayoutJob(f"{path}\0{view}", dot_text, renderer.layout_formats(formats), roots, measure=settings.stats)
         prepared.append((target, job))
     return prepared
@@ -386,13 +398,14 @@ def _choose_layouts(jobs_to_run: list, targets: dict[str, _Target], settings: _S
         candidate
         for job in jobs_to_run
         for candidate in renderer.candidate_jobs(job.key, targets[job.key].model, targets[job.key].options,
-                                                 settings.layout_mode)
+                                                 settings.renderer_mode)
     ]
     outcomes = {job.key: outcome for job, outcome in run_layouts(candidates, jobs or default_workers(), timeout)}
     chosen = []
     for job in jobs_to_run:
         target = targets[job.key]
-        choice = renderer.pick_layout(job.key, target.model, target.options, outcomes, settings.layout_mode)
+        choice = renderer.pick_layout(job.key, target.model, target.options, outcomes, settings.renderer_mode,
+                                      target.previous)
         targets[job.key] = target._replace(options=choice.options, scored=choice.scored)
         chosen.append(replace(job, dot_text=choice.dot_text))
     return chosen
@@ -461,7 +474,8 @@ def _say_stats(report: _Report, target: _Target, metrics: Any) -> None:
     from ..renderer.metrics import describe
 
     shown = _shown(target.path) + (f" (view {target.view})" if target.view else "")
-    report.say(target.path, f"{shown}: layout {target.options.variant.name}: {describe(metrics)}")
+    kept = " (as in the previous render)" if target.previous == target.options.variant.name else ""
+    report.say(target.path, f"{shown}: layout {target.options.variant.name}{kept}: {describe(metrics)}")
     if len(target.scored) > 1:
         scores = ", ".join(
             f"{s.variant.name} {s.score:.1f}" if s.metrics is not None else f"{s.variant.name} failed"

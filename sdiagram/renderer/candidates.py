@@ -24,6 +24,15 @@ and the first one whose score is within `KEEP_MARGIN` of the best wins. The
 default variant is first, so a small edit that moves scores a little keeps the
 picture it had; another variant is only chosen for a large gain.
 
+The variant drawn is recorded in the output (`dot.LAYOUT_MARK`: a graph
+`comment`, so it is in the DOT and, as an XML comment, in the SVG). When the
+previous render left it in the output folder, that variant is kept unless the
+best candidate now scores more than `STICKY_MARGIN` better: adding a box keeps
+the kind of picture it was added to. Same blueprint and same previous output,
+same picture; and re-rendering what that render wrote gives it again (a
+variant chosen afresh is within KEEP_MARGIN of the best, so inside
+STICKY_MARGIN), which keeps `render --check` consistent with `render`.
+
 Variants never used: `constraint=false` on labelled edges between clusters
 makes Graphviz abort (mincross.c fixLabelOrder assertion, with or without
 `newrank`; tests/fixtures/abort-constraint-false-labels.dot), so edges between
@@ -37,11 +46,12 @@ candidate, never the run.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
 from ..model import Blueprint
-from .dot import DotOptions, LayoutVariant, group_band_edges, group_of, leaf_stores
+from .dot import LAYOUT_MARK, DotOptions, LayoutVariant, group_band_edges, group_of, leaf_stores
 from .metrics import LayoutMetrics
 
 # The fixed set, in order of preference. The first is `--layout fast`.
@@ -54,6 +64,8 @@ CANDIDATES: tuple[LayoutVariant, ...] = (
 )
 # A later candidate must beat an earlier one by more than this fraction.
 KEEP_MARGIN = 0.10
+# The variant of the previous render is kept unless the best beats it by more than this fraction.
+STICKY_MARGIN = 0.25
 LAYOUT_MODES = ("best", "fast")
 
 
@@ -104,13 +116,35 @@ def score(metrics: LayoutMetrics) -> float:
     )
 
 
-def choose(scored: Sequence[Scored]) -> Scored:
-    """The first candidate (in the fixed order) within KEEP_MARGIN of the best score."""
+def choose(scored: Sequence[Scored], previous: str | None = None) -> Scored:
+    """The `previous` variant if it is within STICKY_MARGIN of the best score,
+    else the first candidate (in the fixed order) within KEEP_MARGIN of it."""
     working = [s for s in scored if s.metrics is not None]
     if not working:
         return scored[0]
     best = min(s.score for s in working)
+    kept = next((s for s in working if s.variant.name == previous), None)
+    if kept is not None and kept.score <= best * (1 + STICKY_MARGIN):
+        return kept
     return next(s for s in working if s.score <= best * (1 + KEEP_MARGIN))
+
+
+# Where the mark is: DOT's graph attributes come first, and Graphviz writes
+# the comment right after its own at the top of an SVG.
+RECORD_HEAD_BYTES = 4096
+_RECORDED = re.compile(re.escape(LAYOUT_MARK).encode() + rb"([a-z0-9-]{1,40})")
+
+
+def recorded_variant(*heads: bytes) -> str | None:
+    """The candidate variant named in the first of `heads` (the start of a DOT
+    or SVG file sdiagram wrote) that names one, else None."""
+    known = {variant.name for variant in CANDIDATES}
+    for head in heads:
+        # Graphviz writes a hyphen in an SVG comment as a character reference.
+        match = _RECORDED.search(head[:RECORD_HEAD_BYTES].replace(b"&#45;", b"-"))
+        if match and match.group(1).decode() in known:
+            return match.group(1).decode()
+    return None
 
 
 def with_variant(options: DotOptions, variant: LayoutVariant) -> DotOptions:

@@ -41,6 +41,9 @@ LINE_HEIGHT = 0.25
 # A `dead_letter:` relation: dashed, in a muted red, labelled.
 DEAD_LETTER_EDGE = {"style": "dashed", "label": '"dead letters"', "color": '"#B5534A"', "fontcolor": '"#B5534A"'}
 TITLE_SIZE = 22
+# Names the variant drawn, in the DOT and (as an XML comment) in the SVG; the
+# next render keeps it (`candidates.recorded_variant`, `candidates.choose`).
+LAYOUT_MARK = "sdiagram layout: "
 STORE_KINDS = frozenset({"cache", "database", "object_storage", "search_index", "vector_db"})
 
 
@@ -179,6 +182,7 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     lines = [f"digraph {quote(blueprint.name)} {{"]
     variant = options.variant
     graph = {
+        "comment": quote(LAYOUT_MARK + variant.name),
         "label": _graph_label(blueprint, options.highlights, colors, options.label_rows),
         "labelloc": "t",
         "fontname": quote(FONT),
