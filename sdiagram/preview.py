@@ -2,10 +2,11 @@
 
 Shared by the live preview (`sdiagram watch`) and the MkDocs plugin. The
 picture is the one `sdiagram render` draws: every candidate layout is laid
-out and scored and the best kept (`renderer.candidates`; on a 30-component
-design the save-to-picture round trip of `bench/watch_roundtrip.py` stays well
-under its 300 ms target), and the live preview keeps the variant it drew on
-the previous save as `render` keeps the one of the image in its output folder.
+out and scored and the best kept (`renderer.candidates`), or the variant drawn
+before kept unless the best is much better, as `render` keeps the one of the
+image in its output folder. (`sdiagram watch` draws a save at once with the
+variant of its last picture, one layout, and scores the candidates once saves
+pause: `watch.show_saved`, `watch.score_saved`.)
 Each layout runs in a child process with a time limit (as `sdiagram render` does),
 and SVGs are kept in a content-addressed cache: the key is the render cache's
 (blueprint bytes, sdiagram version, icons, theme, drawn findings), so an

@@ -19,7 +19,7 @@ from sdiagram.renderer.diff_picture import diff_picture_dot
 from sdiagram.renderer.dot import LAYOUT_MARK
 from sdiagram.renderer.metrics import LayoutMetrics
 from sdiagram.diff import diff_blueprints
-from sdiagram.watch import State
+from sdiagram.watch import State, score_saved, show_saved
 
 from conftest import run_cli
 
@@ -193,6 +193,31 @@ def test_watch_state_remembers_the_variant_through_a_broken_save():
     assert state.variants["a.yaml"] == "group-bands"
     state.update("a.yaml", None)  # deleted
     assert "a.yaml" not in state.variants
+
+
+def test_watch_shows_a_save_with_its_variant_then_redraws_what_render_draws(tmp_path, monkeypatch):
+    path = tmp_path / "tiers.yaml"
+    path.write_text(TIERS)
+    state, unscored, changes = State(), {}, []
+    show_saved(state, "tiers.yaml", str(path), unscored, lambda key, shown: changes.append(shown))
+    best = choose_layout(sdiagram.load(path), dot_options(sdiagram.load(path))).options.variant.name
+    assert state.variants["tiers.yaml"] == best and unscored == {}  # first seen: scored at once
+    path.write_text(EDITED)
+    edited = sdiagram.load(path)
+    scored = choose_layout(edited, dot_options(edited)).scored
+    other = max(scored, key=lambda s: s.score).variant.name  # not the best for the edited design
+    state.variants["tiers.yaml"] = other  # as if the last picture had been drawn with it
+    show_saved(state, "tiers.yaml", str(path), unscored, lambda key, shown: changes.append(shown))
+    assert state.previews["tiers.yaml"].variant == other and unscored == {"tiers.yaml": str(path)}
+    monkeypatch.setattr(candidates, "STICKY_MARGIN", 0.0)  # only the best is kept
+    score_saved(state, unscored, lambda key, shown: changes.append(shown))
+    render_draws = choose_layout(edited, dot_options(edited), previous=other).options.variant.name
+    assert render_draws != other and state.previews["tiers.yaml"].variant == render_draws
+    assert state.previews["tiers.yaml"].svg == preview.inline_svg(
+        render_formats(edited, ("svg",), previous=other).outputs["svg"])
+    assert unscored == {} and len(changes) == 3
+    score_saved(state, unscored, lambda key, shown: changes.append(shown))  # nothing saved since: nothing redrawn
+    assert len(changes) == 3
 
 
 @pytest.mark.parametrize("margin", [0.0, 1e9])
