@@ -65,6 +65,9 @@ CANDIDATES: tuple[LayoutVariant, ...] = (
 # A later candidate must beat an earlier one by more than this fraction.
 KEEP_MARGIN = 0.10
 # The variant of the previous render is kept unless the best beats it by more than this fraction.
+# Measured on one-component edits of each bundled design (bench/README.md): margins of
+# 0 / 0.1 / 0.25 / 0.5 move the unchanged components 0.99 / 0.93 / 0.66 / 0.61 node widths
+# on average and draw a layout scoring at most 8 / 8 / 18 / 34 % over the best.
 STICKY_MARGIN = 0.25
 LAYOUT_MODES = ("best", "fast")
 
