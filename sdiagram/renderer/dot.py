@@ -233,10 +233,7 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
                 "style": quote("rounded,filled"),
                 "fillcolor": quote(colors.cluster_fills[depth % len(colors.cluster_fills)]),
                 "pencolor": quote(colors.cluster_pen),
-                # Top right: edges come into a group from the left (LR) or
-                # from above its entry node, and at the left they run through
-                # the label (measured: fewer label problems on the bundled designs).
-                "labeljust": "r",
+                "labeljust": "l",
                 "fontsize": str(CLUSTER_FONT_SIZE),
                 "margin": "12",
             }
