@@ -80,9 +80,10 @@ class LayoutVariant:
     # member of the called group was tried too: never the best, and slower.)
     group_bands: bool = False
     # A group that three or more others call (a shared service) may share
-    # ranks with its deepest caller (`minlen=0` on those calls) instead of
-    # coming after it: it sits beside the group that calls it last rather
-    # than one more step down a chain of groups.
+    # ranks with its deepest caller (`minlen=0` on those calls, their text
+    # as an `xlabel`; see `shared_group_calls`) instead of coming after it:
+    # it sits beside the group that calls it last rather than one more step
+    # down a chain of groups.
     shared_beside: bool = False
 
 
@@ -466,7 +467,8 @@ def shared_group_calls(blueprint: Blueprint) -> dict[tuple[str, str], list[tuple
         return depths[group]
 
     def reach(group: str) -> set[str]:
-        seen, todo = set(), [group]
+        seen: set[str] = set()
+        todo = [group]
         while todo:
             current = todo.pop()
             if current not in seen:
@@ -487,7 +489,7 @@ def shared_group_calls(blueprint: Blueprint) -> dict[tuple[str, str], list[tuple
 
 def _ancestry(blueprint: Blueprint, group: str | None) -> list[str]:
     """The group and the groups around it, innermost first."""
-    found = []
+    found: list[str] = []
     while group is not None:
         found.append(group)
         group = blueprint.groups[group].parent
