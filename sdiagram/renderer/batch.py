@@ -2,8 +2,10 @@
 
 A layout runs in C and cannot be interrupted from Python, so a layout with a
 time limit, or one of several running at once, runs in a child process that
-is killed when its time is up. The children only compute: they return bytes
-and the parent writes every file, so a killed child leaves nothing behind.
+is killed when its time is up (or when Graphviz crashes in it, only that
+layout is lost). The children are workers of a `LayoutPool`, kept from one
+layout to the next. They only compute: they return bytes and the parent
+writes every file, so a killed child leaves nothing behind.
 
 A child never outlives its parent: on Linux the kernel kills it when the
 parent dies (PR_SET_PDEATHSIG, even after `kill -9` of the parent), elsewhere
@@ -211,6 +213,9 @@ class LayoutPool:
     def close(self) -> None:
         """End every worker (a running job is abandoned) and forget the queue."""
         self._queue.clear()
+        for worker in self._workers:  # all at once: they exit in parallel
+            if worker.process.is_alive():
+                worker.process.kill()
         for worker in list(self._workers):
             self._retire(worker)
 
