@@ -398,7 +398,7 @@ class _Layouts:
         """Start on one planned job (a blueprint's whole model or one of its views)."""
         from .. import renderer
 
-        if self.no_engine:
+        if self.no_engine or not self._engine_for(job):
             return
         self.targets[job.key] = target
         candidates = renderer.candidate_jobs(job.key, target.model, target.options, self.settings.layout_mode)
@@ -420,21 +420,25 @@ class _Layouts:
         if self.pool is not None:
             self.pool.close()
 
-    def _submit(self, job, first: bool = False) -> None:
-        from ..renderer.batch import LayoutPool, _execute, default_workers
+    def _engine_for(self, job) -> bool:
+        """False when `job` draws an image and there is no Graphviz (said once every blueprint is planned)."""
         from ..renderer.engine import RENDER_FORMATS, RenderError, engine_name
 
-        drawn = any(fmt in RENDER_FORMATS for fmt in job.formats)
-        if not drawn and not job.measure:
-            self._done(job, _execute(job))  # DOT alone: no Graphviz, no child process
-            return
-        if drawn and not self.engine_checked:
+        if not self.engine_checked and any(fmt in RENDER_FORMATS for fmt in job.formats):
             self.engine_checked = True
             try:
                 engine_name()
             except RenderError as error:
-                self.no_engine = str(error)  # reported once every blueprint is planned
-                return
+                self.no_engine = str(error)
+        return self.no_engine is None
+
+    def _submit(self, job, first: bool = False) -> None:
+        from ..renderer.batch import LayoutPool, _execute, default_workers
+        from ..renderer.engine import RENDER_FORMATS, RenderError, engine_name
+
+        if not job.measure and not any(fmt in RENDER_FORMATS for fmt in job.formats):
+            self._done(job, _execute(job))  # DOT alone: no Graphviz, no child process
+            return
         if self.pool is None:
             try:
                 engine_name()  # pygraphviz imported once, before the workers are forked
