@@ -91,10 +91,12 @@ def _lint(blueprint: Blueprint, project: ConfigLayer | None, command_line: Confi
         by_component = component_suppressions.get(rule.code, {})
         blueprint_suppression = blueprint_suppressions.get(rule.code)
         issues: list[tuple[Issue, Suppressed | None]] = []
-        for issue in rule.check(graph, config.options[rule.code]):
-            matching = [("component", suppression) for _, suppression in sorted(
-                {id(s): (i, s) for c in dict.fromkeys(issue.components) for i, s in by_component.get(c, ())}.values(),
-                key=lambda found: found[0])] if by_component else []
+        found = rule.check(graph, config.options[rule.code])
+        if not by_component and blueprint_suppression is None:  # nothing to match: the common case
+            findings += _capped_findings(rule_class, config, blueprint.path, [(i, None) for i in found], max_per_rule)
+            continue
+        for issue in found:
+            matching = _component_matches(issue, by_component)
             if blueprint_suppression is not None:
                 matching.append(("blueprint", blueprint_suppression))
             used.update(id(suppression) for _, suppression in matching)
@@ -117,18 +119,28 @@ def _lint(blueprint: Blueprint, project: ConfigLayer | None, command_line: Confi
     return sort_findings(findings)
 
 
+def _component_matches(issue: Issue, by_component: dict[str, list[tuple[int, Suppression]]]
+                       ) -> list[tuple[str, Suppression]]:
+    """The suppressions of the issue's components (any it names), in config order."""
+    found = [entry for component_id in dict.fromkeys(issue.components) for entry in by_component.get(component_id, ())]
+    return [("component", suppression) for _, suppression in sorted(found, key=lambda entry: entry[0])]
+
+
 def _capped_findings(rule: type[Rule], config: EffectiveConfig, path: str,
                      issues: list[tuple[Issue, Suppressed | None]], limit: int | None) -> list[Finding]:
     """The rule's findings, at most `limit` unsuppressed and `limit` suppressed ones (the first by
     position), each group followed by one finding that counts the rest (see `cap_findings`)."""
     findings: list[Finding] = []
-    for group in ([item for item in issues if item[1] is None], [item for item in issues if item[1] is not None]):
+    suppressed_issues = [item for item in issues if item[1] is not None]
+    groups = (issues, []) if not suppressed_issues else ([item for item in issues if item[1] is None], suppressed_issues)
+    for group in groups:
         if limit is not None and len(group) > limit:
             group.sort(key=lambda item: (item[0].span.line, item[0].span.column, item[0].message))
             kept = [_finding(rule, config, path, i.message, i.span, i, s) for i, s in group[:limit]]
             omitted = group[limit:]
             first, suppressed = omitted[0]
-            worst = max((_finding_severity(rule, config, i) for i, _ in omitted), key=lambda v: v.rank)
+            severity = config.severities.get(rule.code, rule.severity)
+            worst = severity.demoted if all(i.demoted for i, _ in omitted) else severity
             findings += kept
             findings.append(_omitted_finding(rule.code, rule.name, worst, path, first.span, len(omitted), limit,
                                              suppressed))
@@ -236,11 +248,6 @@ def lint_file(
     except BlueprintError as error:
         return FileResult(path, invalid_blueprint_findings(error, path), threshold, config_path)
     return FileResult(path, lint_blueprint(blueprint, project, command_line), threshold, config_path)
-
-
-def _finding_severity(rule: type[Rule], config: EffectiveConfig, issue: Issue) -> Severity:
-    severity = config.severities.get(rule.code, rule.severity)
-    return severity.demoted if issue.demoted else severity
 
 
 def _finding(
