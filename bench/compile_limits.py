@@ -103,9 +103,80 @@ def duplicates(budget: int) -> str:
     return _fill(head, iter(lambda: line, None), budget)
 
 
+def estimated(budget: int) -> str:
+    """`entries` with traffic and SLOs: one estimated entry path per client, each as deep as the chain."""
+    head = ["traffic: {dau: 10M, requests_per_user: 20, read_write_ratio: '1:4'}",
+            "slo: {availability: 99.999%, latency_ms: 50}"]
+    return "\n".join(head) + "\n" + entries(budget - 200)
+
+
+# The compiler refuses blueprints with more connections than this.
+MAX_CONNECTIONS = 100_000
+
+
+def _scaled(make: Callable[[int], str], budget: int, most: int) -> str:
+    """make(n) with the largest n up to `most` (found from a small sample) whose text fits the budget."""
+    per_unit = len(make(1000)) / 1000
+    n = min(most, int(budget / per_unit))
+    text = make(n)
+    while len(text) > budget:
+        n = int(n * 0.99)
+        text = make(n)
+    return text
+
+
+def proxies(budget: int) -> str:
+    """Thousands of clients in front of a long chain of load balancers, which fans out to object
+    storage and to a chain of services (static-content-without-cdn, deep-sync-chain)."""
+
+    def make(n: int) -> str:
+        lines = ["components:"] + [f"  u{i}: {{kind: client}}" for i in range(n)]
+        lines += [f"  p{i}: {{kind: load_balancer}}" for i in range(n)]
+        lines += [f"  s{i}: {{kind: service}}" for i in range(4)]
+        lines += [f"  t{i}: {{kind: service}}" for i in range(n)]
+        lines += [f"  b{i}: {{kind: object_storage}}" for i in range(n)]
+        lines += ["connections:"] + [f"  - u{i} -> p{i}" for i in range(n)]
+        lines += [f"  - p{i} -> p{i + 1}" for i in range(n - 1)]
+        lines += [f"  - p{n - 1} -> b{i}: read" for i in range(n)]
+        lines += [f"  - p{n - 1} -> s0", "  - s0 -> s1", "  - s1 -> s2", "  - s2 -> s3"]
+        lines += [f"  - s3 -> t{i}" for i in range(n)]
+        return "\n".join(lines) + "\n"
+
+    return _scaled(make, budget, MAX_CONNECTIONS // 4 - 2)
+
+
+def chain(budget: int) -> str:
+    """One client in front of a chain of services as long as the connection cap allows (request paths)."""
+
+    def make(n: int) -> str:
+        lines = ["components:", "  users: {kind: client}"] + [f"  s{i}: {{kind: service}}" for i in range(n)]
+        lines += ["connections:", "  - users -> s0"] + [f"  - s{i} -> s{i + 1}" for i in range(n - 1)]
+        return "\n".join(lines) + "\n"
+
+    return _scaled(make, budget, MAX_CONNECTIONS - 1)
+
+
+def readers(budget: int) -> str:
+    """Every service reads one database and one service reads every database (missing-cache), and every
+    component suppresses the rules that report it (the engine's suppression matching)."""
+    ignore = "ignore: {single-point-of-failure: accepted, orphan-component: accepted}"
+
+    def make(n: int) -> str:
+        lines = ["components:", "  users: {kind: client}", "  hub: {kind: service, replicas: 2}",
+                 "  db: {kind: database}"]
+        lines += [f"  s{i}: {{kind: service, {ignore}}}" for i in range(n)]
+        lines += [f"  d{i}: {{kind: database, {ignore}}}" for i in range(n)]
+        lines += ["connections:", "  - users -> hub"] + [f"  - hub -> d{i}: read rows" for i in range(n)]
+        lines += [f"  - hub -> s{i}\n  - s{i} -> db: read rows" for i in range(n)]
+        return "\n".join(lines) + "\n"
+
+    return _scaled(make, budget, (MAX_CONNECTIONS - 1) // 3)
+
+
 SHAPES: dict[str, Callable[[int], str]] = {
-    "components": components, "fanout": fanout, "entries": entries, "unknown": unknown,
-    "groups": groups, "cycle": cycle, "duplicates": duplicates,
+    "components": components, "fanout": fanout, "entries": entries, "estimated": estimated,
+    "proxies": proxies, "chain": chain, "readers": readers, "unknown": unknown, "groups": groups, "cycle": cycle,
+    "duplicates": duplicates,
 }
 
 

@@ -55,13 +55,30 @@ class Icon:
         return os.path.join(self.root, self.name)
 
 
+class DiagramsUnavailable(RuntimeError):
+    """The `diagrams` package, whose icons sdiagram draws, cannot be found or used.
+    The command line reports it as an error (exit status 2), not a traceback."""
+
+
 @functools.lru_cache(maxsize=1)
 def diagrams_root() -> str:
-    """The folder that holds the `diagrams` package (its icons are in `resources/` beside it)."""
-    spec = importlib.util.find_spec("diagrams")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the 'diagrams' package is not installed; pip install diagrams")
-    return os.path.dirname(os.path.abspath(list(spec.submodule_search_locations)[0]))
+    """The folder that holds the `diagrams` package (its icons are in `resources/` beside it).
+    Raises DiagramsUnavailable saying what failed and how to fix it."""
+    fix = "install it into the same environment as sdiagram: `pip install diagrams` (or reinstall sdiagram)"
+    try:
+        spec = importlib.util.find_spec("diagrams")
+    except (ImportError, ValueError) as error:  # a broken install, or a finder that refuses it
+        raise DiagramsUnavailable(f"cannot import the 'diagrams' package (its icons are drawn): {error}; {fix}") from None
+    if spec is None:
+        raise DiagramsUnavailable(f"the 'diagrams' package (its icons are drawn) is not installed; {fix}")
+    if not spec.submodule_search_locations:
+        raise DiagramsUnavailable(f"'diagrams' at {spec.origin} is a module, not the diagrams package (a file named "
+                                  f"diagrams.py on the path shadows it); rename that file, or {fix}")
+    root = os.path.dirname(os.path.abspath(list(spec.submodule_search_locations)[0]))
+    if not os.path.isdir(os.path.join(root, "resources")):
+        raise DiagramsUnavailable(f"the 'diagrams' package at {root} has no icons (no resources/ folder beside it); "
+                                  f"reinstall it: `pip install --force-reinstall diagrams`")
+    return root
 
 
 @functools.lru_cache(maxsize=None)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from typing import Iterator
 
 from .diagnostics import BlueprintError, Diagnostic, brief
 
@@ -93,28 +94,32 @@ def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
     (default `max_file_size()`) are ever read, and anything but a regular file
     (a FIFO, a device, a symlink to `/dev/zero`) is refused without blocking.
     Raises BlueprintError."""
+    return b"".join(read_chunks(path, max_bytes))
+
+
+def read_chunks(path: str, max_bytes: int | None = None, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+    """`read_bytes` piece by piece (for hashing large files in bounded memory): the
+    same checks, and BlueprintError as soon as the file turns out to be over the bound."""
     limit = max_file_size() if max_bytes is None else max_bytes
     descriptor = _open_regular(path)
     try:
         size = os.fstat(descriptor).st_size
         if size > limit:
             raise BlueprintError([_too_large(path, limit, size)])
-        chunks = []
-        remaining = limit + 1  # one byte more tells a file that grew past the limit
-        while remaining > 0:
-            chunk = os.read(descriptor, min(remaining, 1 << 20))
+        total = 0
+        while True:
+            # one byte more than the limit tells a file that grew past it
+            chunk = os.read(descriptor, min(limit + 1 - total, chunk_size))
             if not chunk:
                 break
-            chunks.append(chunk)
-            remaining -= len(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise BlueprintError([_too_large(path, limit)])
+            yield chunk
     except OSError as error:
         raise BlueprintError([Diagnostic(path, f"cannot read file: {error.strerror or error}")]) from None
     finally:
         os.close(descriptor)
-    data = b"".join(chunks)
-    if len(data) > limit:
-        raise BlueprintError([_too_large(path, limit)])
-    return data
 
 
 def _too_large(path: str, limit: int, size: int | None = None) -> Diagnostic:

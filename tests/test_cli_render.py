@@ -409,3 +409,39 @@ def test_render_without_graphviz_says_so_and_writes_nothing(write_blueprint, tmp
     assert result.exit_code == 2
     assert "error: no Graphviz engine: install pygraphviz" in result.output
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_an_upgrade_of_sdiagram_or_its_drawing_packages_makes_cached_images_stale(write_blueprint, tmp_path,
+                                                                                   monkeypatch):
+    from sdiagram.cli import render_cache
+
+    path = write_blueprint(GOOD)
+    out = tmp_path / "out"
+    assert run_cli("render", path, "-o", str(out), "-f", "dot").exit_code == 0
+    assert "up to date" in run_cli("render", path, "-o", str(out), "-f", "dot").output
+    # the same version number, other code (a development or git install)
+    monkeypatch.setattr(render_cache, "code_version", lambda: "0" * 64)
+    assert "wrote" in run_cli("render", path, "-o", str(out), "-f", "dot").output
+    assert "up to date" in run_cli("render", path, "-o", str(out), "-f", "dot").output
+    # a new version number
+    monkeypatch.setattr(render_cache, "__version__", "99.0.0")
+    assert "wrote" in run_cli("render", path, "-o", str(out), "-f", "dot").output
+
+
+def test_the_code_version_covers_sdiagram_code_and_the_drawing_packages(tmp_path, monkeypatch):
+    from sdiagram.cli import render_cache
+
+    render_cache.code_version.cache_clear()
+    first = render_cache.code_version()
+    assert len(first) == 64 and render_cache.code_version() == first
+    assert render_cache._installed_version("diagrams") not in ("none", "unknown")
+    assert render_cache._installed_version("no_such_package_here") == "none"
+    # another diagrams (icons) or pygraphviz (Graphviz) gives another code version
+    monkeypatch.setattr(render_cache, "_installed_version", lambda name: "9.9.9" if name == "diagrams" else "1")
+    render_cache.code_version.cache_clear()
+    try:
+        assert render_cache.code_version() != first
+    finally:
+        monkeypatch.undo()
+        render_cache.code_version.cache_clear()
+    assert render_cache.code_version() == first

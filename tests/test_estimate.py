@@ -313,3 +313,30 @@ def test_estimate_reads_standard_input():
     result = CliRunner().invoke(main, ["estimate", "-"], input=text)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("<stdin>: estimate of 'url-shortener'")
+
+
+def test_entry_paths_past_the_analysis_budget_are_counted_not_estimated(write_blueprint, monkeypatch):
+    from sdiagram.estimation import paths
+
+    lines = ["traffic: {dau: 1M, requests_per_user: 10}", "slo: {availability: 99.999%}", "components:"]
+    lines += [f"  u{i}: {{kind: client}}" for i in range(4)] + [f"  s{i}: {{kind: service}}" for i in range(4)]
+    lines += ["connections:"] + [f"  - u{i} -> s{i}" for i in range(4)] + [f"  - s{i} -> s{i + 1}" for i in range(3)]
+    path = write_blueprint("\n".join(lines) + "\n")
+    full = sdiagram.estimate(sdiagram.load(path))
+    assert [p.name for p in full.paths] == ["u0 -> s0", "u1 -> s1", "u2 -> s2", "u3 -> s3"]
+    assert full.skipped_paths == 0 and full.component("s2").id == "s2"
+    # u0's path lists s0..s3 and its critical path the same four: 8 components
+    monkeypatch.setattr(paths, "MAX_PATH_COMPONENTS", 8)
+    bounded = sdiagram.estimate(sdiagram.load(path))
+    assert [p.name for p in bounded.paths] == ["u0 -> s0"] and bounded.skipped_paths == 3
+    assert bounded.paths[0] == full.paths[0]
+    text = run_cli("estimate", path).output
+    assert "3 more entry paths not estimated: the paths above list 8 components" in text
+    data = json.loads(run_cli("estimate", path, "--format", "json").output)
+    assert data[0]["skipped_paths"] == 3 and len(data[0]["paths"]) == 1
+    markdown = run_cli("estimate", path, "--format", "markdown").output
+    assert "3 more entry paths not estimated" in markdown
+    # lint judges the estimated paths only
+    from sdiagram.lint import lint_blueprint
+
+    assert [f.components[1] for f in lint_blueprint(sdiagram.load(path)) if f.code == "SD502"] == ["u0"]

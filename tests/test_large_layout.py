@@ -84,3 +84,34 @@ def test_groups_are_packed_into_a_grid_not_one_column(write_blueprint, monkeypat
     svg = render_formats(blueprint, ("svg",)).outputs["svg"].decode()
     width, height = (float(v) for v in re.search(r'viewBox="0.00 0.00 ([\d.]+) ([\d.]+)"', svg).groups())
     assert 0.25 < width / height < 4, (width, height)
+
+
+@pytest.mark.skipif(__import__("shutil").which("dot") is None, reason="needs Graphviz's dot binary")
+def test_the_dot_binary_fallback_lays_a_large_graph_out_in_two_passes(big, monkeypatch):
+    from sdiagram.renderer import engine
+
+    dot_text = render_formats(big, ("dot",)).outputs["dot"].decode()
+    first_pass, deferred = engine.split_deferred_edges(dot_text)
+    assert len(deferred) == 8 and "sdiagram=deferred" not in first_pass
+    calls: list[list[str]] = []
+    real_run = engine._run_dot
+
+    def recording_run(command, text, stderr):
+        calls.append(command)
+        return real_run(command, text, stderr)
+
+    monkeypatch.setattr(engine, "engine_name", lambda: "dot")  # as when pygraphviz cannot load
+    monkeypatch.setattr(engine, "_run_dot", recording_run)
+    rendered = engine.layout_and_render(dot_text, ("svg",), ())
+    assert len(calls) == 2 and "-Tdot" in calls[0] and "-Knop2" in calls[1]
+    root = ElementTree.fromstring(rendered.outputs["svg"])
+    edges = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "edge"]
+    drawn = [e for e in edges if e.find("{http://www.w3.org/2000/svg}path") is not None]
+    visible = [e for e in drawn if 'stroke="transparent"' not in ElementTree.tostring(e, encoding="unicode")]
+    assert len(visible) == len(big.connections)
+    assert rendered.outputs["svg"].count(b">far</text>") == 6
+    # a small graph has nothing deferred: one run of dot, as before
+    calls.clear()
+    small = sdiagram.load(str(__import__("conftest").BLUEPRINTS / "url-shortener.yaml"))
+    engine.layout_and_render(render_formats(small, ("dot",)).outputs["dot"].decode(), ("svg",), ())
+    assert len(calls) == 1 and "-Knop2" not in calls[0]

@@ -9,10 +9,12 @@ a plain `click.command`; it does not import this package's `main`.
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 
 from .. import __version__
+from ..diagnostics import printable
 
 # command name -> "module:attribute", in the order `--help` lists them
 COMMANDS = {
@@ -48,6 +50,17 @@ class LazyGroup(click.Group):
         if not isinstance(command, click.Command):  # pragma: no cover - a wiring mistake
             raise TypeError(f"{module_name}:{attribute} is not a click command")
         return command
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except RuntimeError as error:
+            # sdiagram.icons is loaded whenever its error can be raised: nothing to import up front
+            icons = sys.modules.get("sdiagram.icons")
+            if icons is None or not isinstance(error, icons.DiagramsUnavailable):
+                raise
+            click.echo(f"error: {printable(str(error))}", err=True)
+            ctx.exit(2)
 
 
 @click.group(

@@ -13,14 +13,16 @@ of bounded size, and anything unexpected in it makes it a cache miss.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import re
-import stat
 from dataclasses import dataclass
 
 from .. import __version__
+from ..diagnostics import BlueprintError
+from ..sourcefile import read_bytes, read_chunks
 
 CACHE_FOLDER = ".sdiagram-cache"
 # Output formats whose file extension is not the format's name.
@@ -61,7 +63,7 @@ def icon_files(dot_text: str, image_roots: tuple[str, ...]) -> tuple[str, ...]:
 def content_key(source: bytes, formats: tuple[str, ...], icons: tuple[str, ...], drawn: str = "") -> str | None:
     """The hash of everything the images depend on; None if an icon cannot be read."""
     digest = hashlib.sha256()
-    digest.update(f"sdiagram {__version__}\0{','.join(sorted(formats))}\0{drawn}\0".encode())
+    digest.update(f"sdiagram {__version__}\0{code_version()}\0{','.join(sorted(formats))}\0{drawn}\0".encode())
     digest.update(source)
     for file in icons:
         digest.update(b"\0icon\0")
@@ -70,38 +72,64 @@ def content_key(source: bytes, formats: tuple[str, ...], icons: tuple[str, ...],
     return digest.hexdigest()
 
 
-def _open_regular(path: str, limit: int) -> int | None:
-    """A descriptor of `path` if it is a regular file of at most `limit` bytes, else None.
+# What draws the images besides the blueprint: sdiagram's own code (which a development
+# or git install changes without a new version number) and the packages it draws with.
+_DRAWING_PACKAGES = ("diagrams", "pygraphviz")
 
-    O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it
-    and every other special file (/dev/zero, a socket, a device).
-    """
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the code that makes the images: every Python file and template of the
+    sdiagram package (read in about a millisecond) and the installed versions of
+    `diagrams` (the icons) and `pygraphviz` (its wheel bundles Graphviz). After an
+    upgrade of any of them, or an edit of a development install, every cached image
+    is out of date."""
+    digest = hashlib.sha256()
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    files = []
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+        files += [os.path.join(folder, n) for n in names if n.endswith((".py", ".html", ".css", ".js", ".json"))]
+    for file in sorted(files):
+        digest.update(os.path.relpath(file, package).encode() + b"\0")
+        if not _hash_regular_file(file, MAX_ICON_BYTES, digest):
+            digest.update(b"unreadable")
+    for name in _DRAWING_PACKAGES:
+        digest.update(f"\0{name} {_installed_version(name)}".encode())
+    return digest.hexdigest()
+
+
+def _installed_version(name: str) -> str:
+    """The version in the name of the package's `NAME-VERSION.dist-info` folder beside it
+    (importlib.metadata would cost more to import than the whole cache check); 'unknown'
+    when there is none (a source checkout), 'none' when the package is not installed."""
+    import importlib.util
+
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except (OSError, ValueError):
-        return None
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return "none"
+    if spec is None or not spec.origin:
+        return "none"
+    package_folder = os.path.dirname(os.path.abspath(spec.origin))
+    site = os.path.dirname(package_folder) if spec.submodule_search_locations else package_folder
+    pattern = re.compile(re.escape(name).replace("_", "[-_]") + r"-([^-]+)\.dist-info\Z", re.IGNORECASE)
     try:
-        info = os.fstat(descriptor)
-        if stat.S_ISREG(info.st_mode) and info.st_size <= limit:
-            return descriptor
+        entries = sorted(os.listdir(site))
     except OSError:
-        pass
-    os.close(descriptor)
-    return None
+        return "unknown"
+    versions = [match.group(1) for match in map(pattern.match, entries) if match]
+    return ",".join(versions) or "unknown"
 
 
 def _hash_regular_file(path: str, limit: int, digest: "hashlib._Hash") -> bool:
-    """Feed a regular file of at most `limit` bytes to `digest`, in chunks; False if it is not one."""
-    descriptor = _open_regular(path, limit)
-    if descriptor is None:
-        return False
-    with os.fdopen(descriptor, "rb") as handle:
-        total = 0
-        while chunk := handle.read(1024 * 1024):
-            total += len(chunk)
-            if total > limit:  # it grew while we read it
-                return False
+    """Feed a regular file of at most `limit` bytes to `digest`, in chunks; False if it is not one
+    (the bounded reader of `sdiagram.sourcefile`: no FIFO, device or oversized file is read)."""
+    try:
+        for chunk in read_chunks(path, limit):
             digest.update(chunk)
+    except BlueprintError:
+        return False
     return True
 
 
@@ -110,13 +138,13 @@ def output_heads(output_dir: str, name: str, size: int = 4096) -> tuple[bytes, .
     (where it records its layout variant), for the files that are there and regular."""
     heads = []
     for fmt in ("dot", "svg"):
-        descriptor = _open_regular(output_file(output_dir, name, fmt), MAX_OUTPUT_BYTES)
-        if descriptor is not None:
-            try:
-                with os.fdopen(descriptor, "rb") as handle:
-                    heads.append(handle.read(size))
-            except OSError:
-                pass
+        chunks = read_chunks(output_file(output_dir, name, fmt), MAX_OUTPUT_BYTES, chunk_size=size)
+        try:
+            heads.append(next(chunks, b""))
+        except BlueprintError:
+            pass  # not there, or not a regular file
+        finally:
+            chunks.close()
     return tuple(heads)
 
 
@@ -133,14 +161,9 @@ def record_path(output_dir: str, source: str, view: str = "") -> str:
 
 def load_record(output_dir: str, source: str, view: str = "") -> Record | None:
     """The record of a previous render, or None when there is none or it is not one we could have written."""
-    descriptor = _open_regular(record_path(output_dir, source, view), MAX_RECORD_BYTES)
-    if descriptor is None:
-        return None
     try:
-        with os.fdopen(descriptor, "rb") as handle:
-            raw = json.loads(handle.read(MAX_RECORD_BYTES + 1))
-        return _record(raw)
-    except (OSError, ValueError, RecursionError):
+        return _record(json.loads(read_bytes(record_path(output_dir, source, view), MAX_RECORD_BYTES)))
+    except (BlueprintError, ValueError, RecursionError):
         return None
 
 

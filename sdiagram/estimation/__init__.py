@@ -13,6 +13,7 @@ docs/estimate.md lists every formula, default and source.
 from __future__ import annotations
 
 import weakref
+from types import MappingProxyType
 
 from ..lint.graph import AnalysisGraph
 from ..model import Blueprint
@@ -107,13 +108,16 @@ def _estimate(graph: AnalysisGraph, headroom: float) -> Estimate:
         for c, loads in zip(blueprint.connections, connection_loads)
     )
     analysis = PathAnalysis(graph, components)
+    paths, skipped_paths = entry_paths(graph, analysis, pair_loads)
     slo = blueprint.slo
     return Estimate(
         name=blueprint.name,
         traffic=traffic,
         components=tuple(components.values()),
         connections=connections,
-        paths=entry_paths(graph, analysis, pair_loads),
+        paths=paths,
         slo=SloEstimate(slo.availability, slo.latency_ms) if slo is not None else None,
         headroom=headroom,
+        skipped_paths=skipped_paths,
+        by_id=MappingProxyType(components),
     )

@@ -228,30 +228,52 @@ class PathAnalysis:
         return tuple(hops)
 
 
-def entry_paths(graph: AnalysisGraph, analysis: PathAnalysis, loads: Mapping[tuple[str, str], float]) -> tuple[PathEstimate, ...]:
-    """One path per (client, first hop) synchronous connection, in connection order."""
+# The components listed over all entry paths (each path's dependency tree and critical
+# path). Thousands of clients in front of a deep graph would make that quadratic
+# in the blueprint; past this many, the remaining paths are counted, not estimated.
+MAX_PATH_COMPONENTS = 200_000
+
+
+def entry_paths(graph: AnalysisGraph, analysis: PathAnalysis, loads: Mapping[tuple[str, str], float],
+                limit: int | None = None) -> tuple[tuple[PathEstimate, ...], int]:
+    """One path per (client, first hop) synchronous connection, in connection order, and
+    how many paths were left out because the paths before them list `limit` components
+    (default `MAX_PATH_COMPONENTS`)."""
+    limit = MAX_PATH_COMPONENTS if limit is None else limit
     paths = []
     seen: set[tuple[str, str]] = set()
+    # per first hop: its dependency tree, availability, latency and critical path (first hop 0 ms)
+    by_entry: dict[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], float, float, tuple[Hop, ...]]] = {}
+    listed = 0
+    skipped = 0
     for client in graph.entry_points:
         for edge in analysis.calls[client]:
             key = (client, edge.target)
             if key in seen:
                 continue
             seen.add(key)
+            if listed >= limit:
+                skipped += 1
+                continue
+            found = by_entry.get(edge.target)
+            if found is None:
+                tree = analysis.dependency_tree(edge.target)
+                found = by_entry[edge.target] = (tree, analysis.availability(tree), analysis.latency(edge.target),
+                                                 analysis.critical_path(edge.target, 0.0))
+            tree, availability, latency, critical = found
             first_hop = client_hop(graph, edge)
-            tree = analysis.dependency_tree(edge.target)
-            latency = first_hop + analysis.latency(edge.target)
+            listed += len(tree) + len(critical)
             paths.append(PathEstimate(
                 client=client,
                 entry=edge.target,
                 span=edge.span,
                 dependencies=tree,
-                availability=analysis.availability(tree),
-                latency_ms=latency,
-                critical_path=analysis.critical_path(edge.target, first_hop),
+                availability=availability,
+                latency_ms=first_hop + latency,
+                critical_path=(critical[0]._replace(network_ms=first_hop), *critical[1:]),
                 load=loads.get(key, 0.0),
             ))
-    return tuple(paths)
+    return tuple(paths), skipped
 
 
 def client_hop(graph: AnalysisGraph, edge: Edge) -> float:

@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 from . import numbers as n
 from .result import ComponentEstimate, Estimate, PathEstimate, TrafficEstimate, downtime_hours_per_year, nines
+from . import paths as path_analysis
 
 UTILIZATION_FORMULA = "utilization = reads ÷ (read capacity × read nodes) + writes ÷ (write capacity × write nodes)"
 AVAILABILITY_FORMULA = ("availability = ∏ of the path's hard dependencies (in series); "
@@ -154,6 +155,14 @@ def slo_lines(estimate: Estimate) -> list[str]:
     return lines
 
 
+def skipped_line(estimate: Estimate) -> str | None:
+    """What the estimate left out (None when it estimated every entry path)."""
+    if not estimate.skipped_paths:
+        return None
+    return (f"{estimate.skipped_paths:,} more entry path{'s' if estimate.skipped_paths != 1 else ''} not estimated: "
+            f"the paths above list {path_analysis.MAX_PATH_COMPONENTS:,} components, the most one estimate analyses")
+
+
 def overall_line(estimate: Estimate) -> str | None:
     if estimate.availability is None or estimate.latency_ms is None:
         return None
@@ -198,6 +207,9 @@ def _text_one(path: str, estimate: Estimate) -> str:
         out.append(f"  {path_estimate.name}{load}")
         out.append(f"    availability = {path_availability_arithmetic(estimate, path_estimate)}")
         out.append(f"    latency      = {path_latency_arithmetic(path_estimate)}")
+    skipped = skipped_line(estimate)
+    if skipped:
+        out.append(f"  {skipped}")
     overall = overall_line(estimate)
     if overall:
         out.append(f"  {overall}")
@@ -253,6 +265,9 @@ def _markdown_one(estimate: Estimate) -> str:
         for path in estimate.paths:
             out.append(f"- `{path.name}`: availability = {_cell(path_availability_arithmetic(estimate, path))}; "
                        f"latency = {_cell(path_latency_arithmetic(path))}")
+        skipped = skipped_line(estimate)
+        if skipped:
+            out += ["", skipped[0].upper() + skipped[1:] + "."]
         overall = overall_line(estimate)
         if overall:
             out += ["", overall[0].upper() + overall[1:] + "."]
@@ -313,6 +328,7 @@ def as_dict(estimate: Estimate) -> dict[str, Any]:
             }
             for p in estimate.paths
         ],
+        "skipped_paths": estimate.skipped_paths,
         "overall": {"availability": estimate.availability, "latency_ms": estimate.latency_ms},
         "slo": None if estimate.slo is None else {
             "availability": estimate.slo.availability, "latency_ms": estimate.slo.latency_ms,

@@ -8,7 +8,8 @@ cost about 10 ms of start-up."""
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from types import MappingProxyType
+from typing import Mapping, NamedTuple
 
 from ..diagnostics import Span
 
@@ -177,8 +178,14 @@ class Estimate(NamedTuple):
     paths: tuple[PathEstimate, ...]
     slo: SloEstimate | None
     headroom: float
+    # entry paths left out: the paths before them list `paths.MAX_PATH_COMPONENTS` components
+    skipped_paths: int = 0
+    # `components` by id (empty: looked up in `components`)
+    by_id: Mapping[str, ComponentEstimate] = MappingProxyType({})
 
     def component(self, component_id: str) -> ComponentEstimate:
+        if self.by_id:
+            return self.by_id[component_id]
         for component in self.components:
             if component.id == component_id:
                 return component

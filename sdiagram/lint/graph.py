@@ -37,6 +37,8 @@ from ..diagnostics import Span
 from ..model import Blueprint, Component, Connection
 
 CLIENT_KINDS = frozenset({"client"})
+# The most components a path in a finding's message names (the ones nearest its end).
+MAX_PATH_SHOWN = 32
 CALLER_KINDS = frozenset({"service", "worker", "function", "scheduler"})
 MESSAGING_KINDS = frozenset({"queue", "stream"})
 # Kinds whose delivery to a consumer is decoupled by a broker: not a call.
@@ -73,6 +75,11 @@ def _stem(token: str) -> tuple[str, ...]:
 def _mentions(label: str | None, words: frozenset[str]) -> bool:
     if not label:
         return False
+    return _label_mentions(label, words)
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_mentions(label: str, words: frozenset[str]) -> bool:
     return any(stem in words for token in _words(label) for stem in _stem(token))
 
 
@@ -178,30 +185,73 @@ class AnalysisGraph:
         self.connected: frozenset[str] = frozenset(c for c in self.components if out_edges[c] or in_edges[c])
         clients = [cid for cid, c in self.components.items() if c.kind in CLIENT_KINDS]
         self.entry_points: tuple[str, ...] = tuple(clients) if clients else tuple(
-            cid for cid in self.components if not self.senders(cid)
+            cid for cid in self.components if not self.has_senders(cid)
         )
-        self._request_paths: dict[str, list[str]] | None = None
+        self._request_paths: dict[str, str | None] | None = None
+        self._request_depths: dict[str, int] = {}
+        self._call_sccs: list[tuple[str, ...]] | None = None
+        self._call_edges: dict[tuple[str, str], Edge] | None = None
         self.pipeline_starts: tuple[str, ...] = tuple(
             cid for cid, c in self.components.items()
             if c.kind in PIPELINE_KINDS and cid not in self.entry_points and cid in self.connected
-            and not self.senders(cid)
+            and not self.has_senders(cid)
         )
 
-    def request_paths(self) -> dict[str, list[str]]:
-        """Every component the clients' requests reach over synchronous calls, with
-        the shortest such path (client first), breadth first from the clients."""
+    def request_paths(self) -> dict[str, str | None]:
+        """Every component the clients' requests reach over synchronous calls, with the
+        component before it on a shortest such path (None for a client), breadth first
+        from the clients. `request_path` spells a path out."""
         if self._request_paths is None:
-            paths: dict[str, list[str]] = {}
+            parents: dict[str, str | None] = {}
+            depths: dict[str, int] = {}
             queue = [cid for cid in self.entry_points if self.kind(cid) in CLIENT_KINDS]
             for cid in queue:
-                paths[cid] = [cid]
+                parents[cid] = None
+                depths[cid] = 1
             for node in queue:
                 for child in self.call_successors[node]:
-                    if child not in paths:
-                        paths[child] = paths[node] + [child]
+                    if child not in parents:
+                        parents[child] = node
+                        depths[child] = depths[node] + 1
                         queue.append(child)
-            self._request_paths = paths
+            self._request_paths = parents
+            self._request_depths = depths
         return self._request_paths
+
+    def request_path(self, component_id: str) -> tuple[list[str], int]:
+        """A shortest synchronous path from a client to a component the requests reach: its
+        last `MAX_PATH_SHOWN` components (client first when it fits), and how many
+        components before them are left out."""
+        parents = self.request_paths()
+        path = [component_id]
+        parent = parents[component_id]
+        while parent is not None and len(path) < MAX_PATH_SHOWN:
+            path.append(parent)
+            parent = parents[parent]
+        path.reverse()
+        return path, self._request_depths[component_id] - len(path)
+
+    def call_sccs(self) -> list[tuple[str, ...]]:
+        """The strongly connected components of the call graph, in reverse topological order."""
+        if self._call_sccs is None:
+            from .algorithms import strongly_connected_components
+
+            self._call_sccs = strongly_connected_components(list(self.components), self.call_successors)
+        return self._call_sccs
+
+    def call_edge(self, source: str, target: str) -> Edge:
+        """The first synchronous call edge source -> target (KeyError when there is none)."""
+        if self._call_edges is None:
+            found: dict[tuple[str, str], Edge] = {}
+            for edge in self.edges:
+                if edge.is_call:
+                    found.setdefault((edge.source, edge.target), edge)
+            self._call_edges = found
+        return self._call_edges[(source, target)]
+
+    def has_senders(self, component_id: str) -> bool:
+        """Some edge brings traffic to the component (replies do not)."""
+        return any(not e.reply for e in self.in_edges[component_id])
 
     def senders(self, component_id: str) -> list[Edge]:
         """The edges that bring traffic to a component (replies do not)."""

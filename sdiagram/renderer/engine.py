@@ -353,22 +353,56 @@ def _scaled_png(context: Any, graph: Any, scale: float) -> bytes:
 def _render_with_binary(
     dot_text: str, formats: tuple[str, ...], image_roots: tuple[str, ...]
 ) -> tuple[dict[str, bytes], list[str]]:
-    import subprocess
+    """The `dot` binary's layout; a large graph's deferred edges are added in a second
+    pass (`-Knop2`, which keeps the positions), as in-process."""
     import tempfile
 
+    first_pass, deferred = split_deferred_edges(dot_text)
+    stderr: list[str] = []
     with tempfile.TemporaryDirectory(prefix="sdiagram-") as folder:
         command = ["dot", f"-Gimagepath={os.pathsep.join(image_roots)}"]
+        if deferred:
+            # Pass 2 of the large-graph layout (see renderer/large.py).
+            laid_out = _run_dot(command + ["-Tdot"], first_pass, stderr)
+            text = laid_out.decode("utf-8").rstrip()
+            if not text.endswith("}"):
+                raise RenderError("dot wrote no layout for the connections between groups")
+            dot_text = text[:-1] + "".join(line + "\n" for line in deferred) + "}\n"
+            command.append("-Knop2")
         for fmt in formats:
             command += [f"-T{fmt}", f"-o{os.path.join(folder, 'out.' + fmt)}"]
-        result = subprocess.run(command, input=dot_text.encode(), capture_output=True, check=False)
-        if result.returncode != 0:
-            raise RenderError(f"dot failed: {result.stderr.decode(errors='replace').strip()}")
+        _run_dot(command, dot_text, stderr)
         outputs = {}
         for fmt in formats:
             with open(os.path.join(folder, "out." + fmt), "rb") as handle:
                 outputs[fmt] = handle.read()
-    warnings = [line for line in result.stderr.decode(errors="replace").splitlines() if line.strip()]
+    warnings = [line for line in stderr if line.strip()]
     return outputs, warnings
+
+
+def _run_dot(command: list[str], dot_text: str, stderr: list[str]) -> bytes:
+    import subprocess
+
+    result = subprocess.run(command, input=dot_text.encode(), capture_output=True, check=False)
+    if result.returncode != 0:
+        raise RenderError(f"dot failed: {result.stderr.decode(errors='replace').strip()}")
+    stderr += result.stderr.decode(errors="replace").splitlines()
+    return result.stdout
+
+
+# An edge statement of the DOT `renderer.dot` writes whose first attribute marks it for pass 2.
+_DEFERRED_EDGE = re.compile(r'^\s*"(?:[^"\\]|\\.)*" -> "(?:[^"\\]|\\.)*" \[sdiagram=deferred[,\]]')
+
+
+def split_deferred_edges(dot_text: str) -> tuple[str, list[str]]:
+    """The DOT without the edges marked for pass 2 of a large layout, and those edge lines."""
+    if "sdiagram=deferred" not in dot_text:
+        return dot_text, []
+    kept: list[str] = []
+    deferred: list[str] = []
+    for line in dot_text.splitlines():
+        (deferred if _DEFERRED_EDGE.match(line) else kept).append(line)
+    return "\n".join(kept) + "\n", deferred
 
 
 _IMAGE_HREF = re.compile(rb'(<image\b[^>]*?\bxlink:href=")([^"]*)(")')

@@ -13,6 +13,7 @@ from sdiagram.cli import main
 from sdiagram.compiler import compile_blueprint
 from sdiagram.lint import Finding, lint_blueprint
 from sdiagram.lint.config import ConfigLayer
+from sdiagram.lint.engine import MAX_FINDINGS_PER_RULE
 from sdiagram.model import Blueprint
 from sdiagram.yamlsource import parse_yaml
 
@@ -31,8 +32,8 @@ def blueprint_from_text(text: str, path: str = "bp.yaml") -> Blueprint:
 
 
 def lint_text(text: str, project: ConfigLayer | None = None, command_line: ConfigLayer | None = None,
-              path: str = "bp.yaml") -> tuple[Finding, ...]:
-    return lint_blueprint(blueprint_from_text(text, path), project, command_line)
+              path: str = "bp.yaml", max_per_rule: int | None = MAX_FINDINGS_PER_RULE) -> tuple[Finding, ...]:
+    return lint_blueprint(blueprint_from_text(text, path), project, command_line, max_per_rule=max_per_rule)
 
 
 def codes(findings: tuple[Finding, ...], include_suppressed: bool = False) -> list[str]:

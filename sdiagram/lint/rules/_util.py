@@ -20,8 +20,9 @@ def quoted(ids: Sequence[str], limit: int = 4, total: int | None = None) -> str:
     return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
-def chain(ids: Sequence[str]) -> str:
-    return " -> ".join(ids)
+def chain(ids: Sequence[str], left_out: int = 0) -> str:
+    """'a -> b -> c'; with components left out before them: '(5 more) -> a -> b -> c'."""
+    return " -> ".join(([f"({left_out:,} more)"] if left_out else []) + list(ids))
 
 
 def client_hops_to(graph: "AnalysisGraph", kinds: "frozenset[str] | set[str]") -> "Iterator[tuple[Edge, str]]":

@@ -3,9 +3,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from ..algorithms import strongly_connected_components
 from ..findings import Severity
-from ..graph import CALLER_KINDS, AnalysisGraph
+from ..graph import CALLER_KINDS, MAX_PATH_SHOWN, AnalysisGraph
 from ..rule import Issue, Rule
 from ._util import chain
 
@@ -92,16 +91,18 @@ class DeepSyncChain(Rule):
         # without them the call graph is acyclic and the longest chain is a
         # single pass in topological order.
         scc_of: dict[str, int] = {}
-        sccs = strongly_connected_components(components, calls)
+        sccs = graph.call_sccs()
         for number, members in enumerate(sccs):
             for member in members:
                 scc_of[member] = number
         # best[node] = (services on the deepest chain ending at node, previous node)
         best: dict[str, tuple[int, str | None]] = {}
+        length: dict[str, int] = {}  # components on that chain
         for entry in graph.entry_points:
             weight = 1 if graph.kind(entry) in CALLER_KINDS else 0
             if best.get(entry, (-1, None))[0] < weight:
                 best[entry] = (weight, None)
+                length[entry] = 1
         crossing: list[str] = []
         for members in reversed(sccs):  # topological order
             for node in sorted(members, key=graph.order.__getitem__):
@@ -114,21 +115,28 @@ class DeepSyncChain(Rule):
                     value = depth + (1 if graph.kind(child) in CALLER_KINDS else 0)
                     if value > best.get(child, (-1, None))[0]:
                         best[child] = (value, node)
+                        length[child] = length[node] + 1
         for node in components:
             if node in best and best[node][0] > limit and graph.kind(node) in CALLER_KINDS:
                 previous = best[node][1]
                 if previous is None or best[previous][0] <= limit:
                     crossing.append(node)
         for node in crossing:
+            # the chain's last MAX_PATH_SHOWN components: paths of proxies and caches
+            # (which are not services) can be as long as the blueprint
             path = [node]
-            while best[path[-1]][1] is not None:
-                path.append(best[path[-1]][1])  # type: ignore[arg-type]
+            before = best[node][1]
+            while before is not None and len(path) < MAX_PATH_SHOWN:
+                path.append(before)
+                before = best[before][1]
+            left_out = length[node] - len(path)
             path.reverse()
             previous = path[-2]
-            edge = next(e for e in graph.out_edges[previous] if e.target == node and e.is_call)
+            edge = graph.call_edge(previous, node)
             services = best[node][0]
             yield Issue(
-                message=(f"synchronous chain through {services} services (more than {limit}): {chain(path)}"),
+                message=(f"synchronous chain through {services} services (more than {limit}): "
+                         f"{chain(path, left_out)}"),
                 span=edge.span,
                 components=(node, *path[:-1]),
                 connection=edge.ids,

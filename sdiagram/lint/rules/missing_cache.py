@@ -88,6 +88,13 @@ class MissingCache(Rule):
         if ratio is not None and ratio < options.min_read_ratio:
             return
         reported: set[tuple[str, str]] = set()
+        # who reads a cache (cache-aside), and which caches connect to each component (read-through)
+        reads_a_cache = {cid for cid, targets in graph.successors.items()
+                         if any(graph.kind(t) == "cache" for t in targets)}
+        caches_in_front: dict[str, set[str]] = {}
+        for into in graph.edges:
+            if graph.kind(into.source) == "cache":
+                caches_in_front.setdefault(into.target, set()).add(into.source)
         for edge in graph.edges:
             if not edge.is_call or edge.reverse or graph.kind(edge.source) not in READERS:
                 continue
@@ -99,10 +106,8 @@ class MissingCache(Rule):
             key = (edge.source, edge.target)
             if key in reported:
                 continue
-            reads_cache = any(graph.kind(t) == "cache" for t in graph.successors[edge.source])
-            behind_cache = any(e.source != edge.source and graph.kind(e.source) == "cache"
-                               for e in graph.in_edges[edge.target])
-            if reads_cache or behind_cache:
+            behind_cache = bool(caches_in_front.get(edge.target, set()) - {edge.source})
+            if edge.source in reads_a_cache or behind_cache:
                 continue
             reported.add(key)
             if ratio is None:

@@ -190,9 +190,9 @@ class SinglePointOfFailure(Rule):
                 if not involved:
                     involved = [reached_from[cid]]
             elif cid not in cuts:
-                path = request_paths[cid]
+                path, left_out = graph.request_path(cid)
                 reasons.append(f"the requests that need it fail with it (a synchronous call on the path "
-                               f"{chain(path)})")
+                               f"{chain(path, left_out)})")
                 involved = path[:-1]
             # Off the clients' synchronous paths, a cut delays work (it waits in a
             # queue) but fails no request: a narrower blast radius, like a leaf's.

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..algorithms import shortest_cycle_through, strongly_connected_components
+from ..algorithms import shortest_cycle_through
 from ..findings import Severity
 from ..graph import AnalysisGraph
 from ..rule import Issue, NoOptions, Rule
@@ -69,7 +69,7 @@ class SyncCycle(Rule):
     def check(self, graph: AnalysisGraph, options: NoOptions) -> Iterator[Issue]:
         calls = graph.call_successors
         cycles = []
-        for members in strongly_connected_components(list(graph.components), calls):
+        for members in graph.call_sccs():
             if len(members) < 2:
                 continue
             start = min(members, key=graph.order.__getitem__)
@@ -82,7 +82,7 @@ class SyncCycle(Rule):
         for cycle, rest in cycles:
             external = next((i for i, c in enumerate(cycle[:-1]) if graph.kind(c) == "external"), None)
             at = external if external is not None else 0
-            edge = next(e for e in graph.out_edges[cycle[at]] if e.target == cycle[at + 1] and e.is_call)
+            edge = graph.call_edge(cycle[at], cycle[at + 1])
             message = f"synchronous cycle: {chain(cycle)}"
             fix = "make one hop asynchronous (`async: true`) or merge the responsibilities"
             if external is not None:

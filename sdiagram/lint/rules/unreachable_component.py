@@ -60,7 +60,7 @@ class UnreachableComponent(Rule):
     def check(self, graph: AnalysisGraph, options: NoOptions) -> Iterator[Issue]:
         roots = set(graph.entry_points)
         roots.update(cid for cid, c in graph.components.items()
-                     if c.kind in SELF_STARTING_KINDS and not graph.senders(cid))
+                     if c.kind in SELF_STARTING_KINDS and not graph.has_senders(cid))
         seen = reachable(roots, graph.successors)
         for cid, component in graph.components.items():
             if cid in graph.connected and cid not in seen:

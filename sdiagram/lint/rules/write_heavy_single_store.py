@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from ..findings import Severity
 from ..graph import CALLER_KINDS, AnalysisGraph, Edge
@@ -119,6 +119,6 @@ class WriteHeavySingleStore(Rule):
             )
 
 
-def _unbuffered(edge: Edge, on_request_path: dict[str, list[str]]) -> bool:
+def _unbuffered(edge: Edge, on_request_path: Mapping[str, str | None]) -> bool:
     """A synchronous write from a caller the clients' requests call, not batched."""
     return edge.is_call and edge.source in on_request_path and not edge.mentions(BATCH_WORDS)
