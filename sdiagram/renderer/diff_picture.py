@@ -35,20 +35,20 @@ def diff_picture(old: Blueprint | None, new: Blueprint, change: BlueprintDiff) -
         for group in old.groups.values():
             if status.get(("group", group.id)) == REMOVED:
                 parent = renames.get(group.parent, group.parent) if group.parent else None
-                groups[group.id] = dataclasses.replace(group, parent=parent)
+                groups[group.id] = group._replace(parent=parent)
         for group in list(groups.values()):  # a ghost group whose parent is gone hangs at the top
             if group.parent is not None and group.parent not in groups:
-                groups[group.id] = dataclasses.replace(group, parent=None)
+                groups[group.id] = group._replace(parent=None)
         for component in old.components.values():
             if status.get(("component", component.id)) == REMOVED:
                 old_group = renames.get(component.group, component.group) if component.group else None
-                components[component.id] = dataclasses.replace(
-                    component, group=old_group if old_group in groups else None, dead_letter=None, ignore=())
+                components[component.id] = component._replace(
+                    group=old_group if old_group in groups else None, dead_letter=None, ignore=())
         for key, connection in zip(connection_keys(old.connections, renames), old.connections):
             if status.get(("connection", key)) != REMOVED:
                 continue
-            ghost = dataclasses.replace(connection, source=renames.get(connection.source, connection.source),
-                                        target=renames.get(connection.target, connection.target))
+            ghost = connection._replace(source=renames.get(connection.source, connection.source),
+                                         target=renames.get(connection.target, connection.target))
             if _drawable(ghost, components, groups):
                 connections.append(ghost)
 
