@@ -162,7 +162,7 @@ def apply_baseline(results: Sequence[FileResult], baseline: Baseline) -> Baselin
         findings = []
         for finding, fingerprint in zip(result.findings, fingerprints(result.findings)):
             if finding.suppressed is None and fingerprint in known and finding.code not in INVALID_INPUT_CODES:
-                finding = dataclasses.replace(finding, suppressed=Suppressed(reason, None, "baseline"))
+                finding = finding._replace(suppressed=Suppressed(reason, None, "baseline"))
                 used.add((path, fingerprint))
             findings.append(finding)
         marked.append(dataclasses.replace(result, findings=tuple(findings)))
