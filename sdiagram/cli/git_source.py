@@ -75,7 +75,7 @@ def compile_text(text: str, shown: str, base_path: str) -> Blueprint:
     from ..yamlsource import parse_yaml
 
     def renamed(error: BlueprintError) -> BlueprintError:
-        return BlueprintError(dataclasses.replace(d, path=shown, span=d.span._replace(path=shown) if d.span else None)
+        return BlueprintError(d._replace(path=shown, span=d.span._replace(path=shown) if d.span else None)
                               for d in error.diagnostics)
 
     try:
