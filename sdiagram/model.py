@@ -8,9 +8,9 @@ start-up, where a frozen dataclass costs about ten times as much as a named
 tuple, and a large blueprint builds hundreds of thousands of them, where a
 tuple is also the cheapest to build. Change one with `record._replace(...)`;
 `is_record` and `record_defaults` serve code that walks records generically.
+No `from __future__ import annotations` here: `typing.NamedTuple` compiles
+every annotation given as a string, which doubles the cost of defining them.
 """
-
-from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -248,9 +248,13 @@ class View(NamedTuple):
     depth: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Blueprint:
-    """A validated blueprint. `components` and `groups` keep source order."""
+    """A validated blueprint. `components` and `groups` keep source order.
+
+    Compared by identity (compare its records to compare two blueprints); its
+    `repr` is short.
+    """
 
     path: str
     name: str
