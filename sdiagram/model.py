@@ -2,17 +2,15 @@
 
 All values are frozen; every element keeps the `Span` of the text it came from.
 
-The records are named tuples, and only `Blueprint` (one per file, which caches
-its group membership) is a dataclass: every `sdiagram` command defines them at
-start-up, where a frozen dataclass costs about ten times as much as a named
-tuple, and a large blueprint builds hundreds of thousands of them, where a
-tuple is also the cheapest to build. Change one with `record._replace(...)`;
-`is_record` and `record_defaults` serve code that walks records generically.
+The records are named tuples: every `sdiagram` command defines them at
+start-up, where a frozen dataclass costs about ten times as much, and a large
+blueprint builds hundreds of thousands of them, where a tuple is also the
+cheapest to build. Change one with `record._replace(...)`; `is_record` and
+`record_defaults` serve code that walks records generically.
 No `from __future__ import annotations` here: `typing.NamedTuple` compiles
 every annotation given as a string, which doubles the cost of defining them.
 """
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
 from types import MappingProxyType
@@ -32,18 +30,8 @@ def is_record(value: object) -> bool:
 
 
 def record_defaults(record_type: type) -> dict[str, Any]:
-    """The default of every field of a record type that has one (`Blueprint` too), by name."""
-    if hasattr(record_type, "_field_defaults"):
-        return dict(record_type._field_defaults)
-    from dataclasses import MISSING, fields
-
-    defaults = {}
-    for found in fields(record_type):
-        if found.default is not MISSING:
-            defaults[found.name] = found.default
-        elif found.default_factory is not MISSING:
-            defaults[found.name] = found.default_factory()
-    return defaults
+    """The default of every field of a record type that has one, by name."""
+    return dict(record_type._field_defaults)  # type: ignore[attr-defined]
 
 
 class Suppression(NamedTuple):
@@ -248,13 +236,8 @@ class View(NamedTuple):
     depth: int = 1
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Blueprint:
-    """A validated blueprint. `components` and `groups` keep source order.
-
-    Compared by identity (compare its records to compare two blueprints); its
-    `repr` is short.
-    """
+class BlueprintFields(NamedTuple):
+    """The fields of a `Blueprint` (a named tuple like every model record)."""
 
     path: str
     name: str
@@ -264,14 +247,23 @@ class Blueprint:
     direction: str = "LR"
     traffic: Traffic | None = None
     placement: Placement = Placement()
-    components: Mapping[str, Component] = field(default_factory=dict)
-    groups: Mapping[str, Group] = field(default_factory=dict)
+    components: Mapping[str, Component] = MappingProxyType({})
+    groups: Mapping[str, Group] = MappingProxyType({})
     connections: tuple[Connection, ...] = ()
     lint: LintSettings = LintSettings()
     layout: LayoutHints = LayoutHints()
-    views: Mapping[str, View] = field(default_factory=dict)
+    views: Mapping[str, View] = MappingProxyType({})
     format_version: int = 1
     slo: Slo | None = None
+
+
+class Blueprint(BlueprintFields):
+    """A validated blueprint. `components` and `groups` keep source order.
+
+    A subclass of its fields' named tuple, so that it can cache the group
+    membership (`members`); `blueprint._replace(...)` makes a new one, with
+    no cache. Its `repr` is short.
+    """
 
     def members(self, group_id: str) -> tuple[str, ...]:
         """Component ids inside a group or any of its nested groups, in source order."""

@@ -165,7 +165,7 @@ def apply_baseline(results: Sequence[FileResult], baseline: Baseline) -> Baselin
                 finding = finding._replace(suppressed=Suppressed(reason, None, "baseline"))
                 used.add((path, fingerprint))
             findings.append(finding)
-        marked.append(dataclasses.replace(result, findings=tuple(findings)))
+        marked.append(result._replace(findings=tuple(findings)))
     stale = tuple(
         entry for entry in baseline.entries
         if (entry.path, entry.fingerprint) not in used

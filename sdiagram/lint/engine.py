@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import gc
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..diagnostics import BlueprintError
 from ..model import Blueprint, Suppression
@@ -21,8 +21,7 @@ from .rules.unused_suppression import UnusedSuppression
 INVALID_INPUT_CODES = frozenset({InvalidBlueprint.code, InvalidLintConfig.code})
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(NamedTuple):
     """The findings for one blueprint file, and the fail-on threshold that applies to it
     (None with `never` set: nothing fails)."""
 

@@ -9,7 +9,6 @@ counts each kind of change. Same inputs, same DOT.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Mapping
 
 from ..diff.compare import connection_keys
@@ -52,7 +51,7 @@ def diff_picture(old: Blueprint | None, new: Blueprint, change: BlueprintDiff) -
             if _drawable(ghost, components, groups):
                 connections.append(ghost)
 
-    combined = dataclasses.replace(new, components=components, groups=groups, connections=tuple(connections))
+    combined = new._replace(components=components, groups=groups, connections=tuple(connections))
     for (element, element_id), state in status.items():
         if element == "component" and element_id in components:
             styles[f"node:{element_id}"] = _ghost_node(components[element_id].label) if state == REMOVED \
