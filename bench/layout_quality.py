@@ -17,7 +17,12 @@ Columns (each laid out by the Graphviz sdiagram uses, and measured the same way)
 Stability: each bundled design gets one component more (a service called by the
 most connected component, in its group); the mean displacement of the unchanged
 components (node widths, after removing the mean shift) is given for the before
-settings and for today's choice. Results also go to bench/results/layout-*.json.
+settings, for today's choice made afresh (`render --layout fresh`, or a render
+into an empty folder), for the realistic workflow (`render`: edit, re-render with
+the previous output there, whose variant is kept unless the best is much better)
+and with the variant pinned. One edit is one sample, so the same is measured
+over EDITS edits (a service added under every few components in turn) and
+averaged. Results also go to bench/results/layout-*.json.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from common import ROOT, BenchError, run_main, table, venv_python, write_json  #
 BEFORE_COMMIT = "d4448be"  # main before issue 9: the released layout settings
 NAMES = ["url-shortener", "chat", "news-feed", "notification", "search", "ai-agent-platform"]
 GENERATED = (20, 40)
+EDITS = 8
 METRICS = ("area_per_node", "empty_fraction", "crossings", "label_problems", "staircase", "aspect", "min_text_px")
 
 
@@ -105,8 +111,8 @@ def displacement(a: bytes, b: bytes) -> float:
     return statistics.fmean(math.hypot(pb[n][0] - pa[n][0] - dx, pb[n][1] - pa[n][1] - dy) for n in shared) / 100.8
 
 
-def edited(path: str, folder: str) -> str:
-    """The blueprint with one component more, called by its most connected component."""
+def edited(path: str, folder: str, hub: str | None = None) -> str:
+    """The blueprint with one component more, called by `hub` (default: its most connected component)."""
     import yaml
 
     import sdiagram
@@ -117,7 +123,8 @@ def edited(path: str, folder: str) -> str:
         for end, is_group in ((c.source, c.source_is_group), (c.target, c.target_is_group)):
             if not is_group:
                 degree[end] = degree.get(end, 0) + 1
-    hub = min(degree, key=lambda cid: (-degree[cid], list(blueprint.components).index(cid)))
+    if hub is None:
+        hub = min(degree, key=lambda cid: (-degree[cid], list(blueprint.components).index(cid)))
     with open(path, encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     extra: dict[str, Any] = {"kind": "service", "label": "Added service"}
@@ -125,14 +132,17 @@ def edited(path: str, folder: str) -> str:
         extra["group"] = blueprint.components[hub].group
     data["components"]["added_service"] = extra
     data["connections"].append(f"{hub} -> added_service")
-    target = os.path.join(folder, os.path.basename(path))
+    target = os.path.join(folder, f"{hub}-{os.path.basename(path)}")
     with open(target, "w", encoding="utf-8") as handle:
         yaml.safe_dump(data, handle, sort_keys=False, allow_unicode=True)
     return target
 
 
-def measure_sdiagram(path: str, released: Any, pin: str | None = None) -> tuple[dict, dict, bytes, bytes, str]:
-    """Metrics and layouts of the released settings and today's choice (`pin`: that variant)."""
+def measure_sdiagram(
+    path: str, released: Any, pin: str | None = None, previous: str | None = None
+) -> tuple[dict, dict, bytes, bytes, str]:
+    """Metrics and layouts of the released settings and today's choice (`pin`: that
+    variant; `previous`: the variant the previous render drew, as `render` finds it)."""
     from dataclasses import replace
 
     import sdiagram
@@ -144,7 +154,7 @@ def measure_sdiagram(path: str, released: Any, pin: str | None = None) -> tuple[
         blueprint = replace(blueprint, layout=replace(blueprint.layout, variant=pin))
     roots = image_roots(blueprint)
     before = layout_json(released.to_dot(blueprint), roots)
-    choice = choose_layout(blueprint, dot_options(blueprint))
+    choice = choose_layout(blueprint, dot_options(blueprint), previous=previous)
     after = layout_json(choice.dot_text, roots)
     return measure(before).as_dict(), measure(after).as_dict(), before, after, choice.options.variant.name
 
@@ -172,6 +182,36 @@ def peer_dot(name: str) -> str | None:
         diagrams.Diagram.render = original  # type: ignore[method-assign]
         sys.argv = saved_argv
     return captured[0] if captured else None
+
+
+STABILITY_COLUMNS = ("before", "fresh", "render", "pinned")
+
+
+def edit_displacements(
+    path: str, work: str, released: Any, before_layout: bytes, after_layout: bytes, variant: str
+) -> dict[str, float]:
+    """Displacement after the hub edit, and its mean over EDITS edits, per column of STABILITY_COLUMNS."""
+    import sdiagram
+
+    def one(hub: str | None) -> dict[str, float]:
+        changed = edited(path, work, hub)
+        _, _, before_changed, fresh_changed, _ = measure_sdiagram(changed, released)
+        _, _, _, render_changed, _ = measure_sdiagram(changed, released, previous=variant)
+        _, _, _, pinned_changed, _ = measure_sdiagram(changed, released, pin=variant)
+        return {
+            "before": displacement(before_layout, before_changed),
+            "fresh": displacement(after_layout, fresh_changed),
+            "render": displacement(after_layout, render_changed),
+            "pinned": displacement(after_layout, pinned_changed),
+        }
+
+    found = one(None)
+    components = list(sdiagram.load(path).components)
+    hubs = components[:: max(1, len(components) // EDITS)][:EDITS]
+    samples = [one(hub) for hub in hubs]
+    for column in STABILITY_COLUMNS:
+        found[f"{column}-mean"] = statistics.fmean(sample[column] for sample in samples)
+    return found
 
 
 # -- D2 ----------------------------------------------------------------------------------
@@ -374,14 +414,7 @@ def main() -> int:
                         notes.append(f"{name}: d2 --layout={engine} failed")
             results[name] = row
             if "stability" not in skip and not name.startswith("generated"):
-                changed = edited(path, work)
-                _, _, before_changed, after_changed, _ = measure_sdiagram(changed, released)
-                _, _, _, pinned_changed, _ = measure_sdiagram(changed, released, pin=chosen[name])
-                stability[name] = {
-                    "before": displacement(before_layout, before_changed),
-                    "after": displacement(after_layout, after_changed),
-                    "pinned": displacement(after_layout, pinned_changed),
-                }
+                stability[name] = edit_displacements(path, work, released, before_layout, after_layout, chosen[name])
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -397,9 +430,15 @@ def main() -> int:
     print(f"median area per node, after vs before (bundled designs): {statistics.median(change):+.0%}")
     if stability:
         print("\nmean displacement of unchanged components after adding one (node widths)")
-        print("(pinned: the edited design keeps the variant drawn before, as `layout: {variant: ...}` does)")
-        print(table(["design", "before", "after", "pinned"],
-                    [[n, f"{s['before']:.2f}", f"{s['after']:.2f}", f"{s['pinned']:.2f}"] for n, s in stability.items()]))
+        print("(fresh: today's choice made afresh, `render --layout fresh`; render: `render` with the previous")
+        print(" output there, its variant kept unless the best is 25% better; pinned: `layout: {variant: ...}`;")
+        print(f" columns '... of {EDITS}': the mean over {EDITS} edits, a service added under every few components)")
+        headers = ["design", *STABILITY_COLUMNS, *(f"{c} of {EDITS}" for c in STABILITY_COLUMNS)]
+        rows = [[n, *(f"{s[c]:.2f}" for c in STABILITY_COLUMNS), *(f"{s[c + '-mean']:.2f}" for c in STABILITY_COLUMNS)]
+                for n, s in stability.items()]
+        rows.append(["mean", *(f"{statistics.fmean(s[c] for s in stability.values()):.2f}" for c in STABILITY_COLUMNS),
+                     *(f"{statistics.fmean(s[c + '-mean'] for s in stability.values()):.2f}" for c in STABILITY_COLUMNS)])
+        print(table(headers, rows))
     for note in notes:
         print(f"note: {note}")
     saved = write_json("layout", {"results": results, "stability": stability, "chosen": chosen, "notes": notes})

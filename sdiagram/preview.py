@@ -1,7 +1,13 @@
 """One blueprint -> an SVG to inline in a web page, with its lint findings.
 
 Shared by the live preview (`sdiagram watch`) and the MkDocs plugin. The
-layout runs in a child process with a time limit (as `sdiagram render` does),
+picture is the one `sdiagram render` draws: every candidate layout is laid
+out and scored and the best kept (`renderer.candidates`), or the variant drawn
+before kept unless the best is much better, as `render` keeps the one of the
+image in its output folder. (`sdiagram watch` draws a save at once with the
+variant of its last picture, one layout, and scores the candidates once saves
+pause: `watch.show_saved`, `watch.score_saved`.)
+Each layout runs in a child process with a time limit (as `sdiagram render` does),
 and SVGs are kept in a content-addressed cache: the key is the render cache's
 (blueprint bytes, sdiagram version, icons, theme, drawn findings), so an
 unchanged diagram is never laid out twice.
@@ -33,6 +39,7 @@ class Preview:
     errors: tuple[Diagnostic, ...] = ()
     findings: tuple = ()  # unsuppressed lint findings of the whole model
     warnings: tuple[str, ...] = ()
+    variant: str | None = None  # the candidate layout drawn (renderer.candidates)
 
 
 def inline_svg(svg: bytes) -> str:
@@ -63,6 +70,8 @@ def build(
     cache_dir: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     worker: "LayoutWorker | None" = None,
+    previous: str | None = None,
+    candidates: bool = True,
 ) -> Preview:
     """Compile, lint and draw one blueprint (the findings are listed by the
     page, not drawn on the picture).
@@ -70,12 +79,16 @@ def build(
     `source` is the blueprint's bytes; `text_path` names it in messages when it
     is not the file `path` (a fenced block inside a Markdown page). Never
     raises for a bad blueprint: the errors come back with their positions.
-    The layout runs in a child process: `worker`'s long-lived one when given.
+    The layouts run in child processes: `worker`'s long-lived one when given.
+    `previous` is the candidate layout drawn before, kept unless the best is
+    much better (`renderer.candidates.choose`); without `candidates`, only that
+    one is laid out (the live preview's quick first picture after a save).
     """
     from . import renderer
     from .cli import render_cache as cache
     from .loading import loads
-    from .renderer.batch import LayoutJob, run_layouts
+    from .renderer.batch import LayoutJob, default_workers, run_layouts
+    from .renderer.candidates import Scored, choose, score, variants_for, with_variant
 
     name = text_path or path
     try:
@@ -88,15 +101,31 @@ def build(
         return Preview(None, errors=error.diagnostics)
     warnings: list[str] = []
     findings = unsuppressed_findings(blueprint, warnings)
-    dot_text = renderer.to_dot(blueprint, renderer.dot_options(blueprint, (), theme))
+    options = renderer.dot_options(blueprint, (), theme)
+    variants = variants_for(blueprint, options)
+    if not candidates:
+        variants = tuple(v for v in variants if v.name == previous) or variants[:1]
+    dot_texts = [renderer.to_dot(blueprint, with_variant(options, variant)) for variant in variants]
     roots = renderer.image_roots(blueprint)
-    key = cache.content_key(source, ("svg",), cache.icon_files(dot_text, roots), f"preview\0{theme}")
+    key = cache.content_key(source, ("svg",), cache.icon_files(dot_texts[0], roots), f"preview\0{theme}\0{previous}\0{candidates}")
     cached = os.path.join(cache_dir, f"{key}.svg") if cache_dir and key else None
     if cached and os.path.isfile(cached):
         with open(cached, "rb") as handle:
-            return Preview(blueprint, inline_svg(handle.read()), findings=findings, warnings=tuple(warnings))
-    job = LayoutJob(name, dot_text, ("svg",), roots)
-    outcome = worker.run(job, timeout) if worker else next(run_layouts([job], 1, timeout))[1]
+            data = handle.read()
+        return Preview(blueprint, inline_svg(data), findings=findings, warnings=tuple(warnings),
+                       variant=renderer.recorded_variant(data))
+    jobs = [LayoutJob(f"{name}\0{variant.name}", dot_text, ("svg",), roots, measure=len(variants) > 1)
+            for variant, dot_text in zip(variants, dot_texts)]
+    if worker:
+        outcomes = [worker.run(job, timeout) for job in jobs]
+    else:
+        found = dict(run_layouts(jobs, min(len(jobs), default_workers()), timeout))
+        outcomes = [found[job] for job in jobs]
+    scored = [Scored(variant, o.rendered.metrics if o.rendered else None,
+                     score(o.rendered.metrics) if o.rendered and o.rendered.metrics else float("inf"))
+              for variant, o in zip(variants, outcomes)]
+    chosen = choose(scored, previous)
+    outcome = outcomes[scored.index(chosen)]
     if outcome.rendered is None:
         return Preview(blueprint, errors=(Diagnostic(name, str(outcome.error)),), findings=findings)
     warnings += outcome.rendered.warnings
@@ -108,4 +137,5 @@ def build(
             write_atomic(cached, svg)
         except OSError as error:
             warnings.append(f"cannot write the cache '{cached}': {error.strerror or error}")
-    return Preview(blueprint, inline_svg(svg), findings=findings, warnings=tuple(warnings))
+    return Preview(blueprint, inline_svg(svg), findings=findings, warnings=tuple(warnings),
+                   variant=chosen.variant.name)

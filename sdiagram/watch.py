@@ -2,7 +2,10 @@
 
 A watcher thread (watchfiles) re-builds the preview of each blueprint that
 changes (`preview.build`: compile, lint, lay out in a time-bounded child
-process) and bumps a version number. An HTTP server on 127.0.0.1 serves:
+process) and bumps a version number. A save is drawn at once with the
+candidate layout its last picture had; once saves pause, every candidate is
+scored as `sdiagram render` scores them, and the picture changes again only if
+`render` would draw another. An HTTP server on 127.0.0.1 serves:
 
     /              the page: each blueprint's picture with its lint findings beside it
     /content       the page's body as an HTML fragment
@@ -32,6 +35,9 @@ HEARTBEAT_SECONDS = 15.0
 # watchfiles yields a batch once no new change came for STEP ms (at most DEBOUNCE ms).
 WATCH_STEP_MS = 20
 WATCH_DEBOUNCE_MS = 400
+# After a save the picture is drawn with the variant it had (one layout, quick);
+# all the candidates are scored once no file has changed for this long.
+SCORE_WHEN_IDLE_MS = 500
 
 
 @dataclass
@@ -44,13 +50,18 @@ class State:
     version: int = 0
     previews: dict[str, Preview] = field(default_factory=dict)
     changed: threading.Condition = field(default_factory=threading.Condition)
+    # the candidate layout last drawn per blueprint, kept through saves that do not compile
+    variants: dict[str, str] = field(default_factory=dict)
 
     def update(self, path: str, preview: Preview | None) -> None:
         with self.changed:
             if preview is None:
                 self.previews.pop(path, None)
+                self.variants.pop(path, None)
             else:
                 self.previews[path] = preview
+                if preview.variant is not None:
+                    self.variants[path] = preview.variant
             self.version += 1
             self.changed.notify_all()
 
@@ -64,8 +75,11 @@ class State:
             return self.version, sorted(self.previews.items())
 
 
-def render_path(path: str, theme: str, worker: Any = None) -> Preview | None:
-    """The preview of one blueprint file; None when it is gone."""
+def render_path(path: str, theme: str, worker: Any = None, previous: str | None = None,
+                candidates: bool = True) -> Preview | None:
+    """The preview of one blueprint file; None when it is gone. `previous`: the
+    candidate layout drawn on the last save, kept unless the best is much better;
+    without `candidates` only that one is laid out (`preview.build`)."""
     import stat
 
     from . import preview
@@ -81,7 +95,7 @@ def render_path(path: str, theme: str, worker: Any = None) -> Preview | None:
         return None
     except OSError as error:
         return Preview(None, errors=(Diagnostic(path, f"cannot read file: {error.strerror or error}"),))
-    return preview.build(path, source, theme=theme, worker=worker)
+    return preview.build(path, source, theme=theme, worker=worker, previous=previous, candidates=candidates)
 
 
 # -- HTML -------------------------------------------------------------------------
@@ -265,15 +279,47 @@ def watch_loop(
         return path in files or (is_blueprint_change(path) and any(
             os.path.commonpath([folder, path]) == folder for folder in folders))
 
+    # Blueprints saved since their candidates were last scored: key -> path.
+    unscored: dict[str, str] = {}
     for changes in watchfiles.watch(*roots, watch_filter=wanted, stop_event=stop, step=WATCH_STEP_MS,
-                                    debounce=WATCH_DEBOUNCE_MS, raise_interrupt=False, recursive=bool(folders)):
+                                    debounce=WATCH_DEBOUNCE_MS, raise_interrupt=False, recursive=bool(folders),
+                                    rust_timeout=SCORE_WHEN_IDLE_MS, yield_on_timeout=True):
+        if not changes:
+            score_saved(state, unscored, on_change)
+            continue
         for path in sorted({p for _, p in changes}):
             key = _display_path(path, state)
             if path not in files and os.path.exists(path) and not looks_like_blueprint(path) and key not in state.previews:
                 continue  # some other YAML in a watched folder
-            shown = render_path(path, state.theme, state.worker)
+            show_saved(state, key, path, unscored, on_change)
+
+
+def show_saved(state: State, key: str, path: str, unscored: dict[str, str],
+               on_change: Callable[[str, Preview | None], None]) -> None:
+    """Show a saved blueprint at once: drawn with the candidate layout of its
+    last picture (one layout), its candidates scored later (`score_saved`).
+    A blueprint seen for the first time is scored now."""
+    previous = state.variants.get(key)
+    shown = render_path(path, state.theme, state.worker, previous, candidates=previous is None)
+    if previous is not None and shown is not None and shown.svg is not None:
+        unscored[key] = path
+    else:
+        unscored.pop(key, None)
+    state.update(key, shown)
+    on_change(key, shown)
+
+
+def score_saved(state: State, unscored: dict[str, str], on_change: Callable[[str, Preview | None], None]) -> None:
+    """Once saves pause, lay out every candidate of the blueprints saved since,
+    as `render` does, and redraw those for which `render` draws another picture
+    (the best now scores much better than the variant kept)."""
+    for key, path in sorted(unscored.items()):
+        shown = render_path(path, state.theme, state.worker, state.variants.get(key))
+        current = state.previews.get(key)
+        if shown is not None and (current is None or (shown.svg, shown.errors) != (current.svg, current.errors)):
             state.update(key, shown)
             on_change(key, shown)
+    unscored.clear()
 
 
 def _display_path(path: str, state: State) -> str:

@@ -395,3 +395,17 @@ def test_custom_icons_too_large_together_are_refused(write_blueprint, tmp_path):
 
     with pytest.raises(sdiagram.renderer.RenderError, match="at most 67 million pixels"):
         sdiagram.render(sdiagram.load(path), "svg")
+
+
+def test_render_without_graphviz_says_so_and_writes_nothing(write_blueprint, tmp_path, monkeypatch):
+    from sdiagram.renderer import engine
+
+    def missing() -> str:
+        raise engine.RenderError("no Graphviz engine: install pygraphviz")
+
+    monkeypatch.setattr(engine, "engine_name", missing)
+    out = tmp_path / "out"
+    result = run_cli("render", write_blueprint(GOOD), "-o", str(out), "-f", "svg,png")
+    assert result.exit_code == 2
+    assert "error: no Graphviz engine: install pygraphviz" in result.output
+    assert not out.exists() or not any(out.iterdir())

@@ -205,7 +205,7 @@ def test_drawio_uses_the_graphviz_layout_with_groups_as_containers(write_bluepri
     assert _style(edges[("n-api", "n-kafka")]).get("dashed") == "1"
     assert _style(edges[("n-api", "n-db")]).get("startArrow") == "classic"
     assert ("n-users", "g-inner") in edges
-    assert edges[("n-users", "n-api")]["value"] == "GET /x?a=1&b=2"
+    assert edges[("n-users", "n-api")]["value"] == "GET\n/x?a=1&b=2"  # wrapped as in the SVG
     # labels sit where Graphviz put them: an offset from draw.io's halfway point
     labelled = [cell for cell, attributes in cells.values() if attributes.get("edge") == "1" and attributes.get("value")]
     offsets = [cell.find("mxGeometry/mxPoint[@as='offset']") for cell in labelled]

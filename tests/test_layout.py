@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 import sdiagram
-from sdiagram.renderer import candidate_jobs, choose_layout, dot_options, render_formats, to_dot
+from sdiagram.renderer import candidate_jobs, choose_layout, dot_options, image_roots, render_formats, to_dot
 from sdiagram.renderer.batch import LayoutJob, run_layouts
 from sdiagram.renderer.candidates import CANDIDATES, KEEP_MARGIN, Scored, choose, score, variants_for
-from sdiagram.renderer.dot import LayoutVariant, dead_letter_edges, group_band_edges, leaf_stores
+from sdiagram.renderer.dot import LayoutVariant, dead_letter_edges, group_band_edges, leaf_stores, shared_group_calls
 from sdiagram.renderer.engine import layout_and_render
 from sdiagram.renderer.fonts import config_text
 from sdiagram.renderer.metrics import DOCS_WIDTH_PX, NODE_UNIT_PT2, LayoutMetrics, describe, measure
@@ -113,6 +113,27 @@ def test_label_over_a_node_or_label_is_an_overlap():
     assert twice.label_overlaps >= 1 and twice.labels_over_things >= 1
 
 
+def group(left: float, bottom: float, right: float, top: float, label: str = "Group") -> dict:
+    """A cluster box with its label at the top left (10 pt text, 40 pt wide)."""
+    return {"name": f"cluster_{label}", "bb": f"{left},{bottom},{right},{top}",
+            "_ldraw_": [{"op": "F", "size": 10.0, "face": "x"},
+                        {"op": "T", "pt": [left + 8, top - 14], "align": "l", "width": 40.0, "text": label}]}
+
+
+def test_group_labels_count_when_an_edge_label_or_an_edge_covers_them():
+    def with_group(edges: list[dict]) -> bytes:
+        data = json.loads(geometry(edges))
+        data["objects"].append(group(400, 400, 700, 700))  # label box about x 408-448, y 683-695
+        return json.dumps(data).encode()
+
+    clear = measure(with_group([edge(0, 3, straight((150, 100), (850, 100)), label=(500, 104, "x"))]))
+    assert (clear.label_overlaps, clear.labels_over_things) == (0, 0)
+    label_over = measure(with_group([edge(0, 3, straight((150, 680), (850, 680)), label=(428, 684, "x"))]))
+    assert label_over.label_overlaps >= 1 and label_over.labels_over_things >= 1
+    edge_through = measure(with_group([edge(2, 3, straight((420, 900), (420, 100)))]))
+    assert edge_through.label_overlaps == 1 and edge_through.labels_over_things == 0
+
+
 def test_text_size_at_a_docs_column_and_empty_canvas():
     metrics = measure(geometry([edge(0, 3, straight((150, 100), (850, 100)), label=(500, 104, "x"))], width=2000), pad_pt=0)
     assert metrics.min_text_px == pytest.approx(10.0 * DOCS_WIDTH_PX / 2000)
@@ -179,6 +200,51 @@ def test_layout_variants_shape_the_dot(write_blueprint):
     assert "newrank" not in classic
     bands = to_dot(blueprint, replace(options, variant=LayoutVariant(group_bands=True)))
     assert '"lb" -> "jobs" [style=invis, weight=0];' in bands
+
+
+SHARED = """
+name: shared
+direction: LR
+groups:
+  edge: {label: Edge}
+  write: {label: Write}
+  push: {label: Push}
+  graph: {label: Graph}
+components:
+  gw: {kind: api_gateway, group: edge}
+  posts: {kind: service, group: write}
+  fanout: {kind: worker, group: push}
+  social: {kind: service, group: graph}
+  follows: {kind: database, group: graph}
+connections:
+  - gw -> posts
+  - posts -> fanout: {label: post created, async: true}
+  - fanout -> social: followers
+  - gw -> social: follow
+  - posts -> social: authors
+  - social -> follows
+"""
+
+
+def test_a_shared_group_sits_beside_its_deepest_caller(write_blueprint):
+    blueprint = sdiagram.load(write_blueprint(SHARED))
+    # graph is called by edge, write and push; push is the deepest caller
+    assert shared_group_calls(blueprint) == {("push", "graph"): [("fanout", "social")]}
+    beside = next(v for v in CANDIDATES if v.shared_beside)
+    text = to_dot(blueprint, replace(dot_options(blueprint), variant=beside))
+    # `minlen=0`, and an xlabel: a label on an edge within one rank between clusters aborts classic ranking
+    assert '"fanout" -> "social" [xlabel="followers", minlen=0];' in text
+    assert '"gw" -> "social" [label="follow"];' in text
+    assert "minlen=0" not in to_dot(blueprint, dot_options(blueprint))
+    laid_out = layout_and_render(text, (), image_roots(blueprint), measure=True)
+    assert laid_out.metrics is not None and laid_out.metrics.nodes == 5
+
+
+def test_no_shared_group_in_a_cycle_or_with_fewer_than_three_callers(write_blueprint):
+    cycle = sdiagram.load(write_blueprint(SHARED + "  - social -> fanout: notify\n", "cycle.yaml"))
+    assert shared_group_calls(cycle) == {}
+    two = sdiagram.load(write_blueprint(SHARED.replace("  - gw -> social: follow\n", ""), "two.yaml"))
+    assert shared_group_calls(two) == {}
 
 
 def test_no_candidate_uses_constraint_false():

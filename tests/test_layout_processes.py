@@ -80,3 +80,49 @@ def test_a_stopped_parent_cannot_keep_a_layout_past_its_timeout():
         if parent.poll() is None:
             os.kill(parent.pid, signal.SIGCONT)
             parent.kill()
+
+
+# Jobs whose "layout" says which process ran it, or crashes, or hangs, by key.
+POOL_SCRIPT = textwrap.dedent(
+    """
+    import os, sys, time
+    from sdiagram.renderer import batch
+    from sdiagram.renderer.engine import Rendered
+
+    def fake(dot_text, formats, roots, measure=False):
+        if dot_text == "crash":
+            os.abort()
+        if dot_text == "hang":
+            while True:
+                pass
+        return Rendered({"svg": str(os.getpid()).encode()})
+
+    batch.layout_and_render = fake
+    jobs = [batch.LayoutJob(str(i), text, ("svg",), ()) for i, text in enumerate(sys.argv[1].split(","))]
+    for job, outcome in batch.run_layouts(jobs, workers=2, timeout=float(sys.argv[2])):
+        print(job.key, outcome.rendered.outputs["svg"].decode() if outcome.rendered else outcome.error, flush=True)
+    """
+)
+
+
+def pool_run(texts: list[str], timeout: float = 30.0) -> dict[str, str]:
+    result = subprocess.run(
+        [sys.executable, "-c", POOL_SCRIPT, ",".join(texts), str(timeout)],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    return dict(line.split(" ", 1) for line in result.stdout.splitlines())
+
+
+def test_layouts_reuse_their_worker_processes():
+    outcomes = pool_run(["fine"] * 8)
+    assert len(outcomes) == 8
+    assert all(text.isdigit() for text in outcomes.values())
+    assert len(set(outcomes.values())) <= 2  # two workers for eight jobs, not a process each
+
+
+def test_a_crash_or_a_timeout_costs_its_job_only():
+    outcomes = pool_run(["fine", "crash", "fine", "hang", "fine", "fine"], timeout=2)
+    assert outcomes["1"] == "Graphviz crashed while laying out this blueprint (SIGABRT); nothing was written"
+    assert outcomes["3"] == "layout stopped after the --timeout of 2 s; nothing was written"
+    # the jobs after them ran, on the surviving worker or on fresh ones
+    assert all(outcomes[key].isdigit() for key in ("0", "2", "4", "5"))

@@ -248,3 +248,32 @@ def test_an_icon_used_many_times_is_embedded_once(write_blueprint):
     import xml.etree.ElementTree as ElementTree
 
     ElementTree.fromstring(svg)
+
+
+@pytest.mark.parametrize("pad", ["0.5", "0.37", "0.5,0.2"])
+@pytest.mark.parametrize("size", [3, 7, 12])
+def test_an_opaque_png_is_written_as_rgb(write_blueprint, pad, size):
+    """Graphviz rounds the padded size to whole pixels; rounded up, the last column
+    or row is half covered and cairo writes RGBA (slower, larger). The PNG's pad
+    is nudged so that every pixel is covered: RGB (IHDR colour type 2)."""
+    from sdiagram.renderer.engine import layout_and_render
+
+    components = "\n".join(f"  c{i}: {{kind: service, label: '{'x' * (i % 5 + 1)}'}}" for i in range(size))
+    chain = "\n".join(f"  - c{i} -> c{i + 1}: {'y' * (i % 3)}" for i in range(size - 1))
+    blueprint = sdiagram.load(write_blueprint(f"components:\n{components}\nconnections:\n{chain}\n"))
+    dot_text = to_dot(blueprint, DotOptions()).replace("pad=0.5", f'pad="{pad}"')
+    assert f'pad="{pad}"' in dot_text
+    outputs = layout_and_render(dot_text, ("png", "json0"), image_roots(blueprint)).outputs
+    assert outputs["png"][25] == 2
+    # the nudge is the PNG's alone: what is drawn after it has the blueprint's pad
+    assert outputs["json0"] == layout_and_render(dot_text, ("json0",), image_roots(blueprint)).outputs["json0"]
+    assert f'"pad": "{pad}"'.encode() in outputs["json0"]
+
+
+def test_committed_pngs_are_rgb():
+    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "output")
+    pngs = [name for name in sorted(os.listdir(folder)) if name.endswith(".png")]
+    assert len(pngs) == 6
+    for name in pngs:
+        with open(os.path.join(folder, name), "rb") as handle:
+            assert handle.read(26)[25] == 2, name

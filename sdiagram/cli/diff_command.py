@@ -218,8 +218,7 @@ IMAGE_FORMATS = ("svg", "png", "pdf", "dot")
 def _draw(pair: tuple, result: "BlueprintDiff", image: str) -> None:
     """Lay out NEW with the changes marked and write it to `image` (the format from its suffix)."""
     from ..renderer import image_roots
-    from ..renderer.diff_picture import diff_picture
-    from ..renderer.dot import to_dot
+    from ..renderer.diff_picture import diff_picture_dot
     from ..renderer.engine import RenderError, layout_and_render
     from .output import write_atomic
 
@@ -228,9 +227,8 @@ def _draw(pair: tuple, result: "BlueprintDiff", image: str) -> None:
         raise click.BadParameter(f"'{image}': the file name must end in {', '.join('.' + f for f in IMAGE_FORMATS)}",
                                  param_hint="--image")
     old, new = pair
-    combined, options = diff_picture(old, new, result)
-    dot_text = to_dot(combined, options)
     try:
+        dot_text = diff_picture_dot(old, new, result)
         data = dot_text.encode("utf-8") if fmt == "dot" else layout_and_render(dot_text, (fmt,), image_roots(new)).outputs[fmt]
         write_atomic(image, data)
     except RenderError as error:

@@ -105,6 +105,21 @@ def _hash_regular_file(path: str, limit: int, digest: "hashlib._Hash") -> bool:
     return True
 
 
+def output_heads(output_dir: str, name: str, size: int = 4096) -> tuple[bytes, ...]:
+    """The first `size` bytes of the DOT and SVG a previous render left for `name`
+    (where it records its layout variant), for the files that are there and regular."""
+    heads = []
+    for fmt in ("dot", "svg"):
+        descriptor = _open_regular(output_file(output_dir, name, fmt), MAX_OUTPUT_BYTES)
+        if descriptor is not None:
+            try:
+                with os.fdopen(descriptor, "rb") as handle:
+                    heads.append(handle.read(size))
+            except OSError:
+                pass
+    return tuple(heads)
+
+
 def output_file(output_dir: str, name: str, fmt: str) -> str:
     """Where one format of one blueprint is written: OUTPUT/<name>.<extension>."""
     return os.path.join(output_dir, f"{name}.{_EXTENSIONS.get(fmt, fmt)}")

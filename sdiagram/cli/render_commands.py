@@ -21,7 +21,9 @@ FORMAT_NAMES = ("svg", "png", "pdf", "dot", "mermaid", "drawio")
 THEME_NAMES = ("light", "dark", "auto")
 # Generous: 3,000 components lay out in ~16 s on 2 cores (bench/scale.py).
 DEFAULT_TIMEOUT = 300.0
-LAYOUT_MODES = ("best", "fast")  # renderer.LAYOUT_MODES, without importing the renderer
+# renderer.LAYOUT_MODES, without importing the renderer, and "fresh": the best,
+# without keeping the variant the previous render drew
+LAYOUT_MODES = ("best", "fast", "fresh")
 DOT_ICON_MODES = ("relative", "absolute", "copy")
 
 
@@ -41,6 +43,11 @@ class _Settings(NamedTuple):
             return ""
         return f"\0layout={self.layout_mode}\0dot-icons={self.dot_icons}"
 
+    @property
+    def renderer_mode(self) -> str:
+        """The renderer's layout mode ("fresh" is its "best")."""
+        return "fast" if self.layout_mode == "fast" else "best"
+
 
 class _Target(NamedTuple):
     path: str
@@ -54,6 +61,7 @@ class _Target(NamedTuple):
     model: Any = None  # the Blueprint (or view) drawn
     options: Any = None  # its renderer.DotOptions, with the chosen layout variant
     scored: tuple = ()  # how each candidate layout scored (renderer.candidates.Scored)
+    previous: str | None = None  # the layout variant the previous render in the output folder drew
 
 
 def _formats(ctx: click.Context | None, param: click.Parameter | None, value: str) -> tuple[str, ...]:
@@ -140,7 +148,8 @@ def _theme_mark(theme: str) -> str:
     type=click.Choice(LAYOUT_MODES),
     default="best",
     show_default=True,
-    help="best: lay out the candidate variants and keep the best-scoring one; fast: the first variant only.",
+    help="best: lay out the candidate variants and keep the best-scoring one, or the one the image in the output "
+    "folder has unless the best is 25% better; fresh: the best, ignoring the image there; fast: the first variant only.",
 )
 @click.option("--stats", is_flag=True,
               help="Print the layout's quality metrics and the candidates' scores (renders even if up to date).")
@@ -187,29 +196,27 @@ def render(
     files = blueprint_files(paths, skip_non_blueprints)
     report = _Report(files)
     failed = False
-    targets: dict[str, _Target] = {}
-    jobs_to_run: list = []
     names: dict[str, str] = {}
-    stale = 0
+    layouts = _Layouts(report, output_dir, formats, jobs, timeout, theme, check, settings)
     try:
         for path in files:
             planned = _plan(report, names, path, output_dir, formats, force, with_lint, theme, settings)
             if isinstance(planned, list):
                 report.expect(path, len(planned))
                 for target, job in planned:
-                    targets[job.key] = target
-                    jobs_to_run.append(job)
+                    layouts.add(target, job)  # laid out while the next blueprints are planned
                 continue
             failed = failed or not planned
             report.finish(path)
-        if jobs_to_run:
-            _prepare_for_workers(jobs_to_run)
-            jobs_to_run = _choose_layouts(jobs_to_run, targets, settings, jobs, timeout)
-            layout_failed, stale = _run_and_write(report, jobs_to_run, targets, output_dir, formats, jobs, timeout,
-                                                  theme, check, settings)
-            failed = layout_failed or failed
+        layouts.finish()
     finally:
+        layouts.close()
         report.close()
+    if layouts.no_engine:
+        click.echo(f"error: {layouts.no_engine}", err=True)
+        sys.exit(2)
+    failed = failed or layouts.failed
+    stale = layouts.stale
     if failed:
         sys.exit(2)
     if stale:
@@ -365,57 +372,126 @@ def _prepare(report: _Report, path: str, source: bytes, formats: tuple[str, ...]
         key = cache.content_key(source, formats, icons, drawn) or ""
         outputs = {fmt: cache.output_file(output_dir, model.name, fmt) for fmt in formats}
         views = tuple(blueprint.views) if not view else ()
+        previous = None
+        if settings.layout_mode == "best":
+            previous = renderer.recorded_variant(*cache.output_heads(output_dir, model.name))
         target = _Target(path, view, views, model.name, outputs, key, icons, renderer.without_layout(model, formats),
-                         model, options)
+                         model, options, previous=previous)
         job = LayoutJob(f"{path}\0{view}", dot_text, renderer.layout_formats(formats), roots, measure=settings.stats)
         prepared.append((target, job))
     return prepared
 
 
-def _choose_layouts(jobs_to_run: list, targets: dict[str, _Target], settings: _Settings,
-                    jobs: int | None, timeout: float | None) -> list:
-    """Lay out every blueprint's candidate variants (all in parallel), keep each one's best.
+class _Layouts:
+    """Every layout of one `render` run, in a pool of worker processes
+    (`renderer.batch.LayoutPool`), started as each blueprint is planned: its
+    candidate layouts first, then, as soon as they are all back, the chosen one
+    in every format, ahead of the candidates still waiting. Each blueprint's
+    files are written (or with --check compared) as its layout comes back.
 
-    Even for DOT alone: `-f dot` writes the DOT the images are drawn from."""
-    from dataclasses import replace
+    Even DOT alone gets its candidates laid out: `-f dot` writes the DOT the
+    images are drawn from."""
 
-    from .. import renderer
-    from ..renderer.batch import default_workers, run_layouts
+    def __init__(self, report: _Report, output_dir: str, formats: tuple[str, ...], jobs: int | None,
+                 timeout: float | None, theme: str, check: bool, settings: _Settings) -> None:
+        self.report, self.output_dir, self.formats = report, output_dir, formats
+        self.jobs, self.timeout, self.theme, self.check, self.settings = jobs, timeout, theme, check, settings
+        self.targets: dict[str, _Target] = {}
+        self.pool: Any = None
+        # blueprint job key -> (its job, candidate outcomes so far, how many candidates)
+        self.choosing: dict[str, tuple[Any, dict[str, Any], int]] = {}
+        self.candidate_of: dict[str, str] = {}  # candidate job key -> blueprint job key
+        self.failed = False
+        self.stale = 0  # images stale or missing (--check)
+        self.no_engine: str | None = None  # why there is no Graphviz to draw with
+        self.engine_checked = False
 
-    candidates = [
-        candidate
-        for job in jobs_to_run
-        for candidate in renderer.candidate_jobs(job.key, targets[job.key].model, targets[job.key].options,
-                                                 settings.layout_mode)
-    ]
-    outcomes = {job.key: outcome for job, outcome in run_layouts(candidates, jobs or default_workers(), timeout)}
-    chosen = []
-    for job in jobs_to_run:
-        target = targets[job.key]
-        choice = renderer.pick_layout(job.key, target.model, target.options, outcomes, settings.layout_mode)
-        targets[job.key] = target._replace(options=choice.options, scored=choice.scored)
-        chosen.append(replace(job, dot_text=choice.dot_text))
-    return chosen
+    def add(self, target: _Target, job) -> None:
+        """Start on one planned job (a blueprint's whole model or one of its views)."""
+        from .. import renderer
 
+        if self.no_engine or not self._engine_for(job):
+            return
+        self.targets[job.key] = target
+        candidates = renderer.candidate_jobs(job.key, target.model, target.options, self.settings.renderer_mode)
+        if candidates:
+            self.choosing[job.key] = (job, {}, len(candidates))
+            for candidate in candidates:
+                self.candidate_of[candidate.key] = job.key
+                self._submit(candidate)
+        else:
+            self._submit(job)
+        self._collect(0)
 
-def _run_and_write(report: _Report, jobs_to_run: list, targets: dict[str, _Target], output_dir: str,
-                   formats: tuple[str, ...], jobs: int | None, timeout: float | None, theme: str,
-                   check: bool, settings: _Settings) -> tuple[bool, int]:
-    """Lay out every job (in parallel) and write its files, or with `check` compare
-    them with the files there: (anything failed, number of stale or missing files)."""
-    from ..renderer.batch import default_workers, run_layouts
+    def finish(self) -> None:
+        """Wait for every layout and write its files."""
+        while self.pool is not None and self.pool.busy:
+            self._collect(None)
 
-    failed = False
-    stale = 0
-    # DOT alone needs no Graphviz: no layout, no child process.
-    needs_layout = any(fmt != "dot" for job in jobs_to_run for fmt in job.formats)
-    for job, outcome in run_layouts(jobs_to_run, jobs or default_workers(), timeout, isolate=needs_layout):
-        target = targets[job.key]
-        written, problems = _write_outcome(report, target, job, outcome, output_dir, formats, theme, check, settings)
-        failed = failed or not written
-        stale += problems
-        report.finish(target.path)
-    return failed, stale
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    def _engine_for(self, job) -> bool:
+        """False when `job` draws an image and there is no Graphviz (said once every blueprint is planned)."""
+        from ..renderer.engine import RENDER_FORMATS, RenderError, engine_name
+
+        if not self.engine_checked and any(fmt in RENDER_FORMATS for fmt in job.formats):
+            self.engine_checked = True
+            try:
+                engine_name()
+            except RenderError as error:
+                self.no_engine = str(error)
+        return self.no_engine is None
+
+    def _submit(self, job, first: bool = False) -> None:
+        from ..renderer.batch import LayoutPool, _execute, default_workers
+        from ..renderer.engine import RENDER_FORMATS, RenderError, engine_name
+
+        if not job.measure and not any(fmt in RENDER_FORMATS for fmt in job.formats):
+            self._done(job, _execute(job))  # DOT alone: no Graphviz, no child process
+            return
+        if self.pool is None:
+            try:
+                engine_name()  # pygraphviz imported once, before the workers are forked
+            except RenderError:
+                pass  # DOT alone: each candidate reports it, and the first variant is kept
+            self.pool = LayoutPool(self.jobs or default_workers(), self.timeout)
+        self.pool.submit(job, first)
+
+    def _collect(self, wait: float | None) -> None:
+        if self.pool is None:
+            return
+        for job, outcome in self.pool.poll(wait):
+            if job.key in self.candidate_of:
+                self._candidate_done(job, outcome)
+            else:
+                self._done(job, outcome)
+
+    def _candidate_done(self, candidate, outcome) -> None:
+        from dataclasses import replace
+
+        from .. import renderer
+
+        key = self.candidate_of.pop(candidate.key)
+        job, outcomes, expected = self.choosing[key]
+        outcomes[candidate.key] = outcome
+        if len(outcomes) < expected:
+            return
+        del self.choosing[key]
+        target = self.targets[key]
+        choice = renderer.pick_layout(key, target.model, target.options, outcomes, self.settings.renderer_mode,
+                                      target.previous)
+        self.targets[key] = target._replace(options=choice.options, scored=choice.scored)
+        self._submit(replace(job, dot_text=choice.dot_text), first=True)
+
+    def _done(self, job, outcome) -> None:
+        target = self.targets[job.key]
+        written, problems = _write_outcome(self.report, target, job, outcome, self.output_dir, self.formats,
+                                           self.theme, self.check, self.settings)
+        self.failed = self.failed or not written
+        self.stale += problems
+        self.report.finish(target.path)
 
 
 def _write_outcome(report: _Report, target: _Target, job, outcome, output_dir: str, formats: tuple[str, ...],
@@ -461,7 +537,8 @@ def _say_stats(report: _Report, target: _Target, metrics: Any) -> None:
     from ..renderer.metrics import describe
 
     shown = _shown(target.path) + (f" (view {target.view})" if target.view else "")
-    report.say(target.path, f"{shown}: layout {target.options.variant.name}: {describe(metrics)}")
+    kept = " (as in the previous render)" if target.previous == target.options.variant.name else ""
+    report.say(target.path, f"{shown}: layout {target.options.variant.name}{kept}: {describe(metrics)}")
     if len(target.scored) > 1:
         scores = ", ".join(
             f"{s.variant.name} {s.score:.1f}" if s.metrics is not None else f"{s.variant.name} failed"
@@ -503,23 +580,6 @@ def _compare(target: _Target, outputs: dict[str, bytes]) -> list[tuple[str, str]
         elif existing != data:
             problems.append((file, "stale"))
     return problems
-
-
-def _prepare_for_workers(jobs: list) -> None:
-    """Import the engine and encode the icons once, before any worker is forked."""
-    from .. import icons
-    from .render_cache import icon_files
-    from ..renderer.engine import RENDER_FORMATS, RenderError, engine_name
-
-    if any(fmt in RENDER_FORMATS for job in jobs for fmt in job.formats):
-        try:
-            engine_name()
-        except RenderError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(2)
-    for job in jobs:
-        for file in icon_files(job.dot_text, job.image_roots):
-            icons.data_uri(file)
 
 
 def _write_outputs(output_dir: str, target: _Target, outputs: dict[str, bytes]) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 from .. import icons
 from ..model import Blueprint
 from .batch import LayoutJob, LayoutOutcome, default_workers, run_layouts
-from .candidates import LAYOUT_MODES, Scored, choose, score, variants_for, with_variant
+from .candidates import LAYOUT_MODES, Scored, choose, recorded_variant, score, variants_for, with_variant
 from .dot import DotOptions, Highlight, to_dot
 from .engine import FORMATS, Rendered, RenderError, engine_name
 from .theme import THEMES, palette
@@ -37,7 +37,8 @@ OUTPUT_FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "drawio")
 __all__ = [
     "FORMATS", "Highlight", "LARGE_GRAPH_COMPONENTS", "LAYOUT_MODES", "LayoutChoice", "OUTPUT_FORMATS", "Rendered",
     "RenderError", "THEMES", "candidate_jobs", "check_custom_icons", "choose_layout", "dot_options", "finish",
-    "image_roots", "layout_formats", "pick_layout", "render", "render_formats", "to_dot", "without_layout",
+    "image_roots", "layout_formats", "pick_layout", "recorded_variant", "render", "render_formats", "to_dot",
+    "without_layout",
 ]
 
 
@@ -63,16 +64,18 @@ def candidate_jobs(key: str, blueprint: Blueprint, options: DotOptions, mode: st
 
 
 def pick_layout(
-    key: str, blueprint: Blueprint, options: DotOptions, outcomes: Mapping[str, LayoutOutcome], mode: str = "best"
+    key: str, blueprint: Blueprint, options: DotOptions, outcomes: Mapping[str, LayoutOutcome], mode: str = "best",
+    previous: str | None = None,
 ) -> LayoutChoice:
-    """Score the candidates' outcomes (job key -> outcome) and keep the best."""
+    """Score the candidates' outcomes (job key -> outcome) and keep the best, or
+    the `previous` render's variant unless the best is much better (`candidates.choose`)."""
     variants = variants_for(blueprint, options, mode)
     scored = []
     for variant in variants:
         outcome = outcomes.get(f"{key}\0{variant.name}")
         metrics = outcome.rendered.metrics if outcome is not None and outcome.rendered is not None else None
         scored.append(Scored(variant, metrics, score(metrics) if metrics is not None else float("inf")))
-    chosen = choose(scored) if scored else Scored(variants[0], None, float("inf"))
+    chosen = choose(scored, previous) if scored else Scored(variants[0], None, float("inf"))
     chosen_options = with_variant(options, chosen.variant)
     return LayoutChoice(chosen_options, to_dot(blueprint, chosen_options), tuple(scored))
 
@@ -83,13 +86,15 @@ def choose_layout(
     mode: str = "best",
     workers: int | None = None,
     timeout: float | None = None,
+    previous: str | None = None,
 ) -> LayoutChoice:
-    """Lay out the candidate variants (in parallel child processes) and keep the best."""
+    """Lay out the candidate variants (in parallel child processes) and keep the
+    best; `previous`: the variant the previous render drew (`candidates.recorded_variant`)."""
     jobs = candidate_jobs("", blueprint, options, mode)
     if jobs:
         engine_name()  # import the engine once, before the children are forked
     outcomes = {job.key: outcome for job, outcome in run_layouts(jobs, workers or default_workers(), timeout)}
-    return pick_layout("", blueprint, options, outcomes, mode)
+    return pick_layout("", blueprint, options, outcomes, mode, previous)
 
 
 def image_roots(blueprint: Blueprint) -> tuple[str, ...]:
@@ -181,10 +186,13 @@ def render_formats(
     layout: str = "best",
     measure: bool = False,
     with_estimate: bool = False,
+    previous: str | None = None,
 ) -> Rendered:
     """Choose the layout (`layout`: 'best' of the candidates, or the 'fast' first
     one) and render every format in `formats` from it; `measure` adds its metrics;
-    `with_estimate` draws the estimate (peak load on edges, utilization, an SLO box).
+    `with_estimate` draws the estimate (peak load on edges, utilization, an SLO box);
+    `previous` names the variant the previous render drew, kept unless the best
+    scores much better (`candidates.recorded_variant` reads it from that output).
 
     Every layout runs in a child process (see `batch.layout_in_child`): a crash
     of Graphviz raises RenderError here rather than ending the interpreter.
@@ -205,7 +213,8 @@ def render_formats(
         from .estimate_overlay import overlay_for
 
         overlay = overlay_for(blueprint)
-    choice = choose_layout(blueprint, dot_options(blueprint, highlights, theme, outlines, overlay), layout)
+    choice = choose_layout(blueprint, dot_options(blueprint, highlights, theme, outlines, overlay), layout,
+                           previous=previous)
     roots = image_roots(blueprint)
     laid_out = layout_in_child(choice.dot_text, layout_formats(formats), roots, measure)
     outputs = finish(formats, laid_out.outputs, without_layout(blueprint, formats), roots, theme)

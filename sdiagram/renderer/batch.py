@@ -2,8 +2,10 @@
 
 A layout runs in C and cannot be interrupted from Python, so a layout with a
 time limit, or one of several running at once, runs in a child process that
-is killed when its time is up. The children only compute: they return bytes
-and the parent writes every file, so a killed child leaves nothing behind.
+is killed when its time is up (or when Graphviz crashes in it, only that
+layout is lost). The children are workers of a `LayoutPool`, kept from one
+layout to the next. They only compute: they return bytes and the parent
+writes every file, so a killed child leaves nothing behind.
 
 A child never outlives its parent: on Linux the kernel kills it when the
 parent dies (PR_SET_PDEATHSIG, even after `kill -9` of the parent), elsewhere
@@ -22,8 +24,9 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator, cast
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .engine import RENDER_FORMATS, Rendered, RenderError, engine_name, layout_and_render
 
@@ -58,23 +61,6 @@ def _execute(job: LayoutJob) -> LayoutOutcome:
     return LayoutOutcome(rendered=rendered, seconds=time.perf_counter() - started)
 
 
-def _child(
-    job: LayoutJob, connection: "multiprocessing.connection.Connection", parent: int, timeout: float | None
-) -> None:
-    _die_with_parent(parent)
-    if timeout is not None:
-        _limit_cpu(timeout)
-    # The parent reports a crash in one line; the Python stack of the child
-    # (pytest and `python -X faulthandler` enable the handler) is noise.
-    faulthandler.disable()
-    try:
-        connection.send(_execute(job))
-    except BaseException as error:  # the parent must always get an answer
-        connection.send(LayoutOutcome(error=f"render failed: {type(error).__name__}: {error}"))
-    finally:
-        connection.close()
-
-
 def _die_with_parent(parent: int) -> None:
     """End this process when `parent` dies, however it dies."""
     if sys.platform.startswith("linux"):
@@ -96,12 +82,15 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _limit_cpu(timeout: float) -> None:
-    """A CPU-time limit just above the wall-clock one: the kernel's backstop for --timeout."""
+    """A CPU-time limit for the next job, just above its wall-clock one: the kernel's
+    backstop for --timeout. The limit counts the whole process, so it starts from
+    the CPU time this worker has used so far."""
     try:
         import resource
     except ImportError:  # pragma: no cover - Windows
         return
-    seconds = math.ceil(timeout) + 2
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    seconds = math.ceil(used.ru_utime + used.ru_stime + timeout) + 2
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     if hard != resource.RLIM_INFINITY:
         seconds = min(seconds, hard)
@@ -121,58 +110,167 @@ def run_layouts(
 ) -> Iterator[tuple[LayoutJob, LayoutOutcome]]:
     """Yield each job with its outcome, as they finish.
 
-    By default every layout runs in a child process: besides allowing a time
-    limit, that keeps a Graphviz crash (it aborts on some internal assertions)
-    from taking the caller down with it. `isolate=False` with one worker and no
-    time limit runs the jobs in this process, in order.
+    By default every layout runs in a child process (a `LayoutPool` of up to
+    `workers`): besides allowing a time limit, that keeps a Graphviz crash (it
+    aborts on some internal assertions) from taking the caller down with it.
+    `isolate=False` with one worker and no time limit runs the jobs in this
+    process, in order.
     """
     if not isolate and timeout is None and (workers <= 1 or len(jobs) <= 1):
         for job in jobs:
             yield job, _execute(job)
         return
-    import multiprocessing.connection
+    with LayoutPool(min(workers, len(jobs)), timeout) as pool:
+        for job in jobs:
+            pool.submit(job)
+        while pool.busy:
+            yield from pool.poll()
 
-    context = _context()
-    pending = list(reversed(jobs))
-    running: dict[multiprocessing.connection.Connection, tuple[LayoutJob, multiprocessing.process.BaseProcess, float]] = {}
-    try:
-        while pending or running:
-            while pending and len(running) < max(1, workers):
-                job = pending.pop()
-                reader, writer = context.Pipe(duplex=False)
-                process = context.Process(target=_child, args=(job, writer, os.getpid(), timeout), daemon=True)
-                process.start()
-                writer.close()
-                running[reader] = (job, process, time.monotonic())
-            wait_for = None
-            if timeout is not None:
-                soonest = min(started for _, _, started in running.values()) + timeout
-                wait_for = max(0.0, soonest - time.monotonic())
-            ready = cast("list[multiprocessing.connection.Connection]", multiprocessing.connection.wait(list(running), timeout=wait_for))
-            for reader in ready:
-                job, process, started = running.pop(reader)
+
+@dataclass
+class _Worker:
+    process: Any
+    connection: Any
+    job: LayoutJob | None = None
+    started: float = 0.0
+
+
+class LayoutPool:
+    """Long-lived layout processes ("workers"), each laying out one job at a time.
+
+    One child per layout paid a fork, the copy-on-write faults of a fresh copy
+    of this interpreter and an exit for each of the ~36 layouts of a render of
+    six blueprints (five candidates each, then the chosen one); a worker pays
+    them once. The guarantees are those of one child per layout: a job over
+    `timeout` seconds kills its worker, a Graphviz crash ends only its worker,
+    and either way that job gets the error and the next job a fresh worker.
+    Workers die with this process, and each job runs under a CPU-time limit a
+    little above `timeout` (the kernel's backstop when this process is stopped).
+
+    Not thread-safe: one caller at a time.
+    """
+
+    def __init__(self, workers: int, timeout: float | None) -> None:
+        self._size = max(1, workers)
+        self._timeout = timeout
+        self._queue: deque[LayoutJob] = deque()
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> "LayoutPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def busy(self) -> bool:
+        """Jobs are waiting or running."""
+        return bool(self._queue) or any(worker.job is not None for worker in self._workers)
+
+    def submit(self, job: LayoutJob, first: bool = False) -> None:
+        """Queue `job` (`first`: ahead of the jobs already waiting) and start it if a worker is free."""
+        if first:
+            self._queue.appendleft(job)
+        else:
+            self._queue.append(job)
+        self._dispatch()
+
+    def poll(self, wait: float | None = None) -> list[tuple[LayoutJob, LayoutOutcome]]:
+        """The jobs that finished, waiting up to `wait` seconds for one (None: until one
+        finishes or is stopped; 0: not at all). Queued jobs start as workers free up."""
+        self._dispatch()
+        running = [worker for worker in self._workers if worker.job is not None]
+        if not running:
+            return []
+        if self._timeout is not None:
+            soonest = min(worker.started for worker in running) + self._timeout
+            until = max(0.0, soonest - time.monotonic())
+            wait = until if wait is None else min(wait, until)
+        import multiprocessing.connection
+
+        ready = set(multiprocessing.connection.wait([worker.connection for worker in running], timeout=wait))
+        finished = []
+        now = time.monotonic()
+        for worker in running:
+            job = worker.job
+            assert job is not None
+            if worker.connection in ready:
                 try:
-                    outcome = reader.recv()
+                    outcome = worker.connection.recv()
+                    worker.job = None
                 except EOFError:
-                    process.join()
-                    outcome = LayoutOutcome(error=_died(process.exitcode, timeout), seconds=time.monotonic() - started)
-                reader.close()
-                process.join()
-                yield job, outcome
-            if timeout is not None:
-                now = time.monotonic()
-                for reader, (job, process, started) in list(running.items()):
-                    if now - started >= timeout:
-                        process.kill()
-                        process.join()
-                        reader.close()
-                        del running[reader]
-                        yield job, LayoutOutcome(error=_stopped(timeout), seconds=now - started)
-    finally:
-        for reader, (_, process, _) in running.items():
-            process.kill()
-            process.join()
-            reader.close()
+                    worker.process.join()
+                    error = _died(worker.process.exitcode, self._timeout)
+                    outcome = LayoutOutcome(error=error, seconds=now - worker.started)
+                    self._retire(worker)
+                finished.append((job, outcome))
+            elif self._timeout is not None and now - worker.started >= self._timeout:
+                self._retire(worker)
+                finished.append((job, LayoutOutcome(error=_stopped(self._timeout), seconds=now - worker.started)))
+        self._dispatch()
+        return finished
+
+    def close(self) -> None:
+        """End every worker (a running job is abandoned) and forget the queue."""
+        self._queue.clear()
+        for worker in self._workers:  # all at once: they exit in parallel
+            if worker.process.is_alive():
+                worker.process.kill()
+        for worker in list(self._workers):
+            self._retire(worker)
+
+    def _dispatch(self) -> None:
+        while self._queue:
+            idle = next((worker for worker in self._workers if worker.job is None), None)
+            if idle is None:
+                if len(self._workers) >= self._size:
+                    return
+                idle = self._start()
+            job = self._queue.popleft()
+            try:
+                idle.connection.send(job)
+            except OSError:  # it died while idle: the job goes to a fresh worker
+                self._retire(idle)
+                self._queue.appendleft(job)
+                continue
+            idle.job, idle.started = job, time.monotonic()
+
+    def _start(self) -> _Worker:
+        context = _context()
+        ours, theirs = context.Pipe(duplex=True)
+        process = context.Process(target=_serve, args=(theirs, os.getpid(), self._timeout), daemon=True)
+        process.start()
+        theirs.close()
+        worker = _Worker(process, ours)
+        self._workers.append(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join()
+        worker.connection.close()
+        self._workers.remove(worker)
+
+
+def _serve(connection: "multiprocessing.connection.Connection", parent: int, timeout: float | None) -> None:
+    """A worker's loop: a job in, its outcome out, until the pipe closes."""
+    _die_with_parent(parent)
+    # The parent reports a crash in one line; the Python stack of the child
+    # (pytest and `python -X faulthandler` enable the handler) is noise.
+    faulthandler.disable()
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:
+            return
+        if timeout is not None:
+            _limit_cpu(timeout)
+        try:
+            outcome = _execute(job)
+        except BaseException as error:  # the parent must always get an answer
+            outcome = LayoutOutcome(error=f"render failed: {type(error).__name__}: {error}")
+        connection.send(outcome)
 
 
 def _stopped(timeout: float) -> str:

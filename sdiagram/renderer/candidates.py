@@ -17,31 +17,52 @@ The score (lower is better), over the metrics of one layout:
   + 20 x max(0, staircase - 0.5)          groups stepping along a diagonal
   + 3.0 x max(0, 7 - min_text_px)         text too small in a 1000 px column
   + 10 x max(0, 6 - min_text_px)          ... and under 6 px it can't be read
-  + 2.0 x max(0, |log2(aspect / 1.4)| - 1) far from a docs-friendly landscape
+  + 6.0 x max(0, |log2(aspect / 1.4)| - 1) far from a docs-friendly landscape
+                                          (under 0.7: a long scroll; over 2.8: tiny text)
 
 The choice is deterministic and stable: candidates are tried in a fixed order
 and the first one whose score is within `KEEP_MARGIN` of the best wins. The
 default variant is first, so a small edit that moves scores a little keeps the
 picture it had; another variant is only chosen for a large gain.
 
+The variant drawn is recorded in the output (`dot.LAYOUT_MARK`: a graph
+`comment`, so it is in the DOT and, as an XML comment, in the SVG). When the
+previous render left it in the output folder, that variant is kept unless the
+best candidate now scores more than `STICKY_MARGIN` better: adding a box keeps
+the kind of picture it was added to. Same blueprint and same previous output,
+same picture; and re-rendering what that render wrote gives it again (a
+variant chosen afresh is within KEEP_MARGIN of the best, so inside
+STICKY_MARGIN), which keeps `render --check` consistent with `render`.
+
 Variants never used: `constraint=false` on labelled edges between clusters
 makes Graphviz abort (mincross.c fixLabelOrder assertion, with or without
 `newrank`; tests/fixtures/abort-constraint-false-labels.dot), so edges between
-groups are only ever given `weight=0`. Classic ranking alone never aborted on
-the bundled designs nor on generated ones of 20 to 300 components (every
-candidate tried) with this Graphviz (14.1.5 in the pygraphviz wheels);
-every candidate still runs in its own child process, so an abort costs that
-candidate, never the run.
+groups are only ever given `weight=0`. The same assertion fires without
+`newrank` for a labelled edge whose ends share a rank in different clusters
+(found with `minlen=0`: generated 150 components, "mesh" shape, seed 2), so
+the calls `classic-bands` lets share a rank (`dot.shared_group_calls`) carry
+their text as an `xlabel`. Classic ranking otherwise never aborted on the
+bundled designs nor on generated ones of 20 to 300 components (every
+candidate tried; 383 layouts of 20-150 components, tiered, mesh and chained
+shapes, after `classic-bands` was added) with this Graphviz (14.1.5 in the
+pygraphviz wheels); every candidate still runs in its own child process, so
+an abort costs that candidate, never the run.
+
+Spacing (every variant): ranksep 0.3 in, nodesep 0.2 in, edge labels wrapped
+at 12 characters (the first candidates had 0.4/0.25/16): a smaller area per
+node for the variant chosen on each of the six bundled designs and on the
+generated ones of bench/layout_quality.py.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
 from ..model import Blueprint
-from .dot import DotOptions, LayoutVariant, group_band_edges, group_of, leaf_stores
+from .dot import LAYOUT_MARK, DotOptions, LayoutVariant, group_band_edges, group_of, leaf_stores
 from .metrics import LayoutMetrics
 
 # The fixed set, in order of preference. The first is `--layout fast`.
@@ -49,11 +70,22 @@ CANDIDATES: tuple[LayoutVariant, ...] = (
     LayoutVariant("base"),
     LayoutVariant("group-bands", group_bands=True),
     LayoutVariant("loose-groups", cross_group="weight"),
+    # Before plain classic ranking: the bands (and shared groups beside their
+    # deepest caller) are there against staircases, so when the two score
+    # alike the banded one is kept. Before stores-beside: that one scored
+    # within the margin of it on an edited design (ai-agent-platform with one
+    # component more) and would swap the whole picture for a small edit.
+    LayoutVariant("classic-bands", newrank=False, group_bands=True, shared_beside=True),
     LayoutVariant("stores-beside", leaf_stores_beside=True),
     LayoutVariant("classic-ranking", newrank=False),
 )
 # A later candidate must beat an earlier one by more than this fraction.
 KEEP_MARGIN = 0.10
+# The variant of the previous render is kept unless the best beats it by more than this fraction.
+# Measured on one-component edits of each bundled design (bench/README.md): margins of
+# 0 / 0.1 / 0.25 / 0.5 move the unchanged components 0.99 / 0.93 / 0.66 / 0.61 node widths
+# on average and draw a layout scoring at most 8 / 8 / 18 / 34 % over the best.
+STICKY_MARGIN = 0.25
 LAYOUT_MODES = ("best", "fast")
 
 
@@ -100,17 +132,39 @@ def score(metrics: LayoutMetrics) -> float:
         + 20.0 * max(0.0, metrics.staircase - 0.5)
         + 3.0 * max(0.0, 7.0 - metrics.min_text_px)
         + 10.0 * max(0.0, 6.0 - metrics.min_text_px)
-        + 2.0 * aspect_penalty
+        + 6.0 * aspect_penalty
     )
 
 
-def choose(scored: Sequence[Scored]) -> Scored:
-    """The first candidate (in the fixed order) within KEEP_MARGIN of the best score."""
+def choose(scored: Sequence[Scored], previous: str | None = None) -> Scored:
+    """The `previous` variant if it is within STICKY_MARGIN of the best score,
+    else the first candidate (in the fixed order) within KEEP_MARGIN of it."""
     working = [s for s in scored if s.metrics is not None]
     if not working:
         return scored[0]
     best = min(s.score for s in working)
+    kept = next((s for s in working if s.variant.name == previous), None)
+    if kept is not None and kept.score <= best * (1 + STICKY_MARGIN):
+        return kept
     return next(s for s in working if s.score <= best * (1 + KEEP_MARGIN))
+
+
+# Where the mark is: DOT's graph attributes come first, and Graphviz writes
+# the comment right after its own at the top of an SVG.
+RECORD_HEAD_BYTES = 4096
+_RECORDED = re.compile(re.escape(LAYOUT_MARK).encode() + rb"([a-z0-9-]{1,40})")
+
+
+def recorded_variant(*heads: bytes) -> str | None:
+    """The candidate variant named in the first of `heads` (the start of a DOT
+    or SVG file sdiagram wrote) that names one, else None."""
+    known = {variant.name for variant in CANDIDATES}
+    for head in heads:
+        # Graphviz writes a hyphen in an SVG comment as a character reference.
+        match = _RECORDED.search(head[:RECORD_HEAD_BYTES].replace(b"&#45;", b"-"))
+        if match and match.group(1).decode() in known:
+            return match.group(1).decode()
+    return None
 
 
 def with_variant(options: DotOptions, variant: LayoutVariant) -> DotOptions:

@@ -5,6 +5,11 @@ ones amber, and removed ones as red ghosts (dashed outline, no icon) where they
 were connected: removed components sit in their old group, removed
 connections run between the components they joined. A legend under the title
 counts each kind of change. Same inputs, same DOT.
+
+`diff_picture_dot` draws it with the layout variant `sdiagram render` gives
+NEW when OLD's image is in the output folder (OLD's variant, unless NEW lays
+out much better with another; `candidates.choose`), so the picture has the
+shape of the images it compares.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Mapping
 from ..diff.compare import connection_keys
 from ..diff.model import ADDED, CHANGED, REMOVED, RENAMED, BlueprintDiff
 from ..model import Blueprint
-from .dot import LABEL_WIDTH, DotOptions, html_text, quote, wrap
+from .dot import LABEL_WIDTH, DotOptions, html_text, quote, to_dot, wrap
 
 COLORS = {ADDED: "#2CA02C", CHANGED: "#E8A317", RENAMED: "#E8A317", REMOVED: "#D62728"}
 GHOST_FILL = "#FDECEA"
@@ -63,6 +68,17 @@ def diff_picture(old: Blueprint | None, new: Blueprint, change: BlueprintDiff) -
         if edge_state is not None:
             styles[f"edge:{index}"] = _edge(edge_state)
     return combined, DotOptions(styles=styles, label_rows=(_legend(change),))
+
+
+def diff_picture_dot(old: Blueprint | None, new: Blueprint, change: BlueprintDiff) -> str:
+    """The diff picture's DOT, laid out as `render` lays out NEW after OLD (module docstring)."""
+    from . import choose_layout, dot_options
+    from .candidates import with_variant
+
+    previous = choose_layout(old, dot_options(old)).options.variant.name if old is not None else None
+    variant = choose_layout(new, dot_options(new), previous=previous).options.variant
+    combined, options = diff_picture(old, new, change)
+    return to_dot(combined, with_variant(options, variant))
 
 
 def _drawable(connection, components: Mapping, groups: Mapping) -> bool:

@@ -41,6 +41,9 @@ LINE_HEIGHT = 0.25
 # A `dead_letter:` relation: dashed, in a muted red, labelled.
 DEAD_LETTER_EDGE = {"style": "dashed", "label": '"dead letters"', "color": '"#B5534A"', "fontcolor": '"#B5534A"'}
 TITLE_SIZE = 22
+# Names the variant drawn, in the DOT and (as an XML comment) in the SVG; the
+# next render keeps it (`candidates.recorded_variant`, `candidates.choose`).
+LAYOUT_MARK = "sdiagram layout: "
 STORE_KINDS = frozenset({"cache", "database", "object_storage", "search_index", "vector_db"})
 
 
@@ -62,8 +65,8 @@ class LayoutVariant:
     # Graphviz's newer ranking: ranks across clusters, needed by `rank=same`
     # between components of different groups.
     newrank: bool = True
-    ranksep: float = 0.4
-    nodesep: float = 0.25
+    ranksep: float = 0.3
+    nodesep: float = 0.2
     splines: str = "spline"
     # Edges between different groups: "" as written; "weight" gets them
     # `weight=0` (they no longer pull their ends into line); "constraint"
@@ -71,7 +74,7 @@ class LayoutVariant:
     # so clusters may sit side by side instead of in a staircase.
     cross_group: str = ""
     # Characters per line of an edge label.
-    edge_label_width: int = 16
+    edge_label_width: int = 12
     # A leaf data store and its only caller share a rank (side by side).
     leaf_stores_beside: bool = False
     # A group that calls another ends before the other begins (invisible
@@ -79,6 +82,12 @@ class LayoutVariant:
     # Graphviz stack them into a diagonal staircase. (Banding before every
     # member of the called group was tried too: never the best, and slower.)
     group_bands: bool = False
+    # A group that three or more others call (a shared service) may share
+    # ranks with its deepest caller (`minlen=0` on those calls, their text
+    # as an `xlabel`; see `shared_group_calls`) instead of coming after it:
+    # it sits beside the group that calls it last rather than one more step
+    # down a chain of groups.
+    shared_beside: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,6 +188,7 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     lines = [f"digraph {quote(blueprint.name)} {{"]
     variant = options.variant
     graph = {
+        "comment": quote(LAYOUT_MARK + variant.name),
         "label": _graph_label(blueprint, options.highlights, colors, options.label_rows),
         "labelloc": "t",
         "fontname": quote(FONT),
@@ -241,10 +251,13 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     emit_group(None, 0, "  ")
     plan = plan_large_layout(blueprint) if options.large else None
     unlabelled = repeated_fan_labels(blueprint.connections)
+    shared = frozenset(call for calls in shared_group_calls(blueprint).values() for call in calls) \
+        if variant.shared_beside else frozenset()
     for index, (connection, ends) in enumerate(zip(blueprint.connections, connection_ends(blueprint))):
         deferred = plan is not None and index in plan.deferred
         lines.append("  " + _edge(blueprint, connection, ends, options, index not in unlabelled,
-                                  options.styles.get(f"edge:{index}", {}), deferred, edge_notes.get(connection)))
+                                  options.styles.get(f"edge:{index}", {}), deferred, edge_notes.get(connection),
+                                  shared))
     for tail, head, minlen in plan.spacers if plan else ():
         lines.append(f"  {quote(tail)} -> {quote(head)} [style=invis, minlen={minlen}, sdiagram={SPACER}];")
     for source, target in dead_letter_edges(blueprint):
@@ -426,6 +439,67 @@ def group_band_edges(blueprint: Blueprint) -> list[tuple[str, str]]:
     return edges if len(edges) <= MAX_BAND_EDGES else []
 
 
+def shared_group_calls(blueprint: Blueprint) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(deepest caller group, shared group) -> its calls (source, target), for
+    every group that three or more others call (replies are not calls).
+
+    The deepest caller is the one furthest down the chain of groups calling
+    groups (longest path; ties by id). Left out: a group whose callers are all
+    equally deep, and one that reaches its deepest caller back (a cycle)."""
+    calls: dict[str, set[str]] = {}
+    edges: list[tuple[str, str, str, str]] = []  # source, target, their groups
+    for connection in blueprint.connections:
+        if connection.reply or connection.source_is_group or connection.target_is_group:
+            continue
+        caller = blueprint.components[connection.source].group
+        called = blueprint.components[connection.target].group
+        if caller is None or called is None or caller in _ancestry(blueprint, called) \
+                or called in _ancestry(blueprint, caller):
+            continue
+        calls.setdefault(caller, set()).add(called)
+        edges.append((connection.source, connection.target, caller, called))
+    callers: dict[str, set[str]] = {}
+    for caller, called_groups in calls.items():
+        for called in called_groups:
+            callers.setdefault(called, set()).add(caller)
+    depths: dict[str, int] = {}
+
+    def depth(group: str, path: frozenset[str] = frozenset()) -> int:
+        if group not in depths:
+            above = [depth(c, path | {group}) for c in sorted(callers.get(group, ())) if c not in path]
+            depths[group] = 1 + max(above) if above else 0
+        return depths[group]
+
+    def reach(group: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [group]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo += sorted(calls.get(current, ()))
+        return seen
+
+    found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for called in sorted(callers):
+        if len(callers[called]) < 3:
+            continue
+        deepest = max(sorted(callers[called]), key=depth)
+        if depth(deepest) == min(depth(c) for c in callers[called]) or deepest in reach(called):
+            continue
+        found[(deepest, called)] = [(s, t) for s, t, a, b in edges if (a, b) == (deepest, called)]
+    return found
+
+
+def _ancestry(blueprint: Blueprint, group: str | None) -> list[str]:
+    """The group and the groups around it, innermost first."""
+    found: list[str] = []
+    while group is not None:
+        found.append(group)
+        group = blueprint.groups[group].parent
+    return found
+
+
 def leaf_stores(blueprint: Blueprint) -> list[tuple[str, str]]:
     """(caller, store) for every data store or dead-letter queue that only one
     component talks to and that talks to nobody: it can sit beside its caller
@@ -482,7 +556,7 @@ def repeated_fan_labels(connections: tuple[Connection, ...]) -> set[int]:
 
 def _edge(blueprint: Blueprint, connection: Connection, ends: tuple[str, str], options: DotOptions,
           labelled: bool = True, extra: Mapping[str, str | None] = {}, deferred: bool = False,
-          note: "Note | None" = None) -> str:
+          note: "Note | None" = None, shared: frozenset[tuple[str, str]] = frozenset()) -> str:
     attributes: dict[str, str] = {"sdiagram": DEFERRED} if deferred else {}
     text = (connection.label or "") if labelled else ""
     if connection.protocol:
@@ -493,7 +567,11 @@ def _edge(blueprint: Blueprint, connection: Connection, ends: tuple[str, str], o
     if text:
         # A `label` becomes a node of its own in the layout (a large graph pays
         # for it twice); an `xlabel` is placed beside the edge afterwards.
-        attributes["xlabel" if options.large else "label"] = quote(
+        # A call that may share its caller's rank (`shared`) gets an `xlabel`
+        # too: a `label` on an edge within one rank, between clusters, makes
+        # Graphviz abort (mincross.c fixLabelOrder) without `newrank`.
+        beside = (connection.source, connection.target) in shared
+        attributes["xlabel" if options.large or beside else "label"] = quote(
             "\n".join(wrap(text, options.variant.edge_label_width))
         )
     if connection.is_async:
@@ -514,6 +592,8 @@ def _edge(blueprint: Blueprint, connection: Connection, ends: tuple[str, str], o
     cross_group = options.variant.cross_group
     if cross_group and group_of(blueprint, connection, "source") != group_of(blueprint, connection, "target"):
         attributes[cross_group] = "0" if cross_group == "weight" else "false"
+    if shared and (connection.source, connection.target) in shared and not connection.reply:
+        attributes["minlen"] = "0"
     if tail_group:
         attributes["ltail"] = quote("cluster_" + tail_group)
     if head_group:

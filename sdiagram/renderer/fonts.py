@@ -19,13 +19,18 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from xml.sax.saxutils import escape
 
 FONT_FOLDER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fonts")
 FAMILY = "DejaVu Sans"
 GENERIC_FAMILIES = ("sans-serif", "sans", "serif", "monospace", "Helvetica", "Arial", "Times", "Courier")
 
 _configured: str | None = None
+
+
+def escape(text: str) -> str:
+    """XML character data (xml.sax.saxutils.escape, whose import pulls in urllib and
+    http.client: 17 ms of every render's start)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def config_text(font_folder: str, cache_folder: str) -> str:

@@ -18,10 +18,12 @@ What each number means (all geometry in points, 72 to the inch):
 - `detached_labels`: edge labels further than one letter-height (their font
   size) from their own edge.
 - `misattributed_labels`: edge labels nearer another edge than their own.
-- `label_overlaps`: an edge label overlapping another edge label, a node, or
-  an edge other than its own (each pair counted once; two labels less than
-  3 pt apart count, as they read as one); `labels_over_things`
-  counts only the first two kinds (a label hiding a node or another label).
+- `label_overlaps`: an edge label overlapping another edge label, a group
+  (cluster) label, a node, or an edge other than its own, and an edge running
+  through a group label (each pair counted once; two labels less than 3 pt
+  apart count, as they read as one); `labels_over_things` counts only an
+  edge label over a node, another edge label or a group label (a label hiding
+  a node or another label).
 - `staircase`: how much the groups line up along a diagonal: the absolute
   correlation of their centres' x and y (0 with fewer than three groups).
   Near 1 the groups step down (or up) one after another like stairs, leaving
@@ -152,6 +154,18 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
             1
             for i, (path, extent) in enumerate(zip(paths, extents))
             if i != index and extent is not None and _boxes_overlap(extent, inner) and _path_hits_box(path, inner)
+        )
+    # Group labels: an edge label over one hides it; an edge through one crosses it out.
+    group_labels = [_union(box for box, _ in texts) for texts in
+                    (_texts(o.get("_ldraw_", [])) for o in objects if "bb" in o) if texts]
+    for group_label in group_labels:
+        inner = _shrink(group_label, 1.0)
+        hidden = sum(1 for _, box, _ in labels if _boxes_overlap(_shrink(box, 1.0), inner))
+        overlaps += hidden
+        over_things += hidden
+        overlaps += sum(
+            1 for path, extent in zip(paths, extents)
+            if extent is not None and _boxes_overlap(extent, inner) and _path_hits_box(path, inner)
         )
     for a in range(len(labels)):
         for b in range(a + 1, len(labels)):

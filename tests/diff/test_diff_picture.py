@@ -7,7 +7,7 @@ from pathlib import Path
 import sdiagram
 from sdiagram.diff import diff_blueprints
 from sdiagram.renderer import image_roots
-from sdiagram.renderer.diff_picture import COLORS, diff_picture
+from sdiagram.renderer.diff_picture import COLORS, diff_picture, diff_picture_dot
 from sdiagram.renderer.dot import to_dot
 from sdiagram.renderer.engine import layout_and_render
 
@@ -61,7 +61,8 @@ def test_cli_writes_the_image_and_refuses_unknown_suffixes(tmp_path: Path) -> No
 
 def test_committed_docs_picture_is_current() -> None:
     old, new = EDITS / "url-shortener-rate-limiter.before.yaml", EDITS / "url-shortener-rate-limiter.after.yaml"
-    dot = picture_dot(old, new)
+    before, after = sdiagram.load(old), sdiagram.load(new)
+    dot = diff_picture_dot(before, after, diff_blueprints(before, after, renames=True))
     rendered = layout_and_render(dot, ("svg", "png"), image_roots(sdiagram.load(new)))
     for fmt in ("svg", "png"):
         committed = REPO / "docs" / f"diff-example.{fmt}"
