@@ -7,7 +7,6 @@ text; nothing below the CLI prints or exits.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
 # What must never reach a line of output raw: control characters (C0, DEL, C1,
@@ -54,9 +53,9 @@ class Span(NamedTuple):
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
-class Diagnostic:
-    """One problem in a blueprint, with the position it is about.
+class Diagnostic(NamedTuple):
+    """One problem in a blueprint, with the position it is about (a named
+    tuple, as every record on the lint path: cheap to define at start-up).
 
     `span` is None only when the problem has no position in the text (an
     unreadable file, a file that is too large).

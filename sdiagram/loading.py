@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
 from typing import BinaryIO
 
 from .diagnostics import BlueprintError, Diagnostic
@@ -38,7 +37,7 @@ def loads(text: str, path: str = "<string>") -> Blueprint:
     document, problems = parse_yaml(text, path)
     blueprint = compile_blueprint(document, path, problems)
     if path.startswith("<") and blueprint.name == os.path.splitext(os.path.basename(path))[0]:
-        blueprint = replace(blueprint, name=STDIN_NAME if path == STDIN_PATH else "blueprint")
+        blueprint = blueprint._replace(name=STDIN_NAME if path == STDIN_PATH else "blueprint")
     return blueprint
 
 

@@ -1,14 +1,20 @@
 """The typed blueprint model: what the compiler produces and every later stage reads.
 
 All values are frozen; every element keeps the `Span` of the text it came from.
+
+The records are named tuples: every `sdiagram` command defines them at
+start-up, where a frozen dataclass costs about ten times as much, and a large
+blueprint builds hundreds of thousands of them, where a tuple is also the
+cheapest to build. Change one with `record._replace(...)`; `is_record` and
+`record_defaults` serve code that walks records generically.
+No `from __future__ import annotations` here: `typing.NamedTuple` compiles
+every annotation given as a string, which doubles the cost of defining them.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
-from typing import Any, Mapping
+from types import MappingProxyType
+from typing import Any, Mapping, NamedTuple
 
 from .diagnostics import Span
 
@@ -18,8 +24,17 @@ FAILOVER_MODES = ("automatic", "manual")
 OPS = ("read", "write", "read_write")
 
 
-@dataclass(frozen=True)
-class Suppression:
+def is_record(value: object) -> bool:
+    """A model record (a named tuple such as `Component` or `Traffic`), not a plain tuple."""
+    return isinstance(value, tuple) and hasattr(type(value), "_fields")
+
+
+def record_defaults(record_type: type) -> dict[str, Any]:
+    """The default of every field of a record type that has one, by name."""
+    return dict(record_type._field_defaults)  # type: ignore[attr-defined]
+
+
+class Suppression(NamedTuple):
     """`rule: reason` under a component's or the blueprint's `ignore:`, or
     `rule: {reason: ..., until: YYYY-MM-DD, ticket: ...}`: a suppression that
     stops suppressing after `until` (lint says so on the finding)."""
@@ -31,8 +46,7 @@ class Suppression:
     ticket: str | None = None
 
 
-@dataclass(frozen=True)
-class Component:
+class Component(NamedTuple):
     id: str
     kind: str
     label: str
@@ -77,16 +91,14 @@ class Component:
         return (self.replicas >= 2 or self.managed) and not self.single_writer
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     id: str
     label: str
     span: Span
     parent: str | None = None
 
 
-@dataclass(frozen=True)
-class Connection:
+class Connection(NamedTuple):
     """One directed edge as written; fan-out and fan-in are already expanded.
 
     `bidirectional` marks `a <-> b`: one drawn edge, traffic both ways.
@@ -114,8 +126,7 @@ class Connection:
     latency_ms: float | None = None
 
 
-@dataclass(frozen=True)
-class Traffic:
+class Traffic(NamedTuple):
     dau: int | None = None
     requests_per_user: float | None = None
     reads: float | None = None
@@ -135,8 +146,7 @@ class Traffic:
         return float("inf") if self.writes == 0 else self.reads / self.writes
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     """`placement:`: where components run unless they say otherwise."""
 
     zones: int = 1
@@ -144,8 +154,7 @@ class Placement:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
-class Slo:
+class Slo(NamedTuple):
     """Blueprint-level objectives: `slo: {availability: 99.99%, latency_ms: 200}`."""
 
     availability: float | None = None  # fraction (0.9999)
@@ -153,26 +162,23 @@ class Slo:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """A value from the `lint:` block with its position; lint validates it."""
 
     value: Any
     span: Span
 
 
-@dataclass(frozen=True)
-class RuleSettings:
+class RuleSettings(NamedTuple):
     """`lint.rules.<rule>`: a severity override and rule options."""
 
     rule: str
     span: Span
     severity: Setting | None = None
-    options: Mapping[str, Setting] = field(default_factory=dict)
+    options: Mapping[str, Setting] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class LintSettings:
+class LintSettings(NamedTuple):
     select: tuple[Setting, ...] | None = None
     ignore: tuple[Suppression, ...] = ()
     rules: tuple[RuleSettings, ...] = ()
@@ -202,8 +208,7 @@ LAYOUT_VARIANTS = (
 )
 
 
-@dataclass(frozen=True)
-class LayoutHints:
+class LayoutHints(NamedTuple):
     """`layout:`: what to keep when the scored layout is not what the author wants."""
 
     same_rank: tuple[tuple[str, ...], ...] = ()  # each: components drawn side by side (one rank)
@@ -213,8 +218,7 @@ class LayoutHints:
     span: Span | None = None
 
 
-@dataclass(frozen=True)
-class View:
+class View(NamedTuple):
     """`views.<name>`: a named subset of the model, drawn as `<blueprint>.<name>.<format>`.
 
     It holds the union of: the members of `groups` (nested ones too), the
@@ -232,9 +236,8 @@ class View:
     depth: int = 1
 
 
-@dataclass(frozen=True)
-class Blueprint:
-    """A validated blueprint. `components` and `groups` keep source order."""
+class BlueprintFields(NamedTuple):
+    """The fields of a `Blueprint` (a named tuple like every model record)."""
 
     path: str
     name: str
@@ -243,15 +246,24 @@ class Blueprint:
     summary: str | None = None
     direction: str = "LR"
     traffic: Traffic | None = None
-    placement: Placement = field(default_factory=Placement)
-    components: Mapping[str, Component] = field(default_factory=dict)
-    groups: Mapping[str, Group] = field(default_factory=dict)
+    placement: Placement = Placement()
+    components: Mapping[str, Component] = MappingProxyType({})
+    groups: Mapping[str, Group] = MappingProxyType({})
     connections: tuple[Connection, ...] = ()
-    lint: LintSettings = field(default_factory=LintSettings)
-    layout: LayoutHints = field(default_factory=LayoutHints)
-    views: Mapping[str, View] = field(default_factory=dict)
+    lint: LintSettings = LintSettings()
+    layout: LayoutHints = LayoutHints()
+    views: Mapping[str, View] = MappingProxyType({})
     format_version: int = 1
     slo: Slo | None = None
+
+
+class Blueprint(BlueprintFields):
+    """A validated blueprint. `components` and `groups` keep source order.
+
+    A subclass of its fields' named tuple, so that it can cache the group
+    membership (`members`); `blueprint._replace(...)` makes a new one, with
+    no cache. Its `repr` is short.
+    """
 
     def members(self, group_id: str) -> tuple[str, ...]:
         """Component ids inside a group or any of its nested groups, in source order."""

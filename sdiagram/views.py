@@ -10,7 +10,6 @@ findings are about the whole model.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import replace
 
 from .model import Blueprint, View
 
@@ -71,8 +70,7 @@ def view_blueprint(blueprint: Blueprint, view: View) -> Blueprint:
         c for c in blueprint.connections
         if present(c.source, c.source_is_group) and present(c.target, c.target_is_group)
     )
-    return replace(
-        blueprint,
+    return blueprint._replace(
         name=f"{blueprint.name}.{view.name}",
         title=view.title or f"{blueprint.title}: {view.name}",
         components=components,

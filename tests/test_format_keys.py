@@ -12,7 +12,7 @@ from sdiagram.compiler.components import COMPONENT_FIELDS, GROUP_FIELDS
 from sdiagram.compiler.connections import CONNECTION_FIELDS
 from sdiagram.compiler.document import TOP_LEVEL_FIELDS
 from sdiagram.compiler.settings import LINT_FIELDS, PLACEMENT_FIELDS, TRAFFIC_FIELDS
-from sdiagram.model import Blueprint, Component, Connection, Group, LintSettings, Placement, Traffic
+from sdiagram.model import Blueprint, Component, Connection, Group, LintSettings, Placement, Traffic, record_defaults
 
 from test_compiler import errors
 
@@ -158,18 +158,16 @@ TABLES = [
 
 @pytest.mark.parametrize(("table", "model"), TABLES, ids=[m.__name__ for _, m in TABLES])
 def test_every_row_has_a_model_field_with_its_default(table, model):
-    fields = {f.name: f for f in dataclasses.fields(model)}
+    # records are named tuples; Blueprint is a dataclass
+    fields = model._fields if hasattr(model, "_fields") else tuple(f.name for f in dataclasses.fields(model))
+    defaults = record_defaults(model)
     for row in table:
         assert row.help.strip() and row.example.strip(), row.name
         assert row.example.split(":")[0] == row.name, row.name
         assert row.model_attr in fields, f"{model.__name__} has no field {row.model_attr}"
-        field = fields[row.model_attr]
-        if field.default is not dataclasses.MISSING:
-            default = field.default
-        elif field.default_factory is not dataclasses.MISSING:
-            default = field.default_factory()
-        else:
+        if row.model_attr not in defaults:
             continue  # required in the model; the compiler computes it
+        default = defaults[row.model_attr]
         if row.model_attr in ("traffic", "placement", "lint", "reads") or row.computed_default or row.required:
             continue
         assert row.default == default, f"{model.__name__}.{row.model_attr}: table {row.default!r}, model {default!r}"

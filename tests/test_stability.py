@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -104,7 +103,7 @@ def test_dot_and_svg_name_the_variant_drawn(write_blueprint):
     assert recorded_variant(rendered.outputs["svg"]) == chosen
     # Every variant's name survives Graphviz's SVG comment (hyphens as &#45;).
     for variant in CANDIDATES:
-        svg = render_formats(replace(blueprint, layout=replace(blueprint.layout, variant=variant.name)),
+        svg = render_formats(blueprint._replace(layout=blueprint.layout._replace(variant=variant.name)),
                              ("svg",)).outputs["svg"]
         assert recorded_variant(svg) == variant.name
 

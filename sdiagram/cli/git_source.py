@@ -3,7 +3,6 @@ blueprints changed since a base ref. Only `git` subprocesses, never a shell."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import subprocess
@@ -75,7 +74,7 @@ def compile_text(text: str, shown: str, base_path: str) -> Blueprint:
     from ..yamlsource import parse_yaml
 
     def renamed(error: BlueprintError) -> BlueprintError:
-        return BlueprintError(dataclasses.replace(d, path=shown, span=d.span._replace(path=shown) if d.span else None)
+        return BlueprintError(d._replace(path=shown, span=d.span._replace(path=shown) if d.span else None)
                               for d in error.diagnostics)
 
     try:
@@ -83,7 +82,7 @@ def compile_text(text: str, shown: str, base_path: str) -> Blueprint:
         blueprint = compile_blueprint(document, base_path, problems)
     except BlueprintError as error:
         raise renamed(error) from None
-    return dataclasses.replace(blueprint, path=shown)
+    return blueprint._replace(path=shown)
 
 
 def is_blueprint_text(text: str) -> bool:

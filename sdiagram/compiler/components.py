@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from ..catalog import KINDS, TECH_ALIASES, TECHS, tech_name
@@ -134,7 +133,7 @@ class GroupsReader(Reader):
             parent = groups[group_id].parent
             if parent not in groups:
                 ctx.error(node.span, f"unknown parent group '{parent}'{ctx.did_you_mean(str(parent), groups)}")
-                groups[group_id] = replace(groups[group_id], parent=None)
+                groups[group_id] = groups[group_id]._replace(parent=None)
         if not _break_cycles(ctx, groups, parent_nodes):
             _check_depth(ctx, groups, parent_nodes)
         ctx.groups = groups
@@ -168,7 +167,7 @@ def _break_cycles(ctx: Context, groups: dict[str, Group], parent_nodes: dict[str
                 shown = shown[:5] + ["..."] + shown[-3:]
                 shown[-1] += f" ({len(cycle):,} groups)"
             ctx.error(parent_nodes[first].span, f"group parents form a cycle: {' -> '.join(shown)}")
-            groups[first] = replace(groups[first], parent=None)
+            groups[first] = groups[first]._replace(parent=None)
             found = True
         done.update(path)
     return found

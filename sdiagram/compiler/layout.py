@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Span
@@ -12,13 +11,15 @@ from .fields import Field, Read, Section, Table
 from .readers import Choice, Context, Reader
 
 
-@dataclass(frozen=True)
 class IdLists(Reader):
     """A list of lists of component (or group) ids, each of two or more; a single
     list is read as a list of one."""
 
-    groups: bool = False
+    __slots__ = ("groups",)
     type_name = "list of lists of ids"
+
+    def __init__(self, groups: bool = False):
+        self.groups = groups
 
     def read(self, ctx: Context, value: YValue, what: str) -> Any:
         noun = "group" if self.groups else "component"

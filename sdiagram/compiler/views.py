@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ..model import View
@@ -13,7 +12,6 @@ from .readers import INVALID, Context, Identifier, Integer, Reader, Text
 MAX_VIEW_DEPTH = 100
 
 
-@dataclass(frozen=True)
 class IdentifierList(Reader):
     """Ids: one, or a list of them (duplicates dropped, order kept)."""
 
@@ -47,7 +45,6 @@ VIEW_FIELDS: Table = (
 )
 
 
-@dataclass(frozen=True)
 class ViewsReader(Reader):
     """`views:`: name -> view; checked against the components, groups and tags."""
 

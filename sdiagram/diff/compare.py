@@ -17,7 +17,6 @@ versions have traffic, the estimate's material changes are added (`estimate`).
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -27,7 +26,7 @@ from ..compiler.document import TOP_LEVEL_FIELDS
 from ..compiler.fields import Table
 from ..lint.findings import Finding
 from ..lint.fingerprint import fingerprints
-from ..model import Blueprint, Component, Connection, Group, Setting, Suppression
+from ..model import Blueprint, Component, Connection, Group, Setting, Suppression, is_record, record_defaults
 from .estimate import estimate_changes
 from .model import ADDED, CHANGED, REMOVED, RENAMED, BlueprintDiff, ElementChange, FindingChange, KeyChange
 
@@ -109,15 +108,16 @@ def plain(value: Any) -> Any:
         return value if value == value and abs(value) != float("inf") else str(value)
     if isinstance(value, Setting):
         return plain(value.value)
+    if is_record(value):
+        defaults = record_defaults(type(value))
+        return {name: plain(field) for name, field in zip(value._fields, value)
+                if name != "span" and (name not in defaults or field != defaults[name])}
     if isinstance(value, tuple) and value and all(isinstance(v, Suppression) for v in value):
         return {s.rule: suppression_value(s) for s in value}
     if isinstance(value, (tuple, list)):
         return [plain(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if f.name != "span" and getattr(value, f.name) != _default(f)}
     return str(value)
 
 
@@ -126,14 +126,6 @@ def suppression_value(suppression: Suppression) -> Any:
     extra = {key: plain(getattr(suppression, key, None)) for key in ("until", "ticket")
              if getattr(suppression, key, None) is not None}
     return {"reason": suppression.reason, **extra} if extra else suppression.reason
-
-
-def _default(field: dataclasses.Field) -> Any:
-    if field.default is not dataclasses.MISSING:
-        return field.default
-    if field.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
-        return field.default_factory()  # type: ignore[misc]
-    return dataclasses.MISSING
 
 
 def _values(element: Any, table: Table, renames: Mapping[str, str], references: tuple[str, ...]) -> dict[str, Any]:

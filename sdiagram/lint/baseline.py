@@ -162,10 +162,10 @@ def apply_baseline(results: Sequence[FileResult], baseline: Baseline) -> Baselin
         findings = []
         for finding, fingerprint in zip(result.findings, fingerprints(result.findings)):
             if finding.suppressed is None and fingerprint in known and finding.code not in INVALID_INPUT_CODES:
-                finding = dataclasses.replace(finding, suppressed=Suppressed(reason, None, "baseline"))
+                finding = finding._replace(suppressed=Suppressed(reason, None, "baseline"))
                 used.add((path, fingerprint))
             findings.append(finding)
-        marked.append(dataclasses.replace(result, findings=tuple(findings)))
+        marked.append(result._replace(findings=tuple(findings)))
     stale = tuple(
         entry for entry in baseline.entries
         if (entry.path, entry.fingerprint) not in used

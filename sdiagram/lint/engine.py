@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import gc
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..diagnostics import BlueprintError, Span
 from ..model import Blueprint, Suppression
@@ -24,8 +24,7 @@ INVALID_INPUT_CODES = frozenset({InvalidBlueprint.code, InvalidLintConfig.code})
 MAX_FINDINGS_PER_RULE = 500
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(NamedTuple):
     """The findings for one blueprint file, and the fail-on threshold that applies to it
     (None with `never` set: nothing fails)."""
 

@@ -1,8 +1,8 @@
 """The contract every rule module fulfils.
 
 A rule is a class with a code (`SD101`), a kebab-case name, a default severity,
-a frozen `Options` dataclass (typed options with defaults; `metadata` carries
-`help` and, for numbers, `min`) and a docstring whose first line is the short
+an `Options` named tuple (typed options with defaults) with an `OptionDoc`
+(`help` and, for numbers, `min`) per option in `option_docs`, and a docstring whose first line is the short
 description, followed by the sections What it does / Why it matters /
 Example / Fix (Fix ends with a `Use instead:` blueprint the rule is quiet
 on). `check` receives the analysis graph built once by the engine and yields
@@ -11,10 +11,8 @@ on). `check` receives the analysis graph built once by the engine and yields
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass
-from typing import Any, ClassVar, Iterator, NamedTuple
+from typing import Any, ClassVar, Iterator, Mapping, NamedTuple
 
 from ..diagnostics import Span
 from .findings import Severity
@@ -41,16 +39,34 @@ class Issue(NamedTuple):
     demoted: bool = False
 
 
-@dataclass(frozen=True)
-class NoOptions:
+class NoOptions(NamedTuple):
     """A rule without options."""
+
+
+class OptionDoc(NamedTuple):
+    """What a rule option means, and its smallest value (numbers)."""
+
+    help: str
+    min: float | None = None
+
+
+class OptionField(NamedTuple):
+    """One rule option as `sdiagram rules`, the docs and the config checks show it."""
+
+    name: str
+    default: Any
+    help: str
+    min: float | None = None
 
 
 class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[Severity]
-    Options: ClassVar[type] = NoOptions
+    # A named tuple of the typed options with their defaults; `option_docs`
+    # documents each of its fields.
+    Options: ClassVar[type[tuple[Any, ...]]] = NoOptions
+    option_docs: ClassVar[Mapping[str, OptionDoc]] = {}
     # Meta rules are produced by the engine itself (invalid input, unused
     # suppressions); they cannot be suppressed with `ignore:`.
     meta: ClassVar[bool] = False
@@ -97,5 +113,6 @@ class Rule:
         return "\n".join(line[4:] for line in lines) + "\n"
 
     @classmethod
-    def option_fields(cls) -> tuple[dataclasses.Field[Any], ...]:
-        return dataclasses.fields(cls.Options)
+    def option_fields(cls) -> tuple[OptionField, ...]:
+        defaults: dict[str, Any] = cls.Options._field_defaults  # type: ignore[attr-defined]
+        return tuple(OptionField(name, defaults[name], *cls.option_docs[name]) for name in defaults)

@@ -14,7 +14,6 @@ shape of the images it compares.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Mapping
 
 from ..diff.compare import connection_keys
@@ -40,24 +39,24 @@ def diff_picture(old: Blueprint | None, new: Blueprint, change: BlueprintDiff) -
         for group in old.groups.values():
             if status.get(("group", group.id)) == REMOVED:
                 parent = renames.get(group.parent, group.parent) if group.parent else None
-                groups[group.id] = dataclasses.replace(group, parent=parent)
+                groups[group.id] = group._replace(parent=parent)
         for group in list(groups.values()):  # a ghost group whose parent is gone hangs at the top
             if group.parent is not None and group.parent not in groups:
-                groups[group.id] = dataclasses.replace(group, parent=None)
+                groups[group.id] = group._replace(parent=None)
         for component in old.components.values():
             if status.get(("component", component.id)) == REMOVED:
                 old_group = renames.get(component.group, component.group) if component.group else None
-                components[component.id] = dataclasses.replace(
-                    component, group=old_group if old_group in groups else None, dead_letter=None, ignore=())
+                components[component.id] = component._replace(
+                    group=old_group if old_group in groups else None, dead_letter=None, ignore=())
         for key, connection in zip(connection_keys(old.connections, renames), old.connections):
             if status.get(("connection", key)) != REMOVED:
                 continue
-            ghost = dataclasses.replace(connection, source=renames.get(connection.source, connection.source),
-                                        target=renames.get(connection.target, connection.target))
+            ghost = connection._replace(source=renames.get(connection.source, connection.source),
+                                         target=renames.get(connection.target, connection.target))
             if _drawable(ghost, components, groups):
                 connections.append(ghost)
 
-    combined = dataclasses.replace(new, components=components, groups=groups, connections=tuple(connections))
+    combined = new._replace(components=components, groups=groups, connections=tuple(connections))
     for (element, element_id), state in status.items():
         if element == "component" and element_id in components:
             styles[f"node:{element_id}"] = _ghost_node(components[element_id].label) if state == REMOVED \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import typing
 
 import pytest
 
@@ -83,3 +84,13 @@ def test_docs_rule_reference_is_up_to_date() -> None:
     assert update_document(document) == document, "run: python -m sdiagram.lint.docs docs/lint.md"
     for rule in ALL_RULES:
         assert f"### {rule.code} {rule.name}" in reference_markdown()
+
+
+def test_every_rule_option_is_documented_and_typed_by_its_default():
+    for rule in ALL_RULES:
+        assert set(rule.option_docs) == set(rule.Options._fields), rule.code
+        for option in rule.option_fields():
+            assert option.help.strip(), (rule.code, option.name)
+            assert typing.get_type_hints(rule.Options)[option.name] is type(option.default), (rule.code, option.name)
+            if option.min is not None:
+                assert option.default >= option.min, (rule.code, option.name)

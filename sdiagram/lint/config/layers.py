@@ -3,7 +3,6 @@ command line), checked into a `ConfigLayer`; and the option schema of the rules.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple, Sequence
@@ -66,7 +65,7 @@ def check_option(rule: type[Rule], name: str, value: Any) -> tuple[Any, str | No
         ok = isinstance(value, expected)
     if not ok:
         return None, f"option {rule.name}.{name} must be {_type_name(expected)}, not {shown(value)}"
-    minimum = spec.metadata.get("min")
+    minimum = spec.min
     if minimum is not None and value < minimum:
         return None, f"option {rule.name}.{name} must be at least {minimum}, not {shown(value)}"
     return value, None
@@ -118,7 +117,7 @@ def parse_fail_on(value: Any) -> tuple[Severity | None, bool]:
 
 def options_doc(rule: type[Rule]) -> list[tuple[str, str, Any]]:
     """(name, help, default) for each option of a rule."""
-    return [(f.name, f.metadata.get("help", ""), f.default) for f in dataclasses.fields(rule.Options)]
+    return [(f.name, f.help, f.default) for f in rule.option_fields()]
 
 
 # -- a layer from a mapping ---------------------------------------------------------

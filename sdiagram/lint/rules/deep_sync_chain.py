@@ -1,19 +1,15 @@
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ..findings import Severity
 from ..graph import CALLER_KINDS, MAX_PATH_SHOWN, AnalysisGraph
-from ..rule import Issue, Rule
+from ..rule import Issue, OptionDoc, Rule
 from ._util import chain
 
 
-@dataclass(frozen=True)
-class DeepSyncChainOptions:
-    max_services: int = field(
-        default=4, metadata={"min": 1, "help": "the most services a synchronous path may pass through"}
-    )
+class DeepSyncChainOptions(NamedTuple):
+    max_services: int = 4
 
 
 class DeepSyncChain(Rule):
@@ -82,6 +78,9 @@ class DeepSyncChain(Rule):
     name = "deep-sync-chain"
     severity = Severity.WARNING
     Options = DeepSyncChainOptions
+    option_docs = {
+        "max_services": OptionDoc("the most services a synchronous path may pass through", min=1),
+    }
 
     def check(self, graph: AnalysisGraph, options: DeepSyncChainOptions) -> Iterator[Issue]:
         limit = options.max_services

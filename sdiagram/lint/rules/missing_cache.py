@@ -1,22 +1,17 @@
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ...catalog import TECHS
 from ..findings import Severity
 from ..graph import AnalysisGraph
-from ..rule import Issue, Rule
+from ..rule import Issue, OptionDoc, Rule
 
 READERS = frozenset({"service", "function"})
 
 
-@dataclass(frozen=True)
-class MissingCacheOptions:
-    min_read_ratio: float = field(
-        default=10.0,
-        metadata={"min": 0, "help": "reads per write (traffic.read_write_ratio) from which a design is read-heavy"},
-    )
+class MissingCacheOptions(NamedTuple):
+    min_read_ratio: float = 10.0
 
 
 class MissingCache(Rule):
@@ -81,6 +76,9 @@ class MissingCache(Rule):
     name = "missing-cache"
     severity = Severity.WARNING
     Options = MissingCacheOptions
+    option_docs = {
+        "min_read_ratio": OptionDoc("reads per write (traffic.read_write_ratio) from which a design is read-heavy", min=0),
+    }
 
     def check(self, graph: AnalysisGraph, options: MissingCacheOptions) -> Iterator[Issue]:
         traffic = graph.blueprint.traffic

@@ -1,20 +1,15 @@
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ..findings import Severity
 from ..graph import AnalysisGraph
-from ..rule import Issue, Rule
+from ..rule import Issue, OptionDoc, Rule
 from ._util import has_traffic
 
 
-@dataclass(frozen=True)
-class OverCapacityOptions:
-    headroom: float = field(
-        default=0.7,
-        metadata={"min": 0.01, "help": "utilization (0.7 = 70%) above which a component is reported as a warning"},
-    )
+class OverCapacityOptions(NamedTuple):
+    headroom: float = 0.7
 
 
 class OverCapacity(Rule):
@@ -74,6 +69,9 @@ class OverCapacity(Rule):
     name = "over-capacity"
     severity = Severity.ERROR
     Options = OverCapacityOptions
+    option_docs = {
+        "headroom": OptionDoc("utilization (0.7 = 70%) above which a component is reported as a warning", min=0.01),
+    }
 
     def check(self, graph: AnalysisGraph, options: OverCapacityOptions) -> Iterator[Issue]:
         if not has_traffic(graph):

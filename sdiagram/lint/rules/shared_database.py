@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ..findings import Severity
 from ..graph import CALLER_KINDS, AnalysisGraph
-from ..rule import Issue, Rule
+from ..rule import Issue, OptionDoc, Rule
 from ._util import quoted
 
 
-@dataclass(frozen=True)
-class SharedDatabaseOptions:
-    min_writers: int = field(default=2, metadata={"min": 2, "help": "how many services writing one database is reported"})
+class SharedDatabaseOptions(NamedTuple):
+    min_writers: int = 2
 
 
 class SharedDatabase(Rule):
@@ -81,6 +79,9 @@ class SharedDatabase(Rule):
     name = "shared-database"
     severity = Severity.INFO
     Options = SharedDatabaseOptions
+    option_docs = {
+        "min_writers": OptionDoc("how many services writing one database is reported", min=2),
+    }
 
     def check(self, graph: AnalysisGraph, options: SharedDatabaseOptions) -> Iterator[Issue]:
         for cid, component in graph.components.items():

@@ -1,21 +1,16 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ..findings import Severity
 from ..graph import AnalysisGraph
-from ..rule import Issue, Rule
+from ..rule import Issue, OptionDoc, Rule
 from ._util import has_traffic
 
 
-@dataclass(frozen=True)
-class UnshardedHotStoreOptions:
-    headroom: float = field(
-        default=0.7,
-        metadata={"min": 0.01, "help": "share of one node's write capacity or storage a single shard may use"},
-    )
+class UnshardedHotStoreOptions(NamedTuple):
+    headroom: float = 0.7
 
 
 class UnshardedHotStore(Rule):
@@ -82,6 +77,9 @@ class UnshardedHotStore(Rule):
     name = "unsharded-hot-store"
     severity = Severity.WARNING
     Options = UnshardedHotStoreOptions
+    option_docs = {
+        "headroom": OptionDoc("share of one node's write capacity or storage a single shard may use", min=0.01),
+    }
 
     def check(self, graph: AnalysisGraph, options: UnshardedHotStoreOptions) -> Iterator[Issue]:
         if not has_traffic(graph):

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterator, Mapping
+from typing import Iterator, Mapping, NamedTuple
 
 from ..findings import Severity
 from ..graph import CALLER_KINDS, AnalysisGraph, Edge
-from ..rule import Issue, Rule
+from ..rule import Issue, OptionDoc, Rule
 
 STORE_KINDS = frozenset({"database", "search_index", "vector_db"})
 # Label words that say writes are grouped before they reach the store.
@@ -13,12 +12,8 @@ BATCH_WORDS = frozenset({"batch", "bulk", "buffer", "flush", "micro"})
 SPREAD_WRITES = frozenset({"multi-primary", "quorum"})
 
 
-@dataclass(frozen=True)
-class WriteHeavySingleStoreOptions:
-    max_read_ratio: float = field(
-        default=1.0,
-        metadata={"min": 0, "help": "reads per write (traffic.read_write_ratio) below which a design is write-heavy"},
-    )
+class WriteHeavySingleStoreOptions(NamedTuple):
+    max_read_ratio: float = 1.0
 
 
 class WriteHeavySingleStore(Rule):
@@ -90,6 +85,9 @@ class WriteHeavySingleStore(Rule):
     name = "write-heavy-single-store"
     severity = Severity.WARNING
     Options = WriteHeavySingleStoreOptions
+    option_docs = {
+        "max_read_ratio": OptionDoc("reads per write (traffic.read_write_ratio) below which a design is write-heavy", min=0),
+    }
 
     def check(self, graph: AnalysisGraph, options: WriteHeavySingleStoreOptions) -> Iterator[Issue]:
         traffic = graph.blueprint.traffic
