@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from typing import Iterator
+from typing import Generator
 
 from .diagnostics import BlueprintError, Diagnostic, brief
 
@@ -97,7 +97,7 @@ def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
     return b"".join(read_chunks(path, max_bytes))
 
 
-def read_chunks(path: str, max_bytes: int | None = None, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+def read_chunks(path: str, max_bytes: int | None = None, chunk_size: int = 1 << 20) -> Generator[bytes, None, None]:
     """`read_bytes` piece by piece (for hashing large files in bounded memory): the
     same checks, and BlueprintError as soon as the file turns out to be over the bound."""
     limit = max_file_size() if max_bytes is None else max_bytes

@@ -60,7 +60,7 @@ _ScalarNode = yaml.ScalarNode
 Scalar = Union[str, int, float, bool, None]
 
 # first character of a plain scalar -> the (tag, pattern) pairs that may claim it
-_IMPLICIT_RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = _SafeLoader.yaml_implicit_resolvers
+_IMPLICIT_RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = _SafeLoader.yaml_implicit_resolvers  # type: ignore[attr-defined]
 _WILDCARD_RESOLVERS = _IMPLICIT_RESOLVERS.get(None, [])
 
 
@@ -303,8 +303,8 @@ class _Converter:
                 key = YScalar(key_node.value, span(key_node))
             elif isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE_TAG:
                 for source in self._merge_sources(value_node, depth):
-                    for key, value in source.entries:
-                        merged.setdefault(key.value, (key, value))
+                    for merged_key, merged_value in source.entries:
+                        merged.setdefault(merged_key.value, (merged_key, merged_value))
                 continue
             elif not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail(key_node, "mapping keys must be plain values, not lists or mappings")
