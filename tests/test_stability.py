@@ -21,28 +21,8 @@ from sdiagram.diff import diff_blueprints
 from sdiagram.watch import State, score_saved, show_saved
 
 from conftest import run_cli
+from test_layout import TIERS
 
-TIERS = """
-name: tiers
-direction: LR
-groups:
-  front: {label: Front}
-  back: {label: Back}
-components:
-  users: {kind: client}
-  lb: {kind: load_balancer, replicas: 2, group: front}
-  api: {kind: service, replicas: 2, group: front}
-  worker: {kind: worker, replicas: 2, group: back}
-  jobs: {kind: queue, tech: kafka, replicas: 3, group: back, dead_letter: dlq}
-  dlq: {kind: queue, tech: sqs, group: back}
-  db: {kind: database, tech: postgresql, replicas: 2, group: back}
-connections:
-  - users -> lb: HTTPS
-  - lb -> api
-  - api -> jobs: {label: enqueue, async: true}
-  - jobs -> worker: {label: consume, async: true}
-  - worker -> db: write
-"""
 # TIERS with one component more: the edit the variant must survive.
 EDITED = TIERS.replace("connections:\n", "  audit: {kind: service, group: back}\nconnections:\n") + "  - worker -> audit\n"
 
