@@ -31,7 +31,7 @@ class BenchError(Exception):
 
 # The compiler refuses blueprints with more components than this
 # (MAX_COMPONENTS in sdiagram/compiler/components.py).
-MAX_COMPONENTS = 50_000
+MAX_COMPONENTS = 40_000
 _COMPONENT_LINE = re.compile(r"  [a-z][a-z0-9_-]*: \{.*\}$")
 
 

@@ -34,7 +34,7 @@ MAX_GROUP_DEPTH = 32
 # (the two-pass large layout takes 7-9 s for 3,000 components; 60,000 exceed
 # a 120 s timeout), and this bounds the time of every stage before the layout
 # on a blueprint under the size limit (docs/limits.md).
-MAX_COMPONENTS = 50_000
+MAX_COMPONENTS = 40_000
 DEAD_LETTER_KINDS = ("queue", "stream")
 # Kinds that keep data: replication and failover say how their copies agree,
 # and `owner` says whose data it is.
