@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sdiagram import BlueprintError, load
@@ -162,3 +164,9 @@ def test_the_schema_states_the_cap():
     from sdiagram.compiler.schema import blueprint_schema
 
     assert blueprint_schema()["properties"]["components"]["maxProperties"] == MAX_COMPONENTS
+
+
+def test_the_benchmarks_fill_blueprints_up_to_the_compilers_cap():
+    # bench/common.py runs without the package installed; its copy must follow the compiler's.
+    text = (Path(__file__).parent.parent / "bench" / "common.py").read_text(encoding="utf-8")
+    assert f"\nMAX_COMPONENTS = {MAX_COMPONENTS:_}\n" in text
