@@ -10,6 +10,7 @@ import json
 import math
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -26,6 +27,37 @@ RESULTS = os.path.join(HERE, "results")
 
 class BenchError(Exception):
     """An expected failure (missing tool, a command that failed): printed without a traceback."""
+
+
+# The compiler refuses blueprints with more components than this
+# (MAX_COMPONENTS in sdiagram/compiler/components.py).
+MAX_COMPONENTS = 40_000
+_COMPONENT_LINE = re.compile(r"  [a-z][a-z0-9_-]*: \{.*\}$")
+
+
+def pad_components(text: str, budget: int, field: str) -> str:
+    """`text` with the same padding added to every component of its `components:` section, to fill
+    `budget` bytes: `tags` (the most YAML nodes per byte, worst for loading) or a `description`
+    (text carried into the DOT and the SVG)."""
+    lines = text.split("\n")
+    if "components:" not in lines:
+        return text
+    start = end = lines.index("components:") + 1
+    while end < len(lines) and _COMPONENT_LINE.match(lines[end]):
+        end += 1
+    room = (budget - len(text)) // max(end - start, 1)
+    if field == "tags":
+        tags: list[str] = []
+        while len(f", tags: [{', '.join(tags + [f't{len(tags)}'])}]") <= room:
+            tags.append(f"t{len(tags)}")
+        extra = f", tags: [{', '.join(tags)}]" if tags else ""
+    else:
+        width = min(room - len(", description: ''"), 2000)
+        extra = f", description: '{'x' * width}'" if width > 0 else ""
+    if not extra:
+        return text
+    lines[start:end] = [line[:-1] + extra + "}" for line in lines[start:end]]
+    return "\n".join(lines)
 
 
 def venv_python() -> str:

@@ -7,9 +7,13 @@ Each shape is a blueprint just under the size limit built to push one part of
 the compile and lint stages to its bound: many components, lines that expand
 to the per-line cap, thousands of entry points in front of a deep graph,
 thousands of near-miss endpoints ("did you mean"), groups nested to the depth
-limit, a long group cycle, and endpoint lists full of duplicates. Both
-commands run as whole processes; the table gives wall and CPU seconds and peak
-memory. Target: every command under 10 s and 1 GB. Not a test.
+limit, a long group cycle, and endpoint lists full of duplicates. A shape has
+at most MAX_COMPONENTS components (the compiler refuses more); when that
+leaves room under the size limit, every component gets tags (the most YAML
+nodes per byte) until the file is full. `over-cap` is `entries` without the
+cap, to show it is refused fast. Both commands run as whole processes; the
+table gives wall and CPU seconds and peak memory. Target: every command under
+10 s and 1 GB. Not a test.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ import sys
 import tempfile
 from typing import Callable, Iterator
 
-from common import check_sdiagram, peak_rss_mb, run, run_main, sdiagram_command, table, write_json
+from common import (MAX_COMPONENTS, check_sdiagram, pad_components, peak_rss_mb, run, run_main, sdiagram_command,
+                    table, write_json)
 
 LIMIT_BYTES = 5 * 1024 * 1024
 
@@ -37,9 +42,12 @@ def _fill(head: list[str], lines: Iterator[str], budget: int) -> str:
     return "\n".join(out) + "\n"
 
 
+# The compiler refuses blueprints with more connections than this (connections.py).
+MAX_CONNECTIONS = 100_000
+
 def components(budget: int) -> str:
-    """As many components as fit, in 50 groups, each calling the next."""
-    n = budget // 70
+    """As many components as fit (up to the cap), in 50 groups, each calling the next."""
+    n = min(budget // 70, MAX_COMPONENTS)
     head = ["groups:"] + [f"  g{i}: {{label: Group {i}}}" for i in range(50)] + ["components:"]
     head += [f"  c{i}: {{kind: service, replicas: 2, group: g{i % 50}}}" for i in range(n)]
     head += ["connections:"]
@@ -60,9 +68,9 @@ def fanout(budget: int) -> str:
     return _fill(head, lines(), budget)
 
 
-def entries(budget: int) -> str:
+def entries(budget: int, most: int = MAX_COMPONENTS // 2) -> str:
     """Thousands of clients, each in front of a long chain of services (per-entry analysis)."""
-    n = budget // 60
+    n = min(budget // 60, most)
     head = ["components:"] + [f"  u{i}: {{kind: client}}" for i in range(n)]
     head += [f"  s{i}: {{kind: service}}" for i in range(n)] + ["connections:"]
     return _fill(head, (f"  - u{i} -> s{i}\n  - s{i} -> s{i + 1}" for i in range(n - 1)), budget)
@@ -70,9 +78,10 @@ def entries(budget: int) -> str:
 
 def unknown(budget: int) -> str:
     """Every connection names a near-miss of a real id: one "did you mean" each."""
-    n = budget // 70
+    n = min(budget // 70, MAX_COMPONENTS)
     head = ["components:"] + [f"  service-{i:06d}: {{kind: service}}" for i in range(n)] + ["connections:"]
-    return _fill(head, (f"  - service-{i:06d} -> servise-{i:06d}" for i in range(n)), budget)
+    lines = (f"  - service-{i % n:06d} -> servise-{i % n:06d}" for i in range(MAX_CONNECTIONS))
+    return _fill(head, lines, budget)
 
 
 def groups(budget: int) -> str:
@@ -110,9 +119,6 @@ def estimated(budget: int) -> str:
     return "\n".join(head) + "\n" + entries(budget - 200)
 
 
-# The compiler refuses blueprints with more connections than this.
-MAX_CONNECTIONS = 100_000
-
 
 def _scaled(make: Callable[[int], str], budget: int, most: int) -> str:
     """make(n) with the largest n up to `most` (found from a small sample) whose text fits the budget."""
@@ -142,7 +148,7 @@ def proxies(budget: int) -> str:
         lines += [f"  - s3 -> t{i}" for i in range(n)]
         return "\n".join(lines) + "\n"
 
-    return _scaled(make, budget, MAX_CONNECTIONS // 4 - 2)
+    return _scaled(make, budget, min(MAX_CONNECTIONS // 4 - 2, (MAX_COMPONENTS - 4) // 4))
 
 
 def chain(budget: int) -> str:
@@ -153,7 +159,7 @@ def chain(budget: int) -> str:
         lines += ["connections:", "  - users -> s0"] + [f"  - s{i} -> s{i + 1}" for i in range(n - 1)]
         return "\n".join(lines) + "\n"
 
-    return _scaled(make, budget, MAX_CONNECTIONS - 1)
+    return _scaled(make, budget, min(MAX_CONNECTIONS - 1, MAX_COMPONENTS - 1))
 
 
 def readers(budget: int) -> str:
@@ -170,13 +176,18 @@ def readers(budget: int) -> str:
         lines += [f"  - hub -> s{i}\n  - s{i} -> db: read rows" for i in range(n)]
         return "\n".join(lines) + "\n"
 
-    return _scaled(make, budget, (MAX_CONNECTIONS - 1) // 3)
+    return _scaled(make, budget, min((MAX_CONNECTIONS - 1) // 3, (MAX_COMPONENTS - 3) // 2))
+
+
+def over_cap(budget: int) -> str:
+    """`entries` with as many components as fit, over the cap: refused before any is compiled."""
+    return entries(budget, most=budget)
 
 
 SHAPES: dict[str, Callable[[int], str]] = {
     "components": components, "fanout": fanout, "entries": entries, "estimated": estimated,
     "proxies": proxies, "chain": chain, "readers": readers, "unknown": unknown, "groups": groups, "cycle": cycle,
-    "duplicates": duplicates,
+    "duplicates": duplicates, "over-cap": over_cap,
 }
 
 
@@ -193,7 +204,7 @@ def main() -> int:
         for name in names:
             path = os.path.join(folder, f"{name}.yaml")
             with open(path, "w", encoding="utf-8") as handle:
-                handle.write(SHAPES[name](budget))
+                handle.write(pad_components(SHAPES[name](budget), budget, "tags"))
             for command in (["validate", path], ["lint", "--isolated", path]):
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 result = run(sdiagram_command() + command, timeout=120)

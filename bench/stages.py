@@ -8,7 +8,9 @@ child). Every other stage must stay under 10 s and 1 GB on any blueprint
 under the size limit; this measures each one, each in a fresh process (wall
 seconds and the process's peak RSS, so the figures include the interpreter,
 about 20-40 MB; CPU seconds too: on a busy machine, wall time is mostly waiting), on
-the shapes that are worst for it:
+the shapes that are worst for it, each with at most as many components as the
+compiler accepts (MAX_COMPONENTS) and a description on every component to
+fill the size limit:
 
   many-components   as many components as fit, no connections
   many-connections  a chain: as many connections as fit, each with a label
@@ -36,7 +38,7 @@ from typing import Callable
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import ROOT, peak_rss_mb, run, run_main, table, tail, venv_python, write_json  # noqa: E402
+from common import MAX_COMPONENTS, ROOT, pad_components, peak_rss_mb, run, run_main, table, tail, venv_python, write_json  # noqa: E402
 
 LIMIT_SECONDS = 10.0
 LIMIT_MB = 1024.0
@@ -65,13 +67,14 @@ def group_edges(n: int, groups: int = 200) -> str:
 
 
 def fit(shape: Callable[[int], str], budget: int) -> str:
-    """The blueprint of that shape with as many components as fit in `budget` bytes."""
-    n = max(2, budget * 1000 // len(shape(1000)))
+    """The blueprint of that shape with as many components as fit in `budget` bytes, up to the
+    compiler's cap; the room left is filled with a description on every component."""
+    n = min(MAX_COMPONENTS, max(2, budget * 1000 // len(shape(1000))))
     text = shape(n)
     while len(text) > budget:  # ids grow longer with n
         n = n * budget // len(text) - 1
         text = shape(n)
-    return text
+    return pad_components(text, budget, "description")
 
 
 STAGES = ("compile", "dot", "icons", "embed", "write")

@@ -28,6 +28,7 @@ import yaml
 from hypothesis import strategies as st
 
 from sdiagram.catalog import KINDS, TECHS
+from sdiagram.compiler.components import MAX_COMPONENTS
 
 # Strings that broke a stage before, and their relatives.
 NASTY = (
@@ -267,7 +268,9 @@ def shapes() -> Iterable[tuple[str, bytes]]:
     known = "".join(f"  service{i}: {{kind: service}}\n  database{i}: {{kind: database}}\n" for i in range(200))
     yield "near-miss-endpoints-2000", f"components:\n{known}connections:\n{near}".encode()
     yield "deep-nesting", ("a: " + "[" * 900 + "]" * 900 + "\n").encode()
-    yield "many-keys", ("components:\n" + "".join(f"  k{i}: {{kind: service}}\n" for i in range(60_000))).encode()
+    yield "many-keys", ("components:\n" + "".join(f"  k{i}: {{kind: service}}\n" for i in range(MAX_COMPONENTS))).encode()
+    yield "too-many-keys", ("components:\n" + "".join(
+        f"  k{i}: {{kind: service}}\n" for i in range(MAX_COMPONENTS + 1))).encode()
     yield "long-labels", ("components:\n" + "".join(
         f"  c{i}: {{kind: service, label: '{'W' * 1999}'}}\n" for i in range(300))).encode()
     yield "aliases", ("x: &a [" + ",".join(["1"] * 500) + "]\ny: [" + ",".join(["*a"] * 19) + "]\n").encode()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sdiagram import BlueprintError, load
-from sdiagram.compiler.components import MAX_GROUP_DEPTH
+from sdiagram.compiler import components as components_module
+from sdiagram.compiler.components import MAX_COMPONENTS, MAX_GROUP_DEPTH
 from sdiagram.compiler.connections import MAX_ENDPOINTS, MAX_EXPANSION
 from sdiagram.compiler.readers import MAX_SUGGESTIONS
 from sdiagram.icons import resolve_file
 
+from conftest import run_cli
 from test_compiler import errors
 
 # 12,000 bits: as large as the loader lets through (it refuses integers of more
@@ -113,3 +117,56 @@ def test_icon_names_render_cannot_draw_are_refused(write_blueprint, tmp_path, na
 def test_blueprint_error_is_raised_not_value_error(write_blueprint):
     with pytest.raises(BlueprintError):
         load(write_blueprint(f"components:\n  a: {{kind: service, label: {HUGE_HEX}}}\n"))
+
+
+
+def _components(count: int) -> str:
+    lines = ["components:"] + [f"  c{i}: {{kind: service}}" for i in range(count)]
+    lines += ["connections:"] + [f"  - c{i} -> c{i + 1}" for i in range(count - 1)]
+    lines += ["  - c0 -> nowhere", "views:", "  v: {components: [nobody]}"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("command", ["validate", "lint"])
+def test_too_many_components_is_one_positioned_error(write_blueprint, monkeypatch, command):
+    monkeypatch.setattr(components_module, "MAX_COMPONENTS", 20)
+    path = write_blueprint(_components(25))
+    result = run_cli(command, path)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    # One error, at the first component over the cap (line 22: c20). The rest
+    # is not read: the unknown endpoint and view would be errors of their own.
+    error = "error:" if command == "validate" else "error SD000 invalid-blueprint:"
+    assert [line for line in result.output.splitlines() if line.startswith(path)] == [
+        f"{path}:22:3: {error} the blueprint has 25 components; at most 20 are allowed (docs/limits.md)"
+    ]
+
+
+def test_components_up_to_the_cap_are_accepted(write_blueprint, monkeypatch):
+    monkeypatch.setattr(components_module, "MAX_COMPONENTS", 20)
+    assert errors(write_blueprint, _components(20)) == [
+        "bp.yaml:42:5: error: unknown component or group 'nowhere'",
+        "bp.yaml:44:20: error: view 'v': unknown component 'nobody'",
+    ]
+    blueprint = load(write_blueprint("\n".join(_components(20).splitlines()[:-3]) + "\n"))
+    assert len(blueprint.components) == 20 and len(blueprint.connections) == 19
+
+
+def test_the_real_cap_refuses_before_compiling(write_blueprint):
+    text = "components:\n" + "".join(f"  c{i}: {{kind: service}}\n" for i in range(MAX_COMPONENTS + 1))
+    assert errors(write_blueprint, text) == [
+        f"bp.yaml:{MAX_COMPONENTS + 2}:3: error: the blueprint has {MAX_COMPONENTS + 1:,} components; "
+        f"at most {MAX_COMPONENTS:,} are allowed (docs/limits.md)"
+    ]
+
+
+def test_the_schema_states_the_cap():
+    from sdiagram.compiler.schema import blueprint_schema
+
+    assert blueprint_schema()["properties"]["components"]["maxProperties"] == MAX_COMPONENTS
+
+
+def test_the_benchmarks_fill_blueprints_up_to_the_compilers_cap():
+    # bench/common.py runs without the package installed; its copy must follow the compiler's.
+    text = (Path(__file__).parent.parent / "bench" / "common.py").read_text(encoding="utf-8")
+    assert f"\nMAX_COMPONENTS = {MAX_COMPONENTS:_}\n" in text

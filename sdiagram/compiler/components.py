@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalog import KINDS, TECH_ALIASES, TECHS, tech_name
-from ..diagnostics import Span
+from ..diagnostics import BlueprintError, Span
 from ..model import FAILOVER_MODES, REPLICATION_MODES, Component, Group
 from ..yamlsource import YMapping, YValue
 from .fields import Field, Table, empty_mapping_if_null, read_section
@@ -30,6 +30,11 @@ MAX_REPLICAS = 10_000
 MAX_SHARDS = 100_000
 MAX_ZONES = 100
 MAX_GROUP_DEPTH = 32
+# A diagram of tens of thousands of components cannot be laid out usefully
+# (the two-pass large layout takes 7-9 s for 3,000 components; 60,000 exceed
+# a 120 s timeout), and this bounds the time of every stage before the layout
+# on a blueprint under the size limit (docs/limits.md).
+MAX_COMPONENTS = 40_000
 DEAD_LETTER_KINDS = ("queue", "stream")
 # Kinds that keep data: replication and failover say how their copies agree,
 # and `owner` says whose data it is.
@@ -199,6 +204,13 @@ class ComponentsReader(Reader):
     type_name = "mapping of id to component"
 
     def read(self, ctx: Context, value: YValue, what: str) -> dict[str, Component]:
+        if isinstance(value, YMapping) and len(value.entries) > MAX_COMPONENTS:
+            # Counted before any is compiled; the rest of the blueprint is not
+            # read either: its references would all be to refused components.
+            ctx.error(value.entries[MAX_COMPONENTS][0].span,
+                      f"the blueprint has {len(value.entries):,} components; at most {MAX_COMPONENTS:,} "
+                      f"are allowed (docs/limits.md)")
+            raise BlueprintError(ctx.problems)
         components: dict[str, Component] = {}
         later: list[tuple[Component, dict[str, YValue]]] = []
         for component_id, key, spec in ctx.mapping_items(value, "components"):
@@ -222,7 +234,7 @@ class ComponentsReader(Reader):
     def schema(self) -> dict[str, Any]:
         from .schema import id_mapping_schema, table_schema
 
-        return id_mapping_schema(table_schema(COMPONENT_FIELDS), min_properties=1)
+        return id_mapping_schema(table_schema(COMPONENT_FIELDS), min_properties=1, max_properties=MAX_COMPONENTS)
 
 
 def _component(ctx: Context, component_id: str, span: Span, spec: YValue) -> tuple[Component | None, dict[str, YValue]]:

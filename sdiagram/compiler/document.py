@@ -9,7 +9,7 @@ from ..catalog import KINDS
 from ..diagnostics import BlueprintError, Diagnostic, Span
 from ..model import DIRECTIONS, Blueprint, LayoutHints
 from ..yamlsource import YMapping, YValue, describe
-from .components import ComponentsReader, GroupsReader
+from .components import MAX_COMPONENTS, ComponentsReader, GroupsReader
 from .connections import ConnectionsReader
 from .fields import Field, Table, read_section
 from .layout import LAYOUT
@@ -43,7 +43,7 @@ TOP_LEVEL_FIELDS: Table = (
     Field("groups", GroupsReader(), default={}, help="Id -> group: clusters drawn around components.",
           example="groups: {storage: {label: Storage}}"),
     Field("components", ComponentsReader(), required=True,
-          help=f"Id -> component; ids are `[a-z][a-z0-9_-]*`. Kinds: {', '.join(KINDS)}.",
+          help=f"Id -> component (at most {MAX_COMPONENTS:,}); ids are `[a-z][a-z0-9_-]*`. Kinds: {', '.join(KINDS)}.",
           example="components: {api: {kind: service, replicas: 3}}"),
     Field("connections", ConnectionsReader(), default=(),
           help="`a -> b`, `a <-> b`, `a -> [b, c]`, `\"[a, b] -> c\"` (quoted), `a -> b -> c`; then an optional "

@@ -28,11 +28,13 @@ def table_schema(table: Table) -> dict[str, Any]:
     return result
 
 
-def id_mapping_schema(item: dict[str, Any], min_properties: int = 0) -> dict[str, Any]:
+def id_mapping_schema(item: dict[str, Any], min_properties: int = 0, max_properties: int = 0) -> dict[str, Any]:
     """A mapping from ids to `item`."""
     result: dict[str, Any] = {"type": "object", "propertyNames": ID_PROPERTY_NAMES, "additionalProperties": item}
     if min_properties:
         result["minProperties"] = min_properties
+    if max_properties:
+        result["maxProperties"] = max_properties
     return result
 
 
