@@ -40,7 +40,7 @@ import math
 import re
 import statistics
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 NODE_WIDTH_PT = 1.4 * 72
 NODE_HEIGHT_PT = 1.9 * 72
@@ -48,6 +48,7 @@ NODE_UNIT_PT2 = NODE_WIDTH_PT * NODE_HEIGHT_PT
 GRID_PT = 4.0
 LABEL_GAP_PT = 3.0  # edge labels nearer each other than this count as overlapping
 DOCS_WIDTH_PX = 1000.0
+_TOUCH_MARGIN_PT = 1e-6
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
@@ -131,7 +132,8 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
 
     edges = [e for e in data.get("edges", []) if e.get("tail") in node_index and e.get("head") in node_index]
     paths = [_edge_path(e) for e in edges]
-    extents = [_path_box(path) if len(path) >= 2 else None for path in paths]
+    lines = [_Polyline.of(path) for path in paths]
+    extents = [line.box for line in lines]
     labels: list[tuple[int, Box, float]] = []  # edge index, box, font size
     for index, edge in enumerate(edges):
         texts = _texts(edge.get("_ldraw_", []))
@@ -141,10 +143,10 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
 
     detached = misattributed = overlaps = over_things = 0
     for index, box, size in labels:
-        own = _distance_to_path(box, paths[index])
+        own = lines[index].distance(box)
         if own > size:
             detached += 1
-        if any(i != index and _distance_to_path(box, path, own - 1.0) < own - 1.0 for i, path in enumerate(paths)):
+        if any(i != index and line.distance(box, own - 1.0) < own - 1.0 for i, line in enumerate(lines)):
             misattributed += 1
         inner = _shrink(box, 1.0)
         over_nodes = sum(1 for node_box in node_boxes.values() if _boxes_overlap(inner, node_box))
@@ -152,8 +154,8 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
         over_things += over_nodes
         overlaps += sum(
             1
-            for i, (path, extent) in enumerate(zip(paths, extents))
-            if i != index and extent is not None and _boxes_overlap(extent, inner) and _path_hits_box(path, inner)
+            for i, line in enumerate(lines)
+            if i != index and line.box is not None and _boxes_overlap(line.box, inner) and line.hits(inner)
         )
     # Group labels: an edge label over one hides it; an edge through one crosses it out.
     group_labels = [_union(box for box, _ in texts) for texts in
@@ -164,8 +166,7 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
         overlaps += hidden
         over_things += hidden
         overlaps += sum(
-            1 for path, extent in zip(paths, extents)
-            if extent is not None and _boxes_overlap(extent, inner) and _path_hits_box(path, inner)
+            1 for line in lines if line.box is not None and _boxes_overlap(line.box, inner) and line.hits(inner)
         )
     for a in range(len(labels)):
         for b in range(a + 1, len(labels)):
@@ -190,7 +191,7 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
         height_pt=round(height + 2 * pad_pt, 1),
         area_per_node=round(width * height / max(1, len(nodes)) / NODE_UNIT_PT2, 4),
         empty_fraction=round(1.0 - _covered_fraction(canvas, occupied), 4),
-        crossings=_crossings(edges, paths, extents, node_boxes),
+        crossings=_crossings(edges, lines, node_boxes),
         edge_length=round(sum(_length(path) for path in paths) / NODE_WIDTH_PT, 2),
         detached_labels=detached,
         misattributed_labels=misattributed,
@@ -200,6 +201,36 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
         aspect=round(image_width / (height + 2 * pad_pt), 3),
         min_text_px=round(min(sizes, default=0.0) * DOCS_WIDTH_PX / image_width, 2),
     )
+
+
+class _Polyline(NamedTuple):
+    """An edge's path with the boxes the distance and crossing tests start from,
+    computed once per edge (each is asked about every label and every other edge)."""
+
+    points: Sequence[Point]
+    box: Box | None  # None: fewer than two points
+    segments: tuple[tuple[Point, Point, Box], ...]  # start, end, their box
+
+    @classmethod
+    def of(cls, path: Sequence[Point]) -> "_Polyline":
+        if len(path) < 2:
+            return cls(path, None, ())
+        segments = tuple((path[i], path[i + 1], _segment_box(path[i], path[i + 1])) for i in range(len(path) - 1))
+        return cls(path, _path_box(path), segments)
+
+    def distance(self, box: Box, beyond: float = math.inf) -> float:
+        """`_distance_to_path` from the boxes computed once."""
+        if self.box is None or _box_distance(box, self.box) >= beyond:
+            return math.inf
+        best = math.inf
+        for a, b, segment_box in self.segments:
+            if _box_distance(box, segment_box) < min(best, beyond):
+                best = min(best, _segment_box_distance(a, b, box))
+        return best
+
+    def hits(self, box: Box) -> bool:
+        """`_path_hits_box` from the boxes computed once."""
+        return any(_boxes_touch(segment_box, box) and _segment_hits_box(a, b, box) for a, b, segment_box in self.segments)
 
 
 def _staircase(clusters: Sequence[Sequence[float]]) -> float:
@@ -377,25 +408,30 @@ def _intersection(a: Point, b: Point, c: Point, d: Point) -> Point | None:
     return None
 
 
-def _crossings(
-    edges: list[dict[str, Any]], paths: list[list[Point]], extents: list[Box | None], node_boxes: dict[int, Box]
-) -> int:
+def _crossings(edges: list[dict[str, Any]], lines: list[_Polyline], node_boxes: dict[int, Box]) -> int:
     count = 0
-    for i in range(len(paths)):
-        for j in range(i + 1, len(paths)):
-            box_i, box_j = extents[i], extents[j]
-            if box_i is None or box_j is None or not _boxes_overlap(box_i, box_j):
+    for i in range(len(lines)):
+        box_i = lines[i].box
+        if box_i is None:
+            continue
+        for j in range(i + 1, len(lines)):
+            box_j = lines[j].box
+            if box_j is None or not _boxes_overlap(box_i, box_j):
                 continue
             shared = [
                 node_boxes[n]
                 for n in {edges[i]["tail"], edges[i]["head"]} & {edges[j]["tail"], edges[j]["head"]}
             ]
-            for a in range(len(paths[i]) - 1):
-                p, q = paths[i][a], paths[i][a + 1]
-                if not _boxes_touch(_segment_box(p, q), box_j):
+            others = lines[j].segments
+            for p, q, box_pq in lines[i].segments:
+                if not _boxes_touch(box_pq, box_j):
                     continue
-                for b in range(len(paths[j]) - 1):
-                    point = _intersection(p, q, paths[j][b], paths[j][b + 1])
+                # Segments whose boxes are apart cannot cross (the margin covers rounding).
+                left, bottom, right, top = _grow(box_pq, _TOUCH_MARGIN_PT)
+                for c, d, box_cd in others:
+                    if box_cd[0] > right or box_cd[2] < left or box_cd[1] > top or box_cd[3] < bottom:
+                        continue
+                    point = _intersection(p, q, c, d)
                     if point is not None and not any(_point_box_distance(point, _grow(s, 8.0)) == 0 for s in shared):
                         count += 1
     return count
