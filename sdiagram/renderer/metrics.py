@@ -116,7 +116,15 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
     `pad_pt` is the graph's pad on each side: it is part of the image, so it
     counts when the image is scaled to a docs column.
     """
-    data = json.loads(layout_json)
+    return measure_geometry(json.loads(layout_json), pad_pt)
+
+
+def measure_geometry(data: dict[str, Any], pad_pt: float = 36.0) -> LayoutMetrics:
+    """`measure` of a layout already read: Graphviz's `json` structure, or the
+    part of it `engine` reads from the laid-out graph itself (`bb` and `_ldraw_`
+    of the graph; `objects`: each subgraph's `bb` and `_ldraw_`, each node's
+    `_gvid`, `pos`, `width`, `height` and `_ldraw_`; `edges`: `tail`, `head`,
+    `_draw_`, `_hdraw_` and `_ldraw_`), its draw lists parsed by `xdot_ops`."""
     x0, y0, x1, y1 = _floats(data["bb"])
     canvas: Box = (x0, y0, x1, y1)
     objects = data.get("objects", [])
@@ -231,6 +239,68 @@ class _Polyline(NamedTuple):
     def hits(self, box: Box) -> bool:
         """`_path_hits_box` from the boxes computed once."""
         return any(_boxes_touch(segment_box, box) and _segment_hits_box(a, b, box) for a, b, segment_box in self.segments)
+
+
+# xdot drawing operations (https://graphviz.org/docs/outputs/canon/#xdot): the
+# numbers each takes before its string or point list, and whether it has one.
+_XDOT_NUMBERS = {"E": 4, "e": 4, "F": 1, "T": 4, "I": 4, "t": 1, "C": 0, "c": 0, "S": 0}
+# The field Graphviz's json names each one's string.
+_XDOT_STRING = {"F": "face", "T": "text", "C": "color", "c": "color", "S": "style", "I": "name"}
+_XDOT_POINTS = frozenset("PpLBb")
+_XDOT_ALIGN = {-1: "l", 0: "c", 1: "r"}
+_XDOT_TOKEN = re.compile(rb"\s*(\S+)")
+_XDOT_POINT = re.compile(rb"\s*(\S+)\s+(\S+)")
+
+
+def xdot_ops(text: str) -> list[dict[str, Any]]:
+    """An xdot draw attribute (`_draw_`, `_ldraw_`, ...) as the operations
+    Graphviz's `json` output lists for it, with the fields `measure` reads
+    (`size` of F, `pt`, `align`, `width` and `text` of T, `points` of a point
+    list) and each operation's string."""
+    data = text.encode("utf-8")  # string lengths count bytes
+    ops: list[dict[str, Any]] = []
+    position = 0
+
+    def token() -> bytes:
+        nonlocal position
+        found = _XDOT_TOKEN.match(data, position)
+        if found is None:
+            return b""
+        position = found.end()
+        return found.group(1)
+
+    def point() -> list[float]:
+        nonlocal position
+        found = _XDOT_POINT.match(data, position)
+        if found is None:
+            raise ValueError("xdot point list cut short")
+        position = found.end()
+        return [float(found.group(1)), float(found.group(2))]
+
+    while True:
+        code = token().decode("ascii")
+        if not code:
+            return ops
+        op: dict[str, Any] = {"op": code}
+        if code in _XDOT_POINTS:
+            count = int(token())
+            op["points"] = [point() for _ in range(count)]
+        elif code in _XDOT_NUMBERS:
+            numbers = [float(token()) for _ in range(_XDOT_NUMBERS[code])]
+            if code == "F":
+                op["size"] = numbers[0]
+            elif code == "T":
+                op["pt"] = numbers[:2]
+                op["align"] = _XDOT_ALIGN.get(int(numbers[2]), "c")
+                op["width"] = numbers[3]
+            if code in _XDOT_STRING:
+                length = int(token())
+                dash = data.index(b"-", position)  # "N -bytes"
+                op[_XDOT_STRING[code]] = data[dash + 1 : dash + 1 + length].decode("utf-8", errors="replace")
+                position = dash + 1 + length
+        else:
+            raise ValueError(f"unknown xdot operation {code!r}")
+        ops.append(op)
 
 
 def _staircase(clusters: Sequence[Sequence[float]]) -> float:
@@ -409,6 +479,11 @@ def _intersection(a: Point, b: Point, c: Point, d: Point) -> Point | None:
 
 
 def _crossings(edges: list[dict[str, Any]], lines: list[_Polyline], node_boxes: dict[int, Box]) -> int:
+    """Crossings between different edges. The count does not depend on the order
+    the edges are listed in (Graphviz's json lists them in the order they were
+    made, the laid-out graph by tail node): each pair of segments is tested in
+    one fixed orientation, and a segment is only skipped when its box is apart
+    from the other's by more than `_TOUCH_MARGIN_PT` (which covers rounding)."""
     count = 0
     for i in range(len(lines)):
         box_i = lines[i].box
@@ -422,16 +497,16 @@ def _crossings(edges: list[dict[str, Any]], lines: list[_Polyline], node_boxes: 
                 node_boxes[n]
                 for n in {edges[i]["tail"], edges[i]["head"]} & {edges[j]["tail"], edges[j]["head"]}
             ]
+            near_j = _grow(box_j, _TOUCH_MARGIN_PT)
             others = lines[j].segments
             for p, q, box_pq in lines[i].segments:
-                if not _boxes_touch(box_pq, box_j):
+                if not _boxes_touch(box_pq, near_j):
                     continue
-                # Segments whose boxes are apart cannot cross (the margin covers rounding).
                 left, bottom, right, top = _grow(box_pq, _TOUCH_MARGIN_PT)
                 for c, d, box_cd in others:
                     if box_cd[0] > right or box_cd[2] < left or box_cd[1] > top or box_cd[3] < bottom:
                         continue
-                    point = _intersection(p, q, c, d)
+                    point = _intersection(p, q, c, d) if (p, q) <= (c, d) else _intersection(c, d, p, q)
                     if point is not None and not any(_point_box_distance(point, _grow(s, 8.0)) == 0 for s in shared):
                         count += 1
     return count
