@@ -241,65 +241,74 @@ class _Polyline(NamedTuple):
         return any(_boxes_touch(segment_box, box) and _segment_hits_box(a, b, box) for a, b, segment_box in self.segments)
 
 
-# xdot drawing operations (https://graphviz.org/docs/outputs/canon/#xdot): the
-# numbers each takes before its string or point list, and whether it has one.
-_XDOT_NUMBERS = {"E": 4, "e": 4, "F": 1, "T": 4, "I": 4, "t": 1, "C": 0, "c": 0, "S": 0}
-# The field Graphviz's json names each one's string.
-_XDOT_STRING = {"F": "face", "T": "text", "C": "color", "c": "color", "S": "style", "I": "name"}
-_XDOT_POINTS = frozenset("PpLBb")
+# xdot drawing operations (https://graphviz.org/docs/outputs/canon/#xdot), one
+# match each: the code, its numbers and, for those with a string, its length in
+# bytes ("N -bytes" follows); a point list's count (its points follow).
+_XDOT_OP = re.compile(
+    rb"""\s*(?:
+        (?P<points>[PpLBb])\s+(?P<count>\d+)
+      | T\s+(?P<x>\S+)\s+(?P<y>\S+)\s+(?P<align>\S+)\s+(?P<width>\S+)\s+(?P<text>\d+)\s-
+      | F\s+(?P<size>\S+)\s+(?P<face>\d+)\s-
+      | (?P<colour>[Cc])\s+(?P<color>\d+)\s-
+      | S\s+(?P<style>\d+)\s-
+      | I(?:\s+\S+){4}\s+(?P<name>\d+)\s-
+      | (?P<other>[Ee](?:\s+\S+){4}|t\s+\S+)
+    )""",
+    re.VERBOSE,
+)
+_XDOT_STRINGS = ("text", "face", "color", "style", "name")  # the field Graphviz's json names each string
 _XDOT_ALIGN = {-1: "l", 0: "c", 1: "r"}
-_XDOT_TOKEN = re.compile(rb"\s*(\S+)")
-_XDOT_POINT = re.compile(rb"\s*(\S+)\s+(\S+)")
+_XDOT_COORDINATES: dict[int, re.Pattern[bytes]] = {}  # 2 x points -> the pattern of that many numbers
 
 
 def xdot_ops(text: str) -> list[dict[str, Any]]:
     """An xdot draw attribute (`_draw_`, `_ldraw_`, ...) as the operations
     Graphviz's `json` output lists for it, with the fields `measure` reads
     (`size` of F, `pt`, `align`, `width` and `text` of T, `points` of a point
-    list) and each operation's string."""
+    list) and each operation's string; ValueError when it is not xdot."""
     data = text.encode("utf-8")  # string lengths count bytes
     ops: list[dict[str, Any]] = []
-    position = 0
-
-    def token() -> bytes:
-        nonlocal position
-        found = _XDOT_TOKEN.match(data, position)
-        if found is None:
-            return b""
-        position = found.end()
-        return found.group(1)
-
-    def point() -> list[float]:
-        nonlocal position
-        found = _XDOT_POINT.match(data, position)
-        if found is None:
-            raise ValueError("xdot point list cut short")
-        position = found.end()
-        return [float(found.group(1)), float(found.group(2))]
-
+    position, end = 0, len(data)
     while True:
-        code = token().decode("ascii")
-        if not code:
+        found = _XDOT_OP.match(data, position)
+        if found is None:
+            if data[position:].strip():
+                raise ValueError(f"not an xdot operation at byte {position}: {data[position:position + 20]!r}")
             return ops
-        op: dict[str, Any] = {"op": code}
-        if code in _XDOT_POINTS:
-            count = int(token())
-            op["points"] = [point() for _ in range(count)]
-        elif code in _XDOT_NUMBERS:
-            numbers = [float(token()) for _ in range(_XDOT_NUMBERS[code])]
-            if code == "F":
-                op["size"] = numbers[0]
-            elif code == "T":
-                op["pt"] = numbers[:2]
-                op["align"] = _XDOT_ALIGN.get(int(numbers[2]), "c")
-                op["width"] = numbers[3]
-            if code in _XDOT_STRING:
-                length = int(token())
-                dash = data.index(b"-", position)  # "N -bytes"
-                op[_XDOT_STRING[code]] = data[dash + 1 : dash + 1 + length].decode("utf-8", errors="replace")
-                position = dash + 1 + length
+        position = found.end()
+        if found["points"] is not None:
+            count = 2 * int(found["count"])
+            numbers = _XDOT_COORDINATES.get(count)
+            if numbers is None:
+                numbers = _XDOT_COORDINATES.setdefault(count, re.compile(rb"(?:\s+\S+){%d}" % count))
+            values = numbers.match(data, position)
+            if values is None:
+                raise ValueError("xdot point list cut short")
+            position = values.end()
+            coordinates = [float(v) for v in values.group().split()]
+            ops.append({"op": found["points"].decode(), "points": [coordinates[i : i + 2] for i in range(0, count, 2)]})
+            continue
+        op: dict[str, Any]
+        if found["text"] is not None:
+            op = {"op": "T", "pt": [float(found["x"]), float(found["y"])],
+                  "align": _XDOT_ALIGN.get(int(float(found["align"])), "c"), "width": float(found["width"])}
+        elif found["face"] is not None:
+            op = {"op": "F", "size": float(found["size"])}
+        elif found["colour"] is not None:
+            op = {"op": found["colour"].decode()}
+        elif found["style"] is not None:
+            op = {"op": "S"}
+        elif found["name"] is not None:
+            op = {"op": "I"}
         else:
-            raise ValueError(f"unknown xdot operation {code!r}")
+            ops.append({"op": found["other"][:1].decode()})
+            continue
+        field = next(name for name in _XDOT_STRINGS if found[name] is not None)
+        length = int(found[field])
+        if position + length > end:
+            raise ValueError("xdot string cut short")
+        op[field] = data[position : position + length].decode("utf-8", errors="replace")
+        position += length
         ops.append(op)
 
 
