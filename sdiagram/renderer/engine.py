@@ -31,6 +31,7 @@ from .title import centre_title
 LAYOUT_FORMAT = "json"
 # What the in-process engine renders to attach the draw operations to the graph.
 GEOMETRY_FORMAT = b"xdot"
+_AGEDGE = 2  # cgraph's kind of object for an edge attribute
 
 # json0: the layout itself (positions, no drawing operations), which the draw.io export is built from.
 RENDER_FORMATS = ("svg", "png", "pdf", "json0")
@@ -269,8 +270,14 @@ def _layout_geometry(context: Any, graph: Any) -> dict[str, Any]:
 
 def _take_deferred_edges(graph: Any) -> list[tuple[str, str, dict[str, str]]]:
     """Remove the edges marked for pass 2 of a large layout; returns them."""
+    import pygraphviz.graphviz as gv
+
     from .large import DEFERRED
 
+    try:
+        gv.agattr(graph.handle, _AGEDGE, b"sdiagram", None)
+    except KeyError:  # no edge has the attribute: not a large layout (the usual case; reading every edge costs more)
+        return []
     taken = []
     for edge in graph.edges():
         if edge.attr.get("sdiagram") == DEFERRED:
