@@ -1,6 +1,8 @@
 """Layout quality, measured from Graphviz's laid-out geometry (its `json` output).
 
-Pure: `measure(json_bytes)` -> `LayoutMetrics`. The same numbers choose among
+Pure: `measure(json_bytes)` -> `LayoutMetrics`; `measure_geometry` takes the
+same structure already read (the engine reads it from the laid-out graph,
+whose draw operations `xdot_ops` parses). The same numbers choose among
 candidate layouts (`renderer.candidates`), are printed by
 `sdiagram render --stats` and fill `bench/layout_quality.py`.
 
