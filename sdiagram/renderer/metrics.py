@@ -156,7 +156,8 @@ def measure_geometry(data: dict[str, Any], pad_pt: float = 36.0) -> LayoutMetric
         own = lines[index].distance(box)
         if own > size:
             detached += 1
-        if any(i != index and line.distance(box, own - 1.0) < own - 1.0 for i, line in enumerate(lines)):
+        # (no distance is under 0: a label on its own edge is nearer no other)
+        if own > 1.0 and any(i != index and line.distance(box, own - 1.0) < own - 1.0 for i, line in enumerate(lines)):
             misattributed += 1
         inner = _shrink(box, 1.0)
         over_nodes = sum(1 for node_box in node_boxes.values() if _boxes_overlap(inner, node_box))
@@ -229,12 +230,17 @@ class _Polyline(NamedTuple):
         return cls(path, _path_box(path), segments)
 
     def distance(self, box: Box, beyond: float = math.inf) -> float:
-        """`_distance_to_path` from the boxes computed once."""
+        """`_distance_to_path` from the boxes computed once (`_box_distance` inlined: it is
+        asked about every segment of every edge for every label)."""
         if self.box is None or _box_distance(box, self.box) >= beyond:
             return math.inf
+        left, bottom, right, top = box
+        hypot = math.hypot
         best = math.inf
-        for a, b, segment_box in self.segments:
-            if _box_distance(box, segment_box) < min(best, beyond):
+        for a, b, (x0, y0, x1, y1) in self.segments:
+            gap_x = left - x1 if left - x1 > 0.0 else (x0 - right if x0 - right > 0.0 else 0.0)
+            gap_y = bottom - y1 if bottom - y1 > 0.0 else (y0 - top if y0 - top > 0.0 else 0.0)
+            if hypot(gap_x, gap_y) < min(best, beyond):
                 best = min(best, _segment_box_distance(a, b, box))
         return best
 
