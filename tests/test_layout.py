@@ -521,3 +521,17 @@ def test_a_label_written_once_on_a_fan_is_drawn_once(write_blueprint):
     assert dot_text.count('label="events"') == 1 and '"b" -> "gw" [label="events"]' in dot_text
     assert dot_text.count('label="call"') == 1
     assert dot_text.count('label="chained"') == 2  # a chain is not a fan
+
+
+def test_unreadable_draw_operations_are_a_render_error(monkeypatch):
+    # Another Graphviz writing operations this reader does not know: the candidate
+    # fails with a message (and is not chosen), nothing crashes.
+    from sdiagram.renderer import engine
+    from sdiagram.renderer.engine import RenderError
+
+    def unknown(text: str) -> list:
+        raise ValueError("not an xdot operation at byte 0: b'Z 1'")
+
+    monkeypatch.setattr(engine, "xdot_ops", unknown)
+    with pytest.raises(RenderError, match="could not read Graphviz's layout"):
+        layout_and_render("digraph { a -> b [label=x] }", (), (), measure=True)

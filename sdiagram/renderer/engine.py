@@ -229,7 +229,10 @@ def _layout_geometry(context: Any, graph: Any) -> dict[str, Any]:
 
     def ops(obj: Any, name: bytes) -> list[dict[str, Any]]:
         value = text(obj, name)
-        return xdot_ops(value) if value else []
+        try:
+            return xdot_ops(value) if value else []
+        except ValueError as error:  # not the xdot this reader knows (another Graphviz)
+            raise RenderError(f"could not read Graphviz's layout ({name.decode()}): {error}") from None
 
     root = graph.handle
     objects: list[dict[str, Any]] = []
