@@ -19,7 +19,7 @@ from sdiagram.renderer.candidates import CANDIDATES, KEEP_MARGIN, Scored, choose
 from sdiagram.renderer.dot import LayoutVariant, dead_letter_edges, group_band_edges, leaf_stores, shared_group_calls
 from sdiagram.renderer.engine import layout_and_render
 from sdiagram.renderer.fonts import config_text
-from sdiagram.renderer.metrics import DOCS_WIDTH_PX, NODE_UNIT_PT2, LayoutMetrics, describe, measure
+from sdiagram.renderer.metrics import DOCS_WIDTH_PX, NODE_UNIT_PT2, LayoutMetrics, describe, measure, xdot_ops
 
 from conftest import BLUEPRINTS, REPO, run_cli
 
@@ -84,6 +84,50 @@ def test_two_diagonals_cross_once_and_lengths_add_up():
 def test_edges_meeting_at_a_shared_node_do_not_cross():
     metrics = measure(geometry([edge(0, 1, straight((150, 170), (850, 830))), edge(0, 3, straight((150, 170), (850, 170)))]))
     assert metrics.crossings == 0
+
+
+def test_crossings_do_not_depend_on_the_order_edges_are_listed_in():
+    # Graphviz's json lists edges in the order they were made; the laid-out graph
+    # the candidates are measured from lists them by tail node.
+    edges = [
+        edge(0, 1, straight((150, 170), (850, 830))),
+        edge(2, 3, straight((150, 830), (850, 170))),
+        edge(2, 1, straight((150, 500), (850, 500))),
+        edge(0, 3, [[150, 300], [400, 300], [500, 300], [850, 300]]),
+    ]
+    forward = measure(geometry(edges))
+    assert forward.crossings == 5
+    assert measure(geometry(edges[::-1])) == forward
+    assert measure(geometry(edges[2:] + edges[:2])) == forward
+
+
+def test_xdot_operations_read_like_graphviz_json():
+    text = ("S 5 -solid c 7 -#7b8894 B 4 1 2 3.5 4 5 6 7 8.25 F 13 10 -Sans-Serif t 1 "
+            "T 169.9 1178.6 -1 79.5 12 -1) send over T 5 6 1 9 6 -Zoë b P 3 1 2 3 4 5 6 E 1 2 3 4 p 2 0 0 1 1")
+    ops = xdot_ops(text)
+    assert [op["op"] for op in ops] == ["S", "c", "B", "F", "t", "T", "T", "P", "E", "p"]
+    assert ops[2]["points"] == [[1.0, 2.0], [3.5, 4.0], [5.0, 6.0], [7.0, 8.25]]
+    assert ops[3] == {"op": "F", "size": 13.0, "face": "Sans-Serif"}
+    # The length counts bytes, and the text may hold spaces.
+    assert ops[5] == {"op": "T", "pt": [169.9, 1178.6], "align": "l", "width": 79.5, "text": "1) send over"}
+    assert ops[6]["text"] == "Zoë b" and ops[6]["align"] == "r"
+    assert ops[9]["points"] == [[0.0, 0.0], [1.0, 1.0]]
+    with pytest.raises(ValueError):
+        xdot_ops("Q 1 2")
+
+
+@pytest.mark.parametrize("name", ["chat", "news-feed", "ai-agent-platform"])
+def test_candidates_measured_in_process_score_as_from_graphviz_json(name):
+    # Candidates are measured from the laid-out graph (engine._layout_geometry);
+    # the numbers must be those of Graphviz's own json output of the same layout.
+    from sdiagram.renderer.engine import LAYOUT_FORMAT
+
+    blueprint = sdiagram.load(str(BLUEPRINTS / f"{name}.yaml"))
+    jobs = candidate_jobs(name, blueprint, dot_options(blueprint))
+    assert len(jobs) > 1
+    for job in jobs:
+        rendered = layout_and_render(job.dot_text, (LAYOUT_FORMAT,), job.image_roots, measure=True)
+        assert rendered.metrics == measure(rendered.outputs[LAYOUT_FORMAT]), job.key
 
 
 def test_label_on_its_edge_is_attached_and_a_far_one_is_detached_and_misattributed():
@@ -477,3 +521,17 @@ def test_a_label_written_once_on_a_fan_is_drawn_once(write_blueprint):
     assert dot_text.count('label="events"') == 1 and '"b" -> "gw" [label="events"]' in dot_text
     assert dot_text.count('label="call"') == 1
     assert dot_text.count('label="chained"') == 2  # a chain is not a fan
+
+
+def test_unreadable_draw_operations_are_a_render_error(monkeypatch):
+    # Another Graphviz writing operations this reader does not know: the candidate
+    # fails with a message (and is not chosen), nothing crashes.
+    from sdiagram.renderer import engine
+    from sdiagram.renderer.engine import RenderError
+
+    def unknown(text: str) -> list:
+        raise ValueError("not an xdot operation at byte 0: b'Z 1'")
+
+    monkeypatch.setattr(engine, "xdot_ops", unknown)
+    with pytest.raises(RenderError, match="could not read Graphviz's layout"):
+        layout_and_render("digraph { a -> b [label=x] }", (), (), measure=True)

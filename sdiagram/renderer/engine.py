@@ -20,11 +20,18 @@ from typing import Any, Iterator
 
 from .. import icons
 from .fonts import use_bundled_fonts
-from .metrics import LayoutMetrics, measure as measure_layout
+from .metrics import LayoutMetrics, measure as measure_layout, measure_geometry, xdot_ops
 from .title import centre_title
 
-# Graphviz's laid-out geometry with its draw operations (for the metrics).
+# Graphviz's laid-out geometry with its draw operations (for the metrics) from
+# the `dot` binary. In process, the metrics are read from the laid-out graph
+# after an `xdot` render attached the draw operations to it (`_layout_geometry`):
+# the same numbers (Graphviz's json is written from those attributes), without
+# the cost of writing and reading 50-100 kB of JSON for every candidate.
 LAYOUT_FORMAT = "json"
+# What the in-process engine renders to attach the draw operations to the graph.
+GEOMETRY_FORMAT = b"xdot"
+_AGEDGE = 2  # cgraph's kind of object for an edge attribute
 
 # json0: the layout itself (positions, no drawing operations), which the draw.io export is built from.
 RENDER_FORMATS = ("svg", "png", "pdf", "json0")
@@ -104,15 +111,18 @@ def layout_and_render(
     `image_roots` are the folders icon names in the DOT are relative to. SVG
     output gets its icons embedded as data URIs. With `measure`, the layout's
     metrics come along (formats may then be empty: a layout, measured).
+    `formats` may also name LAYOUT_FORMAT: the layout with its draw operations.
     """
-    wanted = tuple(f for f in RENDER_FORMATS if f in formats) + ((LAYOUT_FORMAT,) if measure else ())
+    wanted = tuple(f for f in RENDER_FORMATS + (LAYOUT_FORMAT,) if f in formats)
     outputs: dict[str, bytes] = {}
     warnings: list[str] = []
-    if wanted:
+    geometry: dict[str, Any] | None = None
+    if wanted or measure:
         use_bundled_fonts()
         if engine_name() == "pygraphviz":
-            outputs, warnings = _render_in_process(dot_text, wanted, image_roots)
+            outputs, warnings, geometry = _render_in_process(dot_text, wanted, image_roots, measure)
         else:
+            wanted += (LAYOUT_FORMAT,) if measure and LAYOUT_FORMAT not in wanted else ()
             outputs, warnings = _render_with_binary(dot_text, wanted, image_roots)
     for fmt in wanted:
         if not outputs.get(fmt):
@@ -122,7 +132,9 @@ def layout_and_render(
         outputs["svg"] = centre_title(embed_icons(outputs["svg"], image_roots))
     if "dot" in formats:
         outputs["dot"] = dot_text.encode("utf-8")
-    metrics = measure_layout(outputs[LAYOUT_FORMAT]) if measure else None
+    metrics = None
+    if measure:
+        metrics = measure_geometry(geometry) if geometry is not None else measure_layout(outputs[LAYOUT_FORMAT])
     return Rendered({f: outputs[f] for f in formats}, tuple(warnings), metrics)
 
 
@@ -147,8 +159,9 @@ def _png_warning(width_pt: float, height_pt: float, dpi: float) -> str:
 
 
 def _render_in_process(
-    dot_text: str, formats: tuple[str, ...], image_roots: tuple[str, ...]
-) -> tuple[dict[str, bytes], list[str]]:
+    dot_text: str, formats: tuple[str, ...], image_roots: tuple[str, ...], measure: bool = False
+) -> tuple[dict[str, bytes], list[str], dict[str, Any] | None]:
+    """The outputs, Graphviz's warnings and, with `measure`, the layout's geometry (`_layout_geometry`)."""
     import pygraphviz
     import pygraphviz.graphviz as gv
 
@@ -161,13 +174,14 @@ def _render_in_process(
     warnings: list[str] = []
     with _native_stderr(warnings):
         context = gv.gvContextWithBuiltins()
-        _layout_and_render_all(context, graph, formats, outputs, warnings)
-    return outputs, warnings
+        geometry = _layout_and_render_all(context, graph, formats, outputs, warnings, measure)
+    return outputs, warnings, geometry
 
 
 def _layout_and_render_all(
-    context: Any, graph: Any, formats: tuple[str, ...], outputs: dict[str, bytes], warnings: list[str]
-) -> None:
+    context: Any, graph: Any, formats: tuple[str, ...], outputs: dict[str, bytes], warnings: list[str],
+    measure: bool = False,
+) -> dict[str, Any] | None:
     import pygraphviz.graphviz as gv
 
     deferred = _take_deferred_edges(graph)
@@ -191,6 +205,9 @@ def _layout_and_render_all(
                 if error:
                     raise RenderError(f"Graphviz could not render {fmt}")
                 outputs[fmt] = data
+            if measure:  # last: the attributes it attaches must not reach the images
+                return _layout_geometry(context, graph)
+            return None
         finally:
             gv.gvFreeLayout(context, graph.handle)
     finally:
@@ -198,10 +215,72 @@ def _layout_and_render_all(
         graph.close()
 
 
+def _layout_geometry(context: Any, graph: Any) -> dict[str, Any]:
+    """What `metrics.measure_geometry` reads, from the laid-out graph itself."""
+    import pygraphviz.graphviz as gv
+
+    error, _ = gv.gvRenderData(context, graph.handle, GEOMETRY_FORMAT)  # attaches bb, pos and the draw lists
+    if error:
+        raise RenderError("Graphviz could not attach the layout")
+
+    def text(obj: Any, name: bytes) -> str:
+        value = gv.agget(obj, name)
+        return value.decode("utf-8") if value else ""
+
+    def ops(obj: Any, name: bytes) -> list[dict[str, Any]]:
+        value = text(obj, name)
+        try:
+            return xdot_ops(value) if value else []
+        except ValueError as error:  # not the xdot this reader knows (another Graphviz)
+            raise RenderError(f"could not read Graphviz's layout ({name.decode()}): {error}") from None
+
+    root = graph.handle
+    objects: list[dict[str, Any]] = []
+    pending = [root]
+    while pending:  # every subgraph, at any depth
+        parent = pending.pop(0)
+        subgraph = gv.agfstsubg(parent)
+        while subgraph is not None:
+            entry: dict[str, Any] = {"_ldraw_": ops(subgraph, b"_ldraw_")}
+            box = text(subgraph, b"bb")
+            if box:
+                entry["bb"] = box
+            objects.append(entry)
+            pending.append(subgraph)
+            subgraph = gv.agnxtsubg(subgraph)
+    ids: dict[bytes, int] = {}
+    edges: list[dict[str, Any]] = []
+    node = gv.agfstnode(root)
+    while node is not None:
+        ids[gv.agnameof(node)] = len(ids)
+        objects.append({
+            "_gvid": ids[gv.agnameof(node)], "pos": text(node, b"pos"), "width": text(node, b"width"),
+            "height": text(node, b"height"), "_ldraw_": ops(node, b"_ldraw_"),
+        })
+        node = gv.agnxtnode(root, node)
+    node = gv.agfstnode(root)
+    while node is not None:
+        edge = gv.agfstout(root, node)
+        while edge is not None:
+            edges.append({
+                "tail": ids[gv.agnameof(gv.agtail(edge))], "head": ids[gv.agnameof(gv.aghead(edge))],
+                "_draw_": ops(edge, b"_draw_"), "_hdraw_": ops(edge, b"_hdraw_"), "_ldraw_": ops(edge, b"_ldraw_"),
+            })
+            edge = gv.agnxtout(root, edge)
+        node = gv.agnxtnode(root, node)
+    return {"bb": text(root, b"bb"), "_ldraw_": ops(root, b"_ldraw_"), "objects": objects, "edges": edges}
+
+
 def _take_deferred_edges(graph: Any) -> list[tuple[str, str, dict[str, str]]]:
     """Remove the edges marked for pass 2 of a large layout; returns them."""
+    import pygraphviz.graphviz as gv
+
     from .large import DEFERRED
 
+    try:
+        gv.agattr(graph.handle, _AGEDGE, b"sdiagram", None)
+    except KeyError:  # no edge has the attribute: not a large layout (the usual case; reading every edge costs more)
+        return []
     taken = []
     for edge in graph.edges():
         if edge.attr.get("sdiagram") == DEFERRED:
@@ -258,6 +337,7 @@ def _native_stderr(warnings: list[str]) -> Iterator[None]:
             and not line.startswith("Fontconfig")
             and not line.endswith("size too small for label")
             and ":json" not in line
+            and ":xdot" not in line
         ):
             warnings.append(f"Graphviz: {line.removeprefix('Warning: ')}")
 

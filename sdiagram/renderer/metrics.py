@@ -1,6 +1,8 @@
 """Layout quality, measured from Graphviz's laid-out geometry (its `json` output).
 
-Pure: `measure(json_bytes)` -> `LayoutMetrics`. The same numbers choose among
+Pure: `measure(json_bytes)` -> `LayoutMetrics`; `measure_geometry` takes the
+same structure already read (the engine reads it from the laid-out graph,
+whose draw operations `xdot_ops` parses). The same numbers choose among
 candidate layouts (`renderer.candidates`), are printed by
 `sdiagram render --stats` and fill `bench/layout_quality.py`.
 
@@ -40,7 +42,7 @@ import math
 import re
 import statistics
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 NODE_WIDTH_PT = 1.4 * 72
 NODE_HEIGHT_PT = 1.9 * 72
@@ -48,6 +50,7 @@ NODE_UNIT_PT2 = NODE_WIDTH_PT * NODE_HEIGHT_PT
 GRID_PT = 4.0
 LABEL_GAP_PT = 3.0  # edge labels nearer each other than this count as overlapping
 DOCS_WIDTH_PX = 1000.0
+_TOUCH_MARGIN_PT = 1e-6
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
@@ -115,7 +118,15 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
     `pad_pt` is the graph's pad on each side: it is part of the image, so it
     counts when the image is scaled to a docs column.
     """
-    data = json.loads(layout_json)
+    return measure_geometry(json.loads(layout_json), pad_pt)
+
+
+def measure_geometry(data: dict[str, Any], pad_pt: float = 36.0) -> LayoutMetrics:
+    """`measure` of a layout already read: Graphviz's `json` structure, or the
+    part of it `engine` reads from the laid-out graph itself (`bb` and `_ldraw_`
+    of the graph; `objects`: each subgraph's `bb` and `_ldraw_`, each node's
+    `_gvid`, `pos`, `width`, `height` and `_ldraw_`; `edges`: `tail`, `head`,
+    `_draw_`, `_hdraw_` and `_ldraw_`), its draw lists parsed by `xdot_ops`."""
     x0, y0, x1, y1 = _floats(data["bb"])
     canvas: Box = (x0, y0, x1, y1)
     objects = data.get("objects", [])
@@ -131,7 +142,8 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
 
     edges = [e for e in data.get("edges", []) if e.get("tail") in node_index and e.get("head") in node_index]
     paths = [_edge_path(e) for e in edges]
-    extents = [_path_box(path) if len(path) >= 2 else None for path in paths]
+    lines = [_Polyline.of(path) for path in paths]
+    extents = [line.box for line in lines]
     labels: list[tuple[int, Box, float]] = []  # edge index, box, font size
     for index, edge in enumerate(edges):
         texts = _texts(edge.get("_ldraw_", []))
@@ -141,10 +153,11 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
 
     detached = misattributed = overlaps = over_things = 0
     for index, box, size in labels:
-        own = _distance_to_path(box, paths[index])
+        own = lines[index].distance(box)
         if own > size:
             detached += 1
-        if any(i != index and _distance_to_path(box, path, own - 1.0) < own - 1.0 for i, path in enumerate(paths)):
+        # (no distance is under 0: a label on its own edge is nearer no other)
+        if own > 1.0 and any(i != index and line.distance(box, own - 1.0) < own - 1.0 for i, line in enumerate(lines)):
             misattributed += 1
         inner = _shrink(box, 1.0)
         over_nodes = sum(1 for node_box in node_boxes.values() if _boxes_overlap(inner, node_box))
@@ -152,8 +165,8 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
         over_things += over_nodes
         overlaps += sum(
             1
-            for i, (path, extent) in enumerate(zip(paths, extents))
-            if i != index and extent is not None and _boxes_overlap(extent, inner) and _path_hits_box(path, inner)
+            for i, line in enumerate(lines)
+            if i != index and line.box is not None and _boxes_overlap(line.box, inner) and line.hits(inner)
         )
     # Group labels: an edge label over one hides it; an edge through one crosses it out.
     group_labels = [_union(box for box, _ in texts) for texts in
@@ -164,8 +177,7 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
         overlaps += hidden
         over_things += hidden
         overlaps += sum(
-            1 for path, extent in zip(paths, extents)
-            if extent is not None and _boxes_overlap(extent, inner) and _path_hits_box(path, inner)
+            1 for line in lines if line.box is not None and _boxes_overlap(line.box, inner) and line.hits(inner)
         )
     for a in range(len(labels)):
         for b in range(a + 1, len(labels)):
@@ -190,7 +202,7 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
         height_pt=round(height + 2 * pad_pt, 1),
         area_per_node=round(width * height / max(1, len(nodes)) / NODE_UNIT_PT2, 4),
         empty_fraction=round(1.0 - _covered_fraction(canvas, occupied), 4),
-        crossings=_crossings(edges, paths, extents, node_boxes),
+        crossings=_crossings(edges, lines, node_boxes),
         edge_length=round(sum(_length(path) for path in paths) / NODE_WIDTH_PT, 2),
         detached_labels=detached,
         misattributed_labels=misattributed,
@@ -200,6 +212,112 @@ def measure(layout_json: bytes | str, pad_pt: float = 36.0) -> LayoutMetrics:
         aspect=round(image_width / (height + 2 * pad_pt), 3),
         min_text_px=round(min(sizes, default=0.0) * DOCS_WIDTH_PX / image_width, 2),
     )
+
+
+class _Polyline(NamedTuple):
+    """An edge's path with the boxes the distance and crossing tests start from,
+    computed once per edge (each is asked about every label and every other edge)."""
+
+    points: Sequence[Point]
+    box: Box | None  # None: fewer than two points
+    segments: tuple[tuple[Point, Point, Box], ...]  # start, end, their box
+
+    @classmethod
+    def of(cls, path: Sequence[Point]) -> "_Polyline":
+        if len(path) < 2:
+            return cls(path, None, ())
+        segments = tuple((path[i], path[i + 1], _segment_box(path[i], path[i + 1])) for i in range(len(path) - 1))
+        return cls(path, _path_box(path), segments)
+
+    def distance(self, box: Box, beyond: float = math.inf) -> float:
+        """`_distance_to_path` from the boxes computed once (`_box_distance` inlined: it is
+        asked about every segment of every edge for every label)."""
+        if self.box is None or _box_distance(box, self.box) >= beyond:
+            return math.inf
+        left, bottom, right, top = box
+        hypot = math.hypot
+        best = math.inf
+        for a, b, (x0, y0, x1, y1) in self.segments:
+            gap_x = left - x1 if left - x1 > 0.0 else (x0 - right if x0 - right > 0.0 else 0.0)
+            gap_y = bottom - y1 if bottom - y1 > 0.0 else (y0 - top if y0 - top > 0.0 else 0.0)
+            if hypot(gap_x, gap_y) < min(best, beyond):
+                best = min(best, _segment_box_distance(a, b, box))
+        return best
+
+    def hits(self, box: Box) -> bool:
+        """`_path_hits_box` from the boxes computed once."""
+        return any(_boxes_touch(segment_box, box) and _segment_hits_box(a, b, box) for a, b, segment_box in self.segments)
+
+
+# xdot drawing operations (https://graphviz.org/docs/outputs/canon/#xdot), one
+# match each: the code, its numbers and, for those with a string, its length in
+# bytes ("N -bytes" follows); a point list's count (its points follow).
+_XDOT_OP = re.compile(
+    rb"""\s*(?:
+        (?P<points>[PpLBb])\s+(?P<count>\d+)
+      | T\s+(?P<x>\S+)\s+(?P<y>\S+)\s+(?P<align>\S+)\s+(?P<width>\S+)\s+(?P<text>\d+)\s-
+      | F\s+(?P<size>\S+)\s+(?P<face>\d+)\s-
+      | (?P<colour>[Cc])\s+(?P<color>\d+)\s-
+      | S\s+(?P<style>\d+)\s-
+      | I(?:\s+\S+){4}\s+(?P<name>\d+)\s-
+      | (?P<other>[Ee](?:\s+\S+){4}|t\s+\S+)
+    )""",
+    re.VERBOSE,
+)
+_XDOT_STRINGS = ("text", "face", "color", "style", "name")  # the field Graphviz's json names each string
+_XDOT_ALIGN = {-1: "l", 0: "c", 1: "r"}
+_XDOT_COORDINATES: dict[int, re.Pattern[bytes]] = {}  # 2 x points -> the pattern of that many numbers
+
+
+def xdot_ops(text: str) -> list[dict[str, Any]]:
+    """An xdot draw attribute (`_draw_`, `_ldraw_`, ...) as the operations
+    Graphviz's `json` output lists for it, with the fields `measure` reads
+    (`size` of F, `pt`, `align`, `width` and `text` of T, `points` of a point
+    list) and each operation's string; ValueError when it is not xdot."""
+    data = text.encode("utf-8")  # string lengths count bytes
+    ops: list[dict[str, Any]] = []
+    position, end = 0, len(data)
+    while True:
+        found = _XDOT_OP.match(data, position)
+        if found is None:
+            if data[position:].strip():
+                raise ValueError(f"not an xdot operation at byte {position}: {data[position:position + 20]!r}")
+            return ops
+        position = found.end()
+        if found["points"] is not None:
+            count = 2 * int(found["count"])
+            numbers = _XDOT_COORDINATES.get(count)
+            if numbers is None:
+                numbers = _XDOT_COORDINATES.setdefault(count, re.compile(rb"(?:\s+\S+){%d}" % count))
+            values = numbers.match(data, position)
+            if values is None:
+                raise ValueError("xdot point list cut short")
+            position = values.end()
+            coordinates = [float(v) for v in values.group().split()]
+            ops.append({"op": found["points"].decode(), "points": [coordinates[i : i + 2] for i in range(0, count, 2)]})
+            continue
+        op: dict[str, Any]
+        if found["text"] is not None:
+            op = {"op": "T", "pt": [float(found["x"]), float(found["y"])],
+                  "align": _XDOT_ALIGN.get(int(float(found["align"])), "c"), "width": float(found["width"])}
+        elif found["face"] is not None:
+            op = {"op": "F", "size": float(found["size"])}
+        elif found["colour"] is not None:
+            op = {"op": found["colour"].decode()}
+        elif found["style"] is not None:
+            op = {"op": "S"}
+        elif found["name"] is not None:
+            op = {"op": "I"}
+        else:
+            ops.append({"op": found["other"][:1].decode()})
+            continue
+        field = next(name for name in _XDOT_STRINGS if found[name] is not None)
+        length = int(found[field])
+        if position + length > end:
+            raise ValueError("xdot string cut short")
+        op[field] = data[position : position + length].decode("utf-8", errors="replace")
+        position += length
+        ops.append(op)
 
 
 def _staircase(clusters: Sequence[Sequence[float]]) -> float:
@@ -377,25 +495,35 @@ def _intersection(a: Point, b: Point, c: Point, d: Point) -> Point | None:
     return None
 
 
-def _crossings(
-    edges: list[dict[str, Any]], paths: list[list[Point]], extents: list[Box | None], node_boxes: dict[int, Box]
-) -> int:
+def _crossings(edges: list[dict[str, Any]], lines: list[_Polyline], node_boxes: dict[int, Box]) -> int:
+    """Crossings between different edges. The count does not depend on the order
+    the edges are listed in (Graphviz's json lists them in the order they were
+    made, the laid-out graph by tail node): each pair of segments is tested in
+    one fixed orientation, and a segment is only skipped when its box is apart
+    from the other's by more than `_TOUCH_MARGIN_PT` (which covers rounding)."""
     count = 0
-    for i in range(len(paths)):
-        for j in range(i + 1, len(paths)):
-            box_i, box_j = extents[i], extents[j]
-            if box_i is None or box_j is None or not _boxes_overlap(box_i, box_j):
+    for i in range(len(lines)):
+        box_i = lines[i].box
+        if box_i is None:
+            continue
+        for j in range(i + 1, len(lines)):
+            box_j = lines[j].box
+            if box_j is None or not _boxes_overlap(box_i, box_j):
                 continue
             shared = [
                 node_boxes[n]
                 for n in {edges[i]["tail"], edges[i]["head"]} & {edges[j]["tail"], edges[j]["head"]}
             ]
-            for a in range(len(paths[i]) - 1):
-                p, q = paths[i][a], paths[i][a + 1]
-                if not _boxes_touch(_segment_box(p, q), box_j):
+            near_j = _grow(box_j, _TOUCH_MARGIN_PT)
+            others = lines[j].segments
+            for p, q, box_pq in lines[i].segments:
+                if not _boxes_touch(box_pq, near_j):
                     continue
-                for b in range(len(paths[j]) - 1):
-                    point = _intersection(p, q, paths[j][b], paths[j][b + 1])
+                left, bottom, right, top = _grow(box_pq, _TOUCH_MARGIN_PT)
+                for c, d, box_cd in others:
+                    if box_cd[0] > right or box_cd[2] < left or box_cd[1] > top or box_cd[3] < bottom:
+                        continue
+                    point = _intersection(p, q, c, d) if (p, q) <= (c, d) else _intersection(c, d, p, q)
                     if point is not None and not any(_point_box_distance(point, _grow(s, 8.0)) == 0 for s in shared):
                         count += 1
     return count
