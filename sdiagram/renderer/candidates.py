@@ -3,8 +3,8 @@
 No single set of Graphviz settings suits every design (measured on the six
 bundled ones: classic ranking halves the area of one, `weight=0` between
 groups a third of another's, and both make others worse). So a blueprint is
-laid out with each variant of `CANDIDATES` (in parallel child processes, see
-`renderer.choose_layout`), each layout is measured (`renderer.metrics`) and
+laid out with each variant of `CANDIDATES` (in parallel, in a pool of worker
+processes: `renderer.batch.LayoutPool`), each layout is measured (`renderer.metrics`) and
 scored by `score`, and the best is drawn.
 
 The score (lower is better), over the metrics of one layout:
@@ -45,8 +45,8 @@ their text as an `xlabel`. Classic ranking otherwise never aborted on the
 bundled designs nor on generated ones of 20 to 300 components (every
 candidate tried; 383 layouts of 20-150 components, tiered, mesh and chained
 shapes, after `classic-bands` was added) with this Graphviz (14.1.5 in the
-pygraphviz wheels); every candidate still runs in its own child process, so
-an abort costs that candidate, never the run.
+pygraphviz wheels); every candidate still runs in a worker process, so an
+abort costs that candidate (the pool starts a fresh worker), never the run.
 
 Spacing (every variant): ranksep 0.3 in, nodesep 0.2 in, edge labels wrapped
 at 12 characters (the first candidates had 0.4/0.25/16): a smaller area per
