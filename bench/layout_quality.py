@@ -143,15 +143,13 @@ def measure_sdiagram(
 ) -> tuple[dict, dict, bytes, bytes, str]:
     """Metrics and layouts of the released settings and today's choice (`pin`: that
     variant; `previous`: the variant the previous render drew, as `render` finds it)."""
-    from dataclasses import replace
-
     import sdiagram
     from sdiagram.renderer import choose_layout, dot_options, image_roots
     from sdiagram.renderer.metrics import measure
 
     blueprint = sdiagram.load(path)
     if pin is not None:
-        blueprint = replace(blueprint, layout=replace(blueprint.layout, variant=pin))
+        blueprint = blueprint._replace(layout=blueprint.layout._replace(variant=pin))
     roots = image_roots(blueprint)
     before = layout_json(released.to_dot(blueprint), roots)
     choice = choose_layout(blueprint, dot_options(blueprint), previous=previous)
