@@ -480,6 +480,19 @@ def test_a_pinned_variant_is_the_only_candidate(write_blueprint):
     assert "newrank" not in choose_layout(blueprint, dot_options(blueprint)).dot_text
 
 
+@pytest.mark.parametrize("formats", ["dot", "svg,dot"])
+def test_render_draws_the_pinned_variant(write_blueprint, tmp_path, formats):
+    # Not the first candidate, and drawn even when an earlier image recorded another variant.
+    path = write_blueprint(TIERS)
+    out = tmp_path / "out"
+    assert run_cli("render", path, "-o", str(out), "-f", formats).exit_code == 0
+    Path(path).write_text(TIERS + "layout: {variant: classic-ranking}\n", encoding="utf-8")
+    result = run_cli("render", path, "-o", str(out), "-f", formats)
+    assert result.exit_code == 0, result.output
+    dot_text = (out / "tiers.dot").read_text(encoding="utf-8")
+    assert "sdiagram layout: classic-ranking" in dot_text and "newrank" not in dot_text
+
+
 def test_candidate_names_match_the_format():
     from sdiagram.model import LAYOUT_VARIANTS
 

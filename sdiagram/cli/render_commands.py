@@ -469,20 +469,24 @@ class _Layouts:
                 self._done(job, outcome)
 
     def _candidate_done(self, candidate, outcome) -> None:
-        from dataclasses import replace
-
-        from .. import renderer
-
         key = self.candidate_of.pop(candidate.key)
         job, outcomes, expected = self.choosing[key]
         outcomes[candidate.key] = outcome
         if len(outcomes) < expected:
             return
         del self.choosing[key]
-        target = self.targets[key]
-        choice = renderer.pick_layout(key, target.model, target.options, outcomes, self.settings.renderer_mode,
+        self._submit_chosen(job, outcomes)
+
+    def _submit_chosen(self, job, outcomes: dict[str, Any]) -> None:
+        """Lay `job` out in every format with the variant its candidates' `outcomes` choose."""
+        from dataclasses import replace
+
+        from .. import renderer
+
+        target = self.targets[job.key]
+        choice = renderer.pick_layout(job.key, target.model, target.options, outcomes, self.settings.renderer_mode,
                                       target.previous)
-        self.targets[key] = target._replace(options=choice.options, scored=choice.scored)
+        self.targets[job.key] = target._replace(options=choice.options, scored=choice.scored)
         self._submit(replace(job, dot_text=choice.dot_text), first=True)
 
     def _done(self, job, outcome) -> None:

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 from .. import icons
 from ..model import Blueprint
 from .batch import LayoutJob, LayoutOutcome, default_workers, run_layouts
-from .candidates import LAYOUT_MODES, Scored, choose, recorded_variant, score, variants_for, with_variant
+from .candidates import (
+    LAYOUT_MODES, Scored, choose, pinned_variant, recorded_variant, score, variants_for, with_variant,
+)
 from .dot import DotOptions, Highlight, to_dot
 from .engine import FORMATS, Rendered, RenderError, engine_name
 from .theme import THEMES, palette
@@ -132,6 +134,7 @@ def dot_options(
 
         rows = box_rows(overlay, colors)
     return DotOptions(
+        variant=pinned_variant(blueprint),
         highlights=tuple(highlights),
         outlines=dict(outlines or {}),
         large=len(blueprint.components) > LARGE_GRAPH_COMPONENTS,

@@ -96,6 +96,11 @@ class Scored:
     score: float
 
 
+def pinned_variant(blueprint: Blueprint) -> LayoutVariant:
+    """The variant the blueprint pins with `layout: {variant: NAME}`, else the first candidate."""
+    return next((v for v in CANDIDATES if v.name == blueprint.layout.variant), CANDIDATES[0])
+
+
 def variants_for(blueprint: Blueprint, options: DotOptions, mode: str = "best") -> tuple[LayoutVariant, ...]:
     """The variants worth laying out for this blueprint (duplicates left out)."""
     if blueprint.layout.variant is not None:
