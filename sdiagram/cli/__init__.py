@@ -15,13 +15,7 @@ import os
 import sys
 import threading
 
-# A command builds tens of thousands of long-lived objects while it imports
-# its modules (classes, functions, tables) and leaves little cyclic garbage;
-# collecting every 700 allocations cost about 3% of `sdiagram lint`. Collect
-# less often (the parse, compile and lint stages pause the collector anyway).
-gc.set_threshold(50_000, 20, 20)
-
-import click  # noqa: E402  (after the threshold: click's import is part of the start-up)
+import click
 
 from .. import __version__
 from ..diagnostics import printable
@@ -94,6 +88,13 @@ def run() -> None:
     threads still running, or when flushing fails (a closed pipe), it exits
     the usual way.
     """
+    # A command builds tens of thousands of long-lived objects while it imports
+    # its modules (classes, functions, tables) and leaves little cyclic garbage;
+    # collecting every 700 allocations cost about 3% of `sdiagram lint`. Collect
+    # less often (the parse, compile and lint stages pause the collector anyway).
+    # Here rather than at import: a library importing sdiagram.cli (the MkDocs
+    # plugin, through preview) keeps its own collector settings.
+    gc.set_threshold(50_000, 20, 20)
     try:
         main()
     except SystemExit as done:
