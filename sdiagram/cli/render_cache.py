@@ -27,7 +27,6 @@ from ..sourcefile import read_bytes, read_chunks
 CACHE_FOLDER = ".sdiagram-cache"
 # Output formats whose file extension is not the format's name.
 _EXTENSIONS = {"mermaid": "mmd"}
-_IMAGE = re.compile(r'image="((?:[^"\\]|\\.)*)"')
 MAX_RECORD_BYTES = 1024 * 1024
 # An icon is at most icons.MAX_ICON_BYTES (2 MiB); an image we wrote can be large.
 MAX_ICON_BYTES = 2 * 1024 * 1024
@@ -49,9 +48,10 @@ class Record:
 
 def icon_files(dot_text: str, image_roots: tuple[str, ...]) -> tuple[str, ...]:
     """The icon files a DOT text names, resolved against the image roots."""
+    from ..renderer.dot import icon_names
+
     files = []
-    for name in sorted(set(_IMAGE.findall(dot_text))):
-        name = name.replace('\\"', '"').replace("\\\\", "\\")
+    for name in icon_names(dot_text):
         for root in image_roots:
             candidate = os.path.join(root, name)
             if os.path.isfile(candidate):

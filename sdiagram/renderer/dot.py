@@ -13,6 +13,7 @@ nodes or attributes to the graph.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import textwrap
@@ -38,6 +39,11 @@ NODE_FONT_SIZE = 13
 EDGE_FONT_SIZE = 13
 CLUSTER_FONT_SIZE = 13
 LINE_HEIGHT = 0.25
+# The tile an icon is drawn on in a theme that has one (`Palette.icon_tile`):
+# as wide as the node, so edges end at its sides; the icon is inset by the padding.
+ICON_TILE_PT = 86
+ICON_TILE_PADDING_PT = 9
+ICON_TILE_GAP_PT = 4  # between the tile and the text under it
 # A `dead_letter:` relation: dashed, in a muted red, labelled.
 DEAD_LETTER_EDGE = {"style": "dashed", "label": '"dead letters"', "color": '"#B5534A"', "fontcolor": '"#B5534A"'}
 TITLE_SIZE = 22
@@ -230,7 +236,7 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     def emit_group(group: Group | None, depth: int, indent: str) -> None:
         for component in members.get(group.id if group else None, []):
             node = _node(component, base_dir, outline.get(component.id), options.styles.get(f"node:{component.id}", {}),
-                         node_notes.get(component.id))
+                         node_notes.get(component.id), colors.icon_tile)
             lines.append(f"{indent}{node}")
         for child in children.get(group.id if group else None, []):
             cluster = {
@@ -273,7 +279,22 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     return "\n".join(lines) + "\n"
 
 
-_IMAGE_ATTRIBUTE = re.compile(r'\bimage="((?:[^"\\]|\\.)*)"')
+# Where a DOT names an icon: a node's `image` attribute (a DOT string), or the
+# `<img>` of a tiled label (`_tiled_label`, an XML attribute). User text can
+# match neither: its quotes are escaped (`\\"` in a DOT string, `&quot;` in an
+# HTML-like label).
+_ICON_REFERENCE = re.compile(r'\bimage="(?P<dot>(?:[^"\\]|\\.)*)"|<img src="(?P<html>[^"]*)"')
+
+
+def _icon_reference(match: re.Match[str]) -> str:
+    if match["dot"] is not None:
+        return match["dot"].replace('\\"', '"').replace("\\\\", "\\")
+    return html.unescape(match["html"])
+
+
+def icon_names(dot_text: str) -> list[str]:
+    """The icon names a DOT text references (relative to the image roots), each once, sorted."""
+    return sorted({_icon_reference(match) for match in _ICON_REFERENCE.finditer(dot_text)})
 
 
 def rebase_images(dot_text: str, image_roots: Iterable[str], new_path: Callable[[str, str], str]) -> str:
@@ -285,14 +306,15 @@ def rebase_images(dot_text: str, image_roots: Iterable[str], new_path: Callable[
     roots = tuple(image_roots)
 
     def replace(match: re.Match[str]) -> str:
-        name = match.group(1).replace('\\"', '"').replace("\\\\", "\\")
+        name = _icon_reference(match)
         for root in roots:
             found = os.path.join(root, name)
             if os.path.isfile(found):
-                return f"image={quote(new_path(os.path.abspath(found), name))}"
+                path = new_path(os.path.abspath(found), name)
+                return f"image={quote(path)}" if match["dot"] is not None else f'<img src="{html.escape(path)}"'
         return match.group(0)
 
-    return _IMAGE_ATTRIBUTE.sub(replace, dot_text)
+    return _ICON_REFERENCE.sub(replace, dot_text)
 
 
 def nesting(blueprint: Blueprint) -> tuple[dict[str | None, list[Group]], dict[str | None, list[Component]]]:
@@ -315,22 +337,28 @@ def _restyle(attributes: dict[str, str], extra: Mapping[str, str | None]) -> Non
 
 
 def _node(component: Component, base_dir: str, severity: str | None, extra: Mapping[str, str | None] = {},
-          note: "Note | None" = None) -> str:
+          note: "Note | None" = None, tile: str | None = None) -> str:
     label_lines = wrap(component.label, LABEL_WIDTH)
     counts = [f"\u00d7{component.replicas}"] if component.replicas >= 2 else []
     if component.shards >= 2:
         counts.append(f"{component.shards} shards")
     if counts:
         label_lines.append(" \u00b7 ".join(counts))
+    icon = _icon_name(component, base_dir)
     attributes = {
         "label": quote("\n".join(label_lines)),
-        "image": quote(_icon_name(component, base_dir)),
+        "image": quote(icon),
         "height": f"{NODE_HEIGHT + LINE_HEIGHT * (len(label_lines) - (-0.4 if note else 1)):.2f}",
         "tooltip": quote_tooltip(_tooltip(component)),
     }
-    if note is not None:
-        attributes["label"] = ("<" + "<br/>".join(html_text(line) for line in label_lines)
-                               + f'<br/><font color="{note.color}"><b>{html_text(note.text)}</b></font>>')
+    if note is not None or tile is not None:
+        text = "<br/>".join(html_text(line) for line in label_lines)
+        if note is not None:
+            text += f'<br/><font color="{note.color}"><b>{html_text(note.text)}</b></font>'
+        attributes["label"] = f"<{text}>"
+        if tile is not None:
+            del attributes["image"]
+            attributes["label"] = _tiled_label(icon, text, tile)
     if component.link:
         # The compiler accepts only http(s) URLs; Graphviz XML-escapes it in the SVG.
         attributes.update({"URL": quote(component.link), "target": quote("_blank")})
@@ -345,6 +373,24 @@ def _node(component: Component, base_dir: str, severity: str | None, extra: Mapp
         )
     _restyle(attributes, extra)
     return f"{quote(component.id)} [{_attributes(attributes)}];"
+
+
+def _tiled_label(icon: str, text: str, tile: str) -> str:
+    """An HTML-like node label: the icon (its name as `_icon_name` gives it:
+    no quote or backslash) on a rounded tile of colour `tile`, and `text`
+    (HTML-like label text) below it.
+
+    The tile is a table of its own inside the label's first cell, so a line of
+    text wider than the tile widens the label, not the tile. The node keeps
+    its size and `labelloc=b`: the text sits where it sits without a tile."""
+    return (
+        '<<table border="0" cellspacing="0" cellpadding="0">'
+        f'<tr><td><table border="0" cellspacing="0" bgcolor="{tile}" style="rounded"><tr>'
+        f'<td fixedsize="true" width="{ICON_TILE_PT}" height="{ICON_TILE_PT}" cellpadding="{ICON_TILE_PADDING_PT}">'
+        f'<img src="{html.escape(icon)}" scale="true"/></td></tr></table></td></tr>'
+        f'<tr><td height="{ICON_TILE_GAP_PT}"></td></tr>'
+        f"<tr><td>{text}</td></tr></table>>"
+    )
 
 
 def _tooltip(component: Component) -> str:

@@ -49,6 +49,22 @@ def _html_label_text(label: str) -> str:
     return "\n".join(line.strip() for line in html.unescape(text).split("\n") if line.strip())
 
 
+# A tiled node label (`dot._tiled_label`): the tile's colour and the icon's name.
+_TILE = re.compile(r'<table [^>]*\bbgcolor="([^"]*)"[^>]*>.*?<img src="([^"]*)"[^>]*>')
+
+
+def _tiled_node(node: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(icon name, tile colour, label text) of a node drawn on a tile (it has no
+    `image`: its label is the HTML-like one sdiagram wrote), or None."""
+    label = str(node.get("label", ""))
+    found = None if node.get("image") else _TILE.search(label)
+    if found is None:
+        return None
+    text = re.sub(r"<br[^>]*>", "\n", label[found.end():])
+    text = html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\\\\", "\\")
+    return html.unescape(found[2]), found[1], text
+
+
 def _floats(text: str) -> list[float]:
     return [float(v) for v in text.split(",")]
 
@@ -156,12 +172,17 @@ def from_layout(layout_json: bytes, image_roots: tuple[str, ...]) -> bytes:
             "labelPosition": "center", "align": "center", "whiteSpace": "wrap", "imageAspect": 1, "aspect": "fixed",
             "fontColor": node.get("fontcolor", "#2D3436"), "fontSize": node.get("fontsize", 13),
         }
-        if node.get("image"):
+        tiled = _tiled_node(node)
+        icon = tiled[0] if tiled else node.get("image")
+        if icon:
             # draw.io separates style entries with ';', so its data URIs drop ';base64'.
-            style["image"] = image_data_uri(str(node["image"]), image_roots).replace(";base64,", ",", 1)
+            style["image"] = image_data_uri(str(icon), image_roots).replace(";base64,", ",", 1)
+        if tiled:
+            style["imageBackground"] = tiled[1]
         if "bold" in str(node.get("style", "")) and node.get("color"):
             style.update({"imageBorder": node["color"], "strokeWidth": 3})
-        attributes = {"id": cell_id(node), "label": _unescape_dot(str(node.get("label", node["name"])))}
+        label = tiled[2] if tiled else _unescape_dot(str(node.get("label", node["name"])))
+        attributes = {"id": cell_id(node), "label": label}
         if node.get("tooltip"):
             attributes["tooltip"] = _unescape_dot(str(node["tooltip"]))
         if node.get("URL"):

@@ -1,7 +1,9 @@
 """Colour themes: `light` (the default), `dark`, and `auto`.
 
 A theme changes the background, text, edges and clusters; icons and the lint
-outlines keep their colours. `auto` is the light drawing plus a CSS block that
+outlines keep their colours. `dark` draws each icon on a light rounded tile
+(`Palette.icon_tile`): many icons are black or dark grey and would vanish on
+the dark background. `auto` is the light drawing plus a CSS block that
 switches an SVG to the dark colours when the reader's system asks for
 `prefers-color-scheme: dark` (browsers, GitHub, MkDocs Material). Formats
 without CSS (PNG, PDF) are drawn light for `auto`.
@@ -22,6 +24,9 @@ class Palette:
     edge: str
     cluster_pen: str
     cluster_fills: tuple[str, ...]  # by nesting depth
+    # The card each icon is drawn on (`dot._tiled_label`), or None: the icon
+    # alone, with the label below it.
+    icon_tile: str | None = None
 
 
 LIGHT = Palette(
@@ -39,6 +44,7 @@ DARK = Palette(
     edge="#8B98A5",
     cluster_pen="#4A5561",
     cluster_fills=("#1C2B36", "#1F2A22", "#262236", "#2E2A1C"),
+    icon_tile="#E3E8EE",
 )
 
 
@@ -47,8 +53,9 @@ def palette(theme: str) -> Palette:
     return DARK if theme == "dark" else LIGHT
 
 
-# Dark and black icons (servers, Kafka) would vanish on a dark background; a
-# soft light halo keeps them readable without changing their colours.
+# `auto` repaints a light drawing, whose icons have no tile: dark and black
+# icons (servers, Kafka) would vanish on the dark background; a soft light
+# halo keeps them readable without changing their colours.
 _ICON_HALO = "image { filter: drop-shadow(0 0 1.5px rgba(255, 255, 255, 0.85)); }"
 
 
@@ -75,9 +82,8 @@ def _dark_rules() -> list[str]:
 
 def svg_css(theme: str) -> str | None:
     """The CSS an SVG of this theme carries: `auto` switches to dark under
-    prefers-color-scheme: dark; `dark` only adds the icon halo."""
-    if theme == "dark":
-        return _ICON_HALO + "\n"
+    prefers-color-scheme: dark; `light` and `dark` need none (`dark` draws its
+    icons on tiles, in every format)."""
     if theme == "auto":
         body = "\n".join("  " + rule for rule in _dark_rules())
         return f"@media (prefers-color-scheme: dark) {{\n{body}\n}}\n"
