@@ -247,6 +247,26 @@ def test_drawio_is_deterministic_and_holds_no_machine_path(write_blueprint):
     assert b"site-packages" not in first and os.fspath(REPO).encode() not in first
 
 
+def _drawio_labels(drawio: bytes) -> dict[str, str]:
+    return {obj.get("id"): obj.get("label") for obj in ET.fromstring(drawio).iter("UserObject")}
+
+
+def test_drawio_labels_are_plain_text_with_the_estimate_and_markup_in_a_label_stays_literal(write_blueprint):
+    blueprint = sdiagram.load(write_blueprint("""
+name: est
+traffic: {dau: 1M, requests_per_user: 10}
+components:
+  users: {kind: client}
+  api: {kind: service, replicas: 2, label: "<i>a</i> & b"}
+connections:
+  - users -> api
+"""))
+    estimated = _drawio_labels(render_formats(blueprint, ("drawio",), with_estimate=True).outputs["drawio"])
+    assert re.fullmatch(r"<i>a</i> & b\n\u00d72\n\d+% busy", estimated["n-api"]), estimated["n-api"]
+    plain = _drawio_labels(render(blueprint, "drawio"))
+    assert plain["n-api"] == "<i>a</i> & b\n\u00d72"
+
+
 def test_render_command_writes_mmd_and_drawio(write_blueprint, tmp_path):
     path = write_blueprint(RICH)
     out = tmp_path / "out"

@@ -50,6 +50,10 @@ TITLE_SIZE = 22
 # Names the variant drawn, in the DOT and (as an XML comment) in the SVG; the
 # next render keeps it (`candidates.recorded_variant`, `candidates.choose`).
 LAYOUT_MARK = "sdiagram layout: "
+# Marks a node whose label is HTML-like (an estimate note, an icon tile): Graphviz's
+# json gives such a label without its <...>, so the draw.io export could not tell it
+# from a plain label that happens to contain markup.
+HTML_LABEL = "html_label"
 STORE_KINDS = frozenset({"cache", "database", "object_storage", "search_index", "vector_db"})
 
 
@@ -356,6 +360,7 @@ def _node(component: Component, base_dir: str, severity: str | None, extra: Mapp
         if note is not None:
             text += f'<br/><font color="{note.color}"><b>{html_text(note.text)}</b></font>'
         attributes["label"] = f"<{text}>"
+        attributes["sdiagram"] = HTML_LABEL
         if tile is not None:
             del attributes["image"]
             attributes["label"] = _tiled_label(icon, text, tile)

@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from .engine import image_data_uri
-from .dot import NODE_WIDTH
+from .dot import HTML_LABEL, NODE_WIDTH
 
 MARGIN = 20.0
 ICON_SIZE = NODE_WIDTH * 72  # points: the icon fills the node's width, as in the SVG
@@ -53,6 +53,20 @@ def _html_label_text(label: str) -> str:
 _TILE = re.compile(r'<table [^>]*\bbgcolor="([^"]*)"[^>]*>.*?<img src="([^"]*)"[^>]*>')
 
 
+def _html_node_text(label: str) -> str:
+    """The text of an HTML-like node label (`dot.html_text` lines) as plain lines."""
+    text = re.sub(r"<br[^>]*>", "\n", label)
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\\\\", "\\")
+
+
+def _node_label(node: dict[str, Any], tiled: tuple[str, str, str] | None) -> str:
+    if tiled:
+        return tiled[2]
+    if node.get("sdiagram") == HTML_LABEL:
+        return _html_node_text(str(node.get("label", "")))
+    return _unescape_dot(str(node.get("label", node["name"])))
+
+
 def _tiled_node(node: dict[str, Any]) -> tuple[str, str, str] | None:
     """(icon name, tile colour, label text) of a node drawn on a tile (it has no
     `image`: its label is the HTML-like one sdiagram wrote), or None."""
@@ -60,9 +74,7 @@ def _tiled_node(node: dict[str, Any]) -> tuple[str, str, str] | None:
     found = None if node.get("image") else _TILE.search(label)
     if found is None:
         return None
-    text = re.sub(r"<br[^>]*>", "\n", label[found.end():])
-    text = html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\\\\", "\\")
-    return html.unescape(found[2]), found[1], text
+    return html.unescape(found[2]), found[1], _html_node_text(label[found.end():])
 
 
 def _floats(text: str) -> list[float]:
@@ -181,8 +193,7 @@ def from_layout(layout_json: bytes, image_roots: tuple[str, ...]) -> bytes:
             style["imageBackground"] = tiled[1]
         if "bold" in str(node.get("style", "")) and node.get("color"):
             style.update({"imageBorder": node["color"], "strokeWidth": 3})
-        label = tiled[2] if tiled else _unescape_dot(str(node.get("label", node["name"])))
-        attributes = {"id": cell_id(node), "label": label}
+        attributes = {"id": cell_id(node), "label": _node_label(node, tiled)}
         if node.get("tooltip"):
             attributes["tooltip"] = _unescape_dot(str(node["tooltip"]))
         if node.get("URL"):
