@@ -323,9 +323,9 @@ def svg_geometry(svg: str) -> bytes:
             points = cubic
         edges.append({"tail": _nearest(nodes, points[0]), "head": _nearest(nodes, points[-1]), "_draw_": [{"op": "b", "points": points}]})
     # Labels: a text not inside any node box belongs to the nearest edge.
-    from sdiagram.renderer.metrics import _distance_to_path, _edge_path  # noqa: PLC2701 - bench helper
+    from sdiagram.renderer.metrics import _edge_path, _Polyline  # noqa: PLC2701 - bench helper
 
-    paths = [_edge_path(e) for e in edges]
+    paths = [_Polyline.of(_edge_path(e)) for e in edges]
     graph_texts = []
     for x, y, font, align, content in texts:
         width = 0.6 * font * len(content)
@@ -337,7 +337,7 @@ def svg_geometry(svg: str) -> bytes:
             target = owner.setdefault("_ldraw_", []) if owner else graph_texts
             target += [{"op": "F", "size": font}, op]
             continue
-        nearest = min(range(len(paths)), key=lambda i: _distance_to_path(box, paths[i]))
+        nearest = min(range(len(paths)), key=lambda i: paths[i].distance(box))
         edges[nearest].setdefault("_ldraw_", []).extend([{"op": "F", "size": font}, op])
     xs = [float(v) for v in re.search(r'viewBox="(%s) (%s) (%s) (%s)"' % ((_NUMBER,) * 4), svg).groups()]
     return json.dumps(

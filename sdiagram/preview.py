@@ -24,7 +24,7 @@ from .diagnostics import BlueprintError, Diagnostic
 from .model import Blueprint
 
 if TYPE_CHECKING:
-    from .renderer.worker import LayoutWorker
+    from .renderer.batch import LayoutPool
 
 DEFAULT_TIMEOUT = 60.0
 _PROLOG = re.compile(rb"\A(?:\s*<\?xml[^>]*\?>|\s*<!DOCTYPE[^>]*>|\s*<!--.*?-->)*\s*", re.S)
@@ -69,7 +69,7 @@ def build(
     theme: str = "light",
     cache_dir: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
-    worker: "LayoutWorker | None" = None,
+    pool: "LayoutPool | None" = None,
     previous: str | None = None,
     candidates: bool = True,
 ) -> Preview:
@@ -79,7 +79,7 @@ def build(
     `source` is the blueprint's bytes; `text_path` names it in messages when it
     is not the file `path` (a fenced block inside a Markdown page). Never
     raises for a bad blueprint: the errors come back with their positions.
-    The layouts run in child processes: `worker`'s long-lived one when given.
+    The layouts run in child processes: `pool`'s long-lived ones when given.
     `previous` is the candidate layout drawn before, kept unless the best is
     much better (`renderer.candidates.choose`); without `candidates`, only that
     one is laid out (the live preview's quick first picture after a save).
@@ -116,11 +116,8 @@ def build(
                        variant=renderer.recorded_variant(data))
     jobs = [LayoutJob(f"{name}\0{variant.name}", dot_text, ("svg",), roots, measure=len(variants) > 1)
             for variant, dot_text in zip(variants, dot_texts)]
-    if worker:
-        outcomes = [worker.run(job, timeout) for job in jobs]
-    else:
-        found = dict(run_layouts(jobs, min(len(jobs), default_workers()), timeout))
-        outcomes = [found[job] for job in jobs]
+    found = dict(run_layouts(jobs, min(len(jobs), default_workers()), timeout, pool=pool))
+    outcomes = [found[job] for job in jobs]
     scored = [Scored(variant, o.rendered.metrics if o.rendered else None,
                      score(o.rendered.metrics) if o.rendered and o.rendered.metrics else float("inf"))
               for variant, o in zip(variants, outcomes)]

@@ -45,8 +45,8 @@ class State:
     """Every blueprint's latest preview; `version` counts changes. Thread-safe."""
 
     theme: str = "light"
-    # the layout child process, kept between saves (used by the watcher thread only)
-    worker: Any = None
+    # the layout processes (a renderer.batch.LayoutPool), kept between saves (used by the watcher thread only)
+    pool: Any = None
     version: int = 0
     previews: dict[str, Preview] = field(default_factory=dict)
     changed: threading.Condition = field(default_factory=threading.Condition)
@@ -75,7 +75,7 @@ class State:
             return self.version, sorted(self.previews.items())
 
 
-def render_path(path: str, theme: str, worker: Any = None, previous: str | None = None,
+def render_path(path: str, theme: str, pool: Any = None, previous: str | None = None,
                 candidates: bool = True) -> Preview | None:
     """The preview of one blueprint file; None when it is gone. `previous`: the
     candidate layout drawn on the last save, kept unless the best is much better;
@@ -95,7 +95,7 @@ def render_path(path: str, theme: str, worker: Any = None, previous: str | None 
         return None
     except OSError as error:
         return Preview(None, errors=(Diagnostic(path, f"cannot read file: {error.strerror or error}"),))
-    return preview.build(path, source, theme=theme, worker=worker, previous=previous, candidates=candidates)
+    return preview.build(path, source, theme=theme, pool=pool, previous=previous, candidates=candidates)
 
 
 # -- HTML -------------------------------------------------------------------------
@@ -300,7 +300,7 @@ def show_saved(state: State, key: str, path: str, unscored: dict[str, str],
     last picture (one layout), its candidates scored later (`score_saved`).
     A blueprint seen for the first time is scored now."""
     previous = state.variants.get(key)
-    shown = render_path(path, state.theme, state.worker, previous, candidates=previous is None)
+    shown = render_path(path, state.theme, state.pool, previous, candidates=previous is None)
     if previous is not None and shown is not None and shown.svg is not None:
         unscored[key] = path
     else:
@@ -314,7 +314,7 @@ def score_saved(state: State, unscored: dict[str, str], on_change: Callable[[str
     as `render` does, and redraw those for which `render` draws another picture
     (the best now scores much better than the variant kept)."""
     for key, path in sorted(unscored.items()):
-        shown = render_path(path, state.theme, state.worker, state.variants.get(key))
+        shown = render_path(path, state.theme, state.pool, state.variants.get(key))
         current = state.previews.get(key)
         if shown is not None and (current is None or (shown.svg, shown.errors) != (current.svg, current.errors)):
             state.update(key, shown)
@@ -337,11 +337,12 @@ def run(
 ) -> None:
     """Render `files`, serve them on 127.0.0.1:`port` and follow changes under
     `watched` until `stop` is set (or Ctrl+C). Raises OSError when the port is taken."""
-    from .renderer.worker import LayoutWorker
+    from .preview import DEFAULT_TIMEOUT
+    from .renderer.batch import LayoutPool, default_workers
 
-    state.worker = state.worker or LayoutWorker()
+    state.pool = state.pool or LayoutPool(default_workers(), DEFAULT_TIMEOUT)
     for path in files:
-        shown = render_path(path, state.theme, state.worker)
+        shown = render_path(path, state.theme, state.pool)
         state.update(path, shown)
         echo(describe(path, shown))
     server = PreviewServer(state, port)
@@ -354,7 +355,7 @@ def run(
         server.stopping.set()
         server.shutdown()
         server.server_close()
-        state.worker.close()
+        state.pool.close()
 
 
 def describe(path: str, shown: Preview | None) -> str:

@@ -445,11 +445,11 @@ class _Layouts:
         return self.no_engine is None
 
     def _submit(self, job, first: bool = False) -> None:
-        from ..renderer.batch import LayoutPool, _execute, default_workers
+        from ..renderer.batch import LayoutPool, default_workers, execute
         from ..renderer.engine import RENDER_FORMATS, RenderError, engine_name
 
         if not job.measure and not any(fmt in RENDER_FORMATS for fmt in job.formats):
-            self._done(job, _execute(job))  # DOT alone: no Graphviz, no child process
+            self._done(job, execute(job))  # DOT alone: no Graphviz, no child process
             return
         if self.pool is None:
             try:

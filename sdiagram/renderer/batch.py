@@ -52,7 +52,7 @@ class LayoutOutcome:
     seconds: float = 0.0
 
 
-def _execute(job: LayoutJob) -> LayoutOutcome:
+def execute(job: LayoutJob) -> LayoutOutcome:
     started = time.perf_counter()
     try:
         rendered = layout_and_render(job.dot_text, job.formats, job.image_roots, job.measure)
@@ -106,7 +106,8 @@ def _context() -> Any:
 
 
 def run_layouts(
-    jobs: list[LayoutJob], workers: int, timeout: float | None, isolate: bool = True
+    jobs: list[LayoutJob], workers: int, timeout: float | None, isolate: bool = True,
+    pool: "LayoutPool | None" = None,
 ) -> Iterator[tuple[LayoutJob, LayoutOutcome]]:
     """Yield each job with its outcome, as they finish.
 
@@ -114,17 +115,22 @@ def run_layouts(
     `workers`): besides allowing a time limit, that keeps a Graphviz crash (it
     aborts on some internal assertions) from taking the caller down with it.
     `isolate=False` with one worker and no time limit runs the jobs in this
-    process, in order.
+    process, in order. A caller that lays out one diagram after another (the
+    live preview) passes its own long-lived `pool`, whose size and time limit
+    then apply.
     """
-    if not isolate and timeout is None and (workers <= 1 or len(jobs) <= 1):
+    if pool is None and not isolate and timeout is None and (workers <= 1 or len(jobs) <= 1):
         for job in jobs:
-            yield job, _execute(job)
+            yield job, execute(job)
         return
-    with LayoutPool(min(workers, len(jobs)), timeout) as pool:
-        for job in jobs:
-            pool.submit(job)
-        while pool.busy:
-            yield from pool.poll()
+    if pool is None:
+        with LayoutPool(min(workers, len(jobs)), timeout) as own:
+            yield from run_layouts(jobs, workers, timeout, pool=own)
+        return
+    for job in jobs:
+        pool.submit(job)
+    while pool.busy:
+        yield from pool.poll()
 
 
 @dataclass
@@ -267,7 +273,7 @@ def _serve(connection: "multiprocessing.connection.Connection", parent: int, tim
         if timeout is not None:
             _limit_cpu(timeout)
         try:
-            outcome = _execute(job)
+            outcome = execute(job)
         except BaseException as error:  # the parent must always get an answer
             outcome = LayoutOutcome(error=f"render failed: {type(error).__name__}: {error}")
         connection.send(outcome)

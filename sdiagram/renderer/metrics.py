@@ -230,8 +230,8 @@ class _Polyline(NamedTuple):
         return cls(path, _path_box(path), segments)
 
     def distance(self, box: Box, beyond: float = math.inf) -> float:
-        """`_distance_to_path` from the boxes computed once (`_box_distance` inlined: it is
-        asked about every segment of every edge for every label)."""
+        """Distance from `box` to this polyline; `math.inf` when it is surely `beyond` or more
+        (`_box_distance` inlined: it is asked about every segment of every edge for every label)."""
         if self.box is None or _box_distance(box, self.box) >= beyond:
             return math.inf
         left, bottom, right, top = box
@@ -245,7 +245,7 @@ class _Polyline(NamedTuple):
         return best
 
     def hits(self, box: Box) -> bool:
-        """`_path_hits_box` from the boxes computed once."""
+        """Does this polyline pass through `box`?"""
         return any(_boxes_touch(segment_box, box) and _segment_hits_box(a, b, box) for a, b, segment_box in self.segments)
 
 
@@ -431,18 +431,6 @@ def _point_segment_distance(p: Point, a: Point, b: Point) -> float:
     return math.dist(p, (a[0] + t * dx, a[1] + t * dy))
 
 
-def _distance_to_path(box: Box, path: Sequence[Point], beyond: float = math.inf) -> float:
-    """Distance from a box to a polyline; `math.inf` when it is surely `beyond` or more."""
-    if len(path) < 2 or _box_distance(box, _path_box(path)) >= beyond:
-        return math.inf
-    best = math.inf
-    for i in range(len(path) - 1):
-        a, b = path[i], path[i + 1]
-        if _box_distance(box, _segment_box(a, b)) < min(best, beyond):
-            best = min(best, _segment_box_distance(a, b, box))
-    return best
-
-
 def _box_distance(a: Box, b: Box) -> float:
     dx = max(a[0] - b[2], 0.0, b[0] - a[2])
     dy = max(a[1] - b[3], 0.0, b[1] - a[3])
@@ -466,13 +454,6 @@ def _segment_hits_box(a: Point, b: Point, box: Box) -> bool:
             if t0 > t1:
                 return False
     return True
-
-
-def _path_hits_box(path: Sequence[Point], box: Box) -> bool:
-    return any(
-        _boxes_touch(_segment_box(path[i], path[i + 1]), box) and _segment_hits_box(path[i], path[i + 1], box)
-        for i in range(len(path) - 1)
-    )
 
 
 def _path_box(path: Sequence[Point]) -> Box:
