@@ -277,3 +277,21 @@ def test_committed_pngs_are_rgb():
     for name in pngs:
         with open(os.path.join(folder, name), "rb") as handle:
             assert handle.read(26)[25] == 2, name
+
+
+def test_groups_without_components_are_left_out_of_the_dot(write_blueprint):
+    blueprint = sdiagram.load(write_blueprint("""
+name: empty-groups
+components:
+  api: {kind: service, group: inner}
+groups:
+  outer: {label: Outer}
+  inner: {label: Inner, parent: outer}
+  spare: {label: Spare}
+  spare_child: {label: Spare child, parent: spare}
+connections: []
+"""))
+    graph = parsed(to_dot(blueprint))
+    # Graphviz draws no empty cluster; leaving them out keeps the DOT of many empty groups small.
+    assert [sub.name for sub in graph.subgraphs()] == ["cluster_outer"]
+    assert graph.get_subgraph("cluster_outer").get_subgraph("cluster_inner").nodes() == ["api"]

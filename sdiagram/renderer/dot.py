@@ -322,13 +322,23 @@ def rebase_images(dot_text: str, image_roots: Iterable[str], new_path: Callable[
 
 
 def nesting(blueprint: Blueprint) -> tuple[dict[str | None, list[Group]], dict[str | None, list[Component]]]:
-    """The groups inside each group and the components directly in each (None: the top level), in source order."""
-    children: dict[str | None, list[Group]] = {}
-    for group in blueprint.groups.values():
-        children.setdefault(group.parent, []).append(group)
+    """The groups inside each group and the components directly in each (None: the top level), in source order.
+
+    A group with no component at any depth is left out: Graphviz draws no empty
+    cluster anyway, and a blueprint of many empty groups would cost every
+    candidate layout its DOT."""
     members: dict[str | None, list[Component]] = {}
     for component in blueprint.components.values():
         members.setdefault(component.group, []).append(component)
+    holding: set[str] = set()
+    for group_id in members:
+        while group_id is not None and group_id not in holding:
+            holding.add(group_id)
+            group_id = blueprint.groups[group_id].parent
+    children: dict[str | None, list[Group]] = {}
+    for group in blueprint.groups.values():
+        if group.id in holding:
+            children.setdefault(group.parent, []).append(group)
     return children, members
 
 
