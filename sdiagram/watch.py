@@ -80,21 +80,16 @@ def render_path(path: str, theme: str, pool: Any = None, previous: str | None = 
     """The preview of one blueprint file; None when it is gone. `previous`: the
     candidate layout drawn on the last save, kept unless the best is much better;
     without `candidates` only that one is laid out (`preview.build`)."""
-    import stat
-
     from . import preview
-    from .compiler import max_file_size
-    from .diagnostics import Diagnostic
+    from .diagnostics import BlueprintError
+    from .sourcefile import read_bytes
 
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the read
-            return Preview(None, errors=(Diagnostic(path, "not a regular file"),))
-        with open(path, "rb") as handle:
-            source = handle.read(max_file_size() + 1)  # over the limit: loads() says so
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        return Preview(None, errors=(Diagnostic(path, f"cannot read file: {error.strerror or error}"),))
+        source = read_bytes(path)  # bounded; a FIFO or device is refused without blocking
+    except BlueprintError as error:
+        if not os.path.lexists(path):
+            return None
+        return Preview(None, errors=error.diagnostics)
     return preview.build(path, source, theme=theme, pool=pool, previous=previous, candidates=candidates)
 
 

@@ -174,3 +174,17 @@ def test_a_taken_port_is_a_clear_error(folder):
                                  "--exit-after", "5"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_watched_path_that_is_gone_special_or_too_large_is_named_not_read(tmp_path, monkeypatch):
+    from sdiagram.watch import render_path
+
+    assert render_path(str(tmp_path / "gone.yaml"), "light") is None
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)  # a read would wait for a writer forever
+    assert [d.message for d in render_path(str(fifo), "light").errors] == ["not a regular file"]
+    large = tmp_path / "large.yaml"
+    large.write_text("name: large\n" + "#" * 200 + "\n")
+    monkeypatch.setenv("SDIAGRAM_MAX_FILE_SIZE", "100")
+    (error,) = render_path(str(large), "light").errors
+    assert "over the limit of 100 bytes" in error.message
