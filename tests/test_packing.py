@@ -93,6 +93,11 @@ def test_a_connection_is_routed_around_what_is_in_its_way():
     for a, b in zip(path, path[1:]):
         assert not packing._segment_crosses(a, b, wall)
     assert route((0.0, 0.0), (100.0, 0.0), [(40.0, 10.0, 60.0, 30.0)]) == [(0.0, 0.0), (100.0, 0.0)]
+    # a long wall: the way round is far from the straight line, and still found
+    long_wall = (40.0, -1000.0, 60.0, 900.0)
+    around = route((0.0, 0.0), (100.0, 0.0), [long_wall, (500.0, 500.0, 600.0, 600.0)])
+    assert len(around) > 2 and all(not packing._segment_crosses(a, b, long_wall) for a, b in zip(around, around[1:]))
+    assert max(y for _, y in around) > 900.0
 
 
 def test_a_route_becomes_an_edge_position_clipped_at_its_ends():

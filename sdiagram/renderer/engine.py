@@ -343,6 +343,8 @@ def _packed_graph(context: Any, graph: Any) -> Any:
     laid_out = pygraphviz.AGraph(string=graph.string())
     try:
         packed = _pack_laid_out(laid_out)
+    except (ValueError, KeyError, IndexError):  # geometry this reader does not know: dot's own picture
+        packed = False
     except BaseException:
         laid_out.close()
         raise
@@ -484,14 +486,17 @@ def _moved(box: "packing.Box", shift: "packing.Point") -> "packing.Box":
 
 
 def _moved_points(text: str, shift: "packing.Point") -> str:
-    """A Graphviz point list ("x,y", "e,x,y s,x,y x,y ...") moved by `shift`."""
-    out = []
-    for point in text.split():
-        parts = point.split(",")
-        head = parts[:-2]
-        x, y = float(parts[-2]) + shift[0], float(parts[-1]) + shift[1]
-        out.append(",".join([*head, f"{x:.2f}", f"{y:.2f}"]))
-    return " ".join(out)
+    """A Graphviz point list ("x,y", "e,x,y s,x,y x,y ...", splines joined by ";") moved by `shift`."""
+    splines = []
+    for spline in text.split(";"):
+        out = []
+        for point in spline.split():
+            parts = point.split(",")
+            head = parts[:-2]
+            x, y = float(parts[-2]) + shift[0], float(parts[-1]) + shift[1]
+            out.append(",".join([*head, f"{x:.2f}", f"{y:.2f}"]))
+        splines.append(" ".join(out))
+    return ";".join(splines)
 
 
 def _spline_points(text: str) -> list["packing.Point"]:

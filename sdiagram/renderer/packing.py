@@ -73,6 +73,8 @@ LABEL_GAP_PT = 3.5
 NODE_CLEARANCE_PT = 6.0
 # How far apart connections between the same two components are routed (points).
 PARALLEL_PT = 14.0
+# A route is first searched for among the boxes this near the straight line (points).
+ROUTE_REACH_PT = 150.0
 # Graphviz's arrowhead length at arrowsize 1 (points).
 ARROW_PT = 10.0
 
@@ -578,10 +580,30 @@ def _inside_closed(point: Point, box: Box) -> bool:
 def route(start: Point, end: Point, obstacles: Sequence[Box]) -> list[Point]:
     """The shortest polyline from `start` to `end` that passes through none of
     `obstacles` (a visibility graph over their corners, searched with A*); the
-    straight line when there is none."""
-    grown = list(obstacles)
-    if not _segment_blocked(start, end, grown):
+    straight line when there is none.
+
+    The search first looks near the straight line (the obstacles within
+    `ROUTE_REACH_PT` of the box around it, then three times that), then
+    everywhere: on a large diagram most boxes are far from any one connection."""
+    if not _segment_blocked(start, end, obstacles):
         return [start, end]
+    span = _union([(start[0], start[1], start[0], start[1]), (end[0], end[1], end[0], end[1])])
+    for reach in (ROUTE_REACH_PT, 3 * ROUTE_REACH_PT, math.inf):
+        near = [box for box in obstacles if _box_gap(box, span) <= reach]
+        path = _shortest(start, end, near)
+        if path is not None and (reach == math.inf or not any(
+            _segment_blocked(a, b, obstacles) for a, b in zip(path, path[1:])
+        )):
+            return path
+    return [start, end]
+
+
+def _box_gap(a: Box, b: Box) -> float:
+    return max(0.0, b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3])
+
+
+def _shortest(start: Point, end: Point, grown: Sequence[Box]) -> list[Point] | None:
+    """A* over the corners of `grown` from `start` to `end`; None when there is no way."""
     corners: list[Point] = []
     for x0, y0, x1, y1 in grown:
         for corner in ((x0 - 0.5, y0 - 0.5), (x1 + 0.5, y0 - 0.5), (x0 - 0.5, y1 + 0.5), (x1 + 0.5, y1 + 0.5)):
@@ -615,7 +637,7 @@ def route(start: Point, end: Point, obstacles: Sequence[Box]) -> list[Point]:
             best_cost[other] = cost
             came_from[other] = current
             heapq.heappush(frontier, (cost + math.dist(points[other], end), other))
-    return [start, end]
+    return None
 
 
 def side_by_side(start: Point, end: Point, apart: float) -> tuple[Point, Point]:
