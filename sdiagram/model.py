@@ -204,7 +204,7 @@ def group_membership(groups: Mapping[str, Group], components: Mapping[str, Compo
 # The candidate layouts a blueprint may pin with `layout: {variant: ...}`
 # (renderer.candidates.CANDIDATES, in the same order; a test keeps them equal).
 LAYOUT_VARIANTS = (
-    "base", "group-bands", "loose-groups", "classic-bands", "stores-beside", "classic-ranking",
+    "base", "group-bands", "loose-groups", "classic-bands", "stores-beside", "classic-ranking", "packed",
 )
 
 

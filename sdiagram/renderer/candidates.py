@@ -48,6 +48,19 @@ shapes, after `classic-bands` was added) with this Graphviz (14.1.5 in the
 pygraphviz wheels); every candidate still runs in a worker process, so an
 abort costs that candidate (the pool starts a fresh worker), never the run.
 
+`packed` is dot's layout of `group-bands` with its top-level blocks then
+moved into the empty corners that dot's rank columns leave
+(`renderer.packing`; the engine does it when the DOT's graph carries
+`sdiagram=packed`): connections between blocks that moved apart are routed
+again and their labels placed beside the new path, clear of nodes and other
+labels. On the bundled designs it is drawn for chat (empty canvas 54% ->
+39%) and notification (55% -> 41%); elsewhere dot's own picture scores better.
+It needs the in-process engine: with the `dot` binary the candidate is left
+out (the binary would draw the DOT unpacked), and a blueprint that pins it
+is drawn unpacked there. Layout hints (`same_rank`, `order`, `group_order`)
+win: a blueprint with any is never packed. `-f dot` writes dot's input with the mark; plain
+Graphviz renders it, unpacked.
+
 Spacing (every variant): ranksep 0.3 in, nodesep 0.2 in, edge labels wrapped
 at 12 characters (the first candidates had 0.4/0.25/16): a smaller area per
 node for the variant chosen on each of the six bundled designs and on the
@@ -62,8 +75,9 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from ..model import Blueprint
-from .dot import LAYOUT_MARK, DotOptions, LayoutVariant, group_band_edges, group_of, leaf_stores
+from .dot import LAYOUT_MARK, DotOptions, LayoutVariant, group_band_edges, group_of, leaf_stores, packs
 from .metrics import LayoutMetrics
+from .packing import DIRECTIONS as PACKING_DIRECTIONS
 
 # The fixed set, in order of preference. The first is `--layout fast`.
 CANDIDATES: tuple[LayoutVariant, ...] = (
@@ -78,6 +92,8 @@ CANDIDATES: tuple[LayoutVariant, ...] = (
     LayoutVariant("classic-bands", newrank=False, group_bands=True, shared_beside=True),
     LayoutVariant("stores-beside", leaf_stores_beside=True),
     LayoutVariant("classic-ranking", newrank=False),
+    # Last: it draws a picture dot did not, so it is only kept for a large gain.
+    LayoutVariant("packed", group_bands=True, packed=True),
 )
 # A later candidate must beat an earlier one by more than this fraction.
 KEEP_MARGIN = 0.10
@@ -121,8 +137,20 @@ def variants_for(blueprint: Blueprint, options: DotOptions, mode: str = "best") 
             continue
         if not variant.newrank and (not blueprint.groups or needs_newrank):
             continue
+        if variant.packed and not packing_applies(blueprint):
+            continue
         chosen.append(variant)
     return tuple(chosen)
+
+
+def packing_applies(blueprint: Blueprint) -> bool:
+    """Can the `packed` variant differ from dot's layout here? It needs groups (blocks
+    to move), a direction packing knows, no layout hints (moving groups would undo
+    them; `dot.packs`) and the in-process engine (the `dot` binary draws a packed
+    DOT unpacked)."""
+    from .engine import in_process
+
+    return bool(blueprint.groups) and blueprint.direction in PACKING_DIRECTIONS and packs(blueprint) and in_process()
 
 
 def score(metrics: LayoutMetrics) -> float:

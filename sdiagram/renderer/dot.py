@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 from .. import icons
 from ..model import Blueprint, Component, Connection, Group
 from .large import DEFERRED, SPACER, connection_ends, plan_large_layout
+from .packing import PACKED
 from .theme import LIGHT, Palette
 
 if TYPE_CHECKING:
@@ -98,6 +99,9 @@ class LayoutVariant:
     # it sits beside the group that calls it last rather than one more step
     # down a chain of groups.
     shared_beside: bool = False
+    # After dot, the top-level blocks are packed into the empty corners
+    # (`renderer.packing`; the engine does it when the graph carries `sdiagram=packed`).
+    packed: bool = False
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,8 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     }
     if variant.newrank:
         graph["newrank"] = "true"
+    if variant.packed and packs(blueprint):
+        graph["sdiagram"] = PACKED
     if options.large:
         # Crossing minimisation and network simplex dominate on large graphs;
         # one mincross pass and short simplex runs keep the time near-linear.
@@ -281,6 +287,13 @@ def to_dot(blueprint: Blueprint, options: DotOptions = DotOptions()) -> str:
     lines += _hint_lines(blueprint)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def packs(blueprint: Blueprint) -> bool:
+    """Does the `packed` variant pack this blueprint's layout? Not when it has layout
+    hints: moving its groups afterwards would undo the ranks and order they ask for."""
+    hints = blueprint.layout
+    return not (hints.same_rank or hints.order or hints.group_order)
 
 
 # Where a DOT names an icon: a node's `image` attribute (a DOT string), or the

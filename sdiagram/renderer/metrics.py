@@ -342,6 +342,11 @@ def _node_box(node: dict[str, Any]) -> Box:
     return (x - half_w, y - half_h, x + half_w, y + half_h)
 
 
+def text_boxes(operations: Iterable[dict[str, Any]]) -> list[tuple[Box, float]]:
+    """Boxes and font sizes of the text lines in an xdot draw list (as `xdot_ops` reads it)."""
+    return _texts(operations)
+
+
 def _texts(operations: Iterable[dict[str, Any]]) -> list[tuple[Box, float]]:
     """Boxes and font sizes of the text lines in an xdot draw list."""
     size = 14.0
