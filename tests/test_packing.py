@@ -154,6 +154,77 @@ def test_a_label_without_room_gets_it_when_the_blocks_are_packed_again():
     assert packing.arrange(drawing) == arranged
 
 
+
+def along_outline(line: list[tuple[float, float]], outline: Box, near: float) -> float:
+    """The longest stretch (points) of a polyline running parallel to a side of
+    `outline` (within 15 degrees) no further than `near` from it."""
+    points = packing._resample(line, 1.0)
+    longest = run = 0.0
+    x0, y0, x1, y1 = outline
+    for a, b in zip(points, points[1:]):
+        dx, dy = abs(b[0] - a[0]), abs(b[1] - a[1])
+        mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+        beside_side = dy > 3.7 * dx and y0 - near <= my <= y1 + near and min(abs(mx - x0), abs(mx - x1)) <= near
+        beside_top = dx > 3.7 * dy and x0 - near <= mx <= x1 + near and min(abs(my - y0), abs(my - y1)) <= near
+        run = run + math.hypot(dx, dy) if beside_side or beside_top else 0.0
+        longest = max(longest, run)
+    return longest
+
+
+def drawn_line(pos: str) -> list[tuple[float, float]]:
+    controls = [tuple(float(v) for v in part.split(",")) for part in pos.split() if not part.startswith(("e,", "s,"))]
+    return packing.bezier_points(controls)
+
+
+def test_a_route_leaves_its_group_between_the_nodes_never_along_the_outline():
+    # A tall group of three nodes; the middle one calls a node above the group's right
+    # side. The way round the top node is 15 points wide on the right: squeezed in
+    # there, the route would run up the group's outline like a second border.
+    left = (0.0, 0.0, 100.0, 320.0)
+    nodes = (packing.Node("top", (20.0, 200.0, 85.0, 300.0), 0), packing.Node("mid", (20.0, 130.0, 80.0, 190.0), 0),
+             packing.Node("low", (20.0, 20.0, 80.0, 80.0), 0), packing.Node("far", (60.0, 420.0, 120.0, 480.0), 1))
+    above = (40.0, 400.0, 240.0, 500.0)
+    groups = (packing.Group("cluster_left", left, 0), packing.Group("cluster_above", above, 1))
+    label = (0.0, 0.0, 60.0, 14.0)
+    edge = packing.Edge("mid", "far", ((80.0, 160.0), (90.0, 300.0), (90.0, 380.0), (90.0, 420.0)), label)
+    drawing = packing.Drawing("LR", (left, above), nodes, groups, (edge,))
+    links = [Link(0, 1, label, edge.path, ("mid", "far"))]
+    arranged, crowded = packing._draw(drawing, links, packing.Packing(((0.0, 0.0), (0.0, 1.0))))
+    (index, pos), = arranged.routes
+    line = drawn_line(pos)
+    outlines = [left, packing._moved(above, (0.0, 1.0))]
+    for outline in outlines:
+        assert along_outline(line, outline, GAP_PT / 2 - 2) <= 20.0
+    for node in (nodes[0], nodes[2]):  # it goes round the other nodes, not through them
+        assert not packing._line_hits(line, node.box)
+    (_, (x, y)), = arranged.labels
+    box = (x - 30.0, y - 7.0, x + 30.0, y + 7.0)
+    assert not crowded
+    for outline in outlines:  # its label is not on an outline
+        assert not packing._crosses_border(packing._grow(box, 2.0), outline)
+    assert packing._draw(drawing, links, packing.Packing(((0.0, 0.0), (0.0, 1.0))))[0] == arranged
+
+
+def test_a_route_keeps_to_its_group_only_to_leave_it():
+    # Round a node wall: over it is shorter, but runs through the group the route
+    # leaves; under it leaves the group at once.
+    group, wall = (0.0, 0.0, 300.0, 200.0), (200.0, -80.0, 250.0, 100.0)
+    through = route((50.0, 20.0), (450.0, 20.0), [wall])
+    out_first = route((50.0, 20.0), (450.0, 20.0), [wall], [packing.Slow(group, 1.0)])
+    assert max(y for _, y in through) == pytest.approx(100.5)
+    assert min(y for _, y in out_first) == pytest.approx(-80.5)
+    assert route((50.0, 20.0), (450.0, 20.0), [], [packing.Slow(group, 1.0)]) == [(50.0, 20.0), (450.0, 20.0)]  # nothing in the way
+
+
+def test_a_label_keeps_off_a_group_outline_beside_its_edge():
+    # The edge runs 10 points under a group: beside it, the label would touch the outline.
+    group = (0.0, 0.0, 200.0, 100.0)
+    x, y = place_label((40.0, 14.0), [(0.0, -10.0), (200.0, -10.0)], [], [group])
+    box = (x - 20.0, y - 7.0, x + 20.0, y + 7.0)
+    assert box[3] <= -packing.LABEL_GAP_PT
+    assert abs(y + 10.0) <= 7.0 + 2 * packing.LABEL_CLEARANCE_PT  # beside its edge
+
+
 TB_CORNER = """
 name: corner
 direction: LR

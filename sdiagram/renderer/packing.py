@@ -26,7 +26,12 @@ now runs through another block) is drawn again: `route` finds the shortest
 path around the other blocks (down the middle of the gaps between them), the
 nodes and the labels in its way, `spline_pos` turns it into Graphviz's edge
 `pos` (clipped at its ends, room for the arrowheads), and `place_label` puts
-its label beside the new path, clear of nodes, group labels and other labels.
+its label beside the new path, clear of nodes, group labels and other labels,
+and off the groups' outlines. A route never runs along a group's outline: in
+the groups it leaves and enters, a node near the outline reaches out past it
+(`walled`), so the route leaves between the nodes and keeps off the outline
+outside; its length inside the group it leaves counts `INSIDE_COST` times, so
+it leaves the short way and travels between the groups, not through its own.
 The rest keep dot's drawing, moved with their block.
 
 Pure: laid-out geometry in, moves, paths and label spots out. The engine
@@ -73,6 +78,9 @@ LABEL_GAP_PT = 3.5
 NODE_CLEARANCE_PT = 6.0
 # How far apart connections between the same two components are routed (points).
 PARALLEL_PT = 14.0
+# A routed connection's length inside the group it leaves counts this many times
+# (on notification: 1 -> 15 crossings, 2 -> 10; the head's group too: 26).
+INSIDE_COST = 2.0
 # A route is first searched for among the boxes this near the straight line (points).
 ROUTE_REACH_PT = 150.0
 # Graphviz's arrowhead length at arrowsize 1 (points).
@@ -91,6 +99,14 @@ class Link:
     path: tuple[Point, ...] = ()
     # The components it joins (any names that tell node pairs apart).
     ends: tuple[str, str] = ("", "")
+
+
+@dataclass(frozen=True)
+class Slow:
+    """Where a route costs more: each point of its length inside `box` counts 1 + `extra` times."""
+
+    box: Box
+    extra: float
 
 
 @dataclass(frozen=True)
@@ -188,6 +204,8 @@ def _draw(drawing: Drawing, links: Sequence[Link], plan: Packing) -> tuple[Arran
     groups = {group.name: _moved(group.box, shifts[group.block]) for group in drawing.groups}
     group_labels = [_moved(g.label, shifts[g.block]) for g in drawing.groups if g.label is not None]
     blocks = [_moved(box, shift) for box, shift in zip(drawing.blocks, shifts)]
+    block_of = {node.name: node.block for node in drawing.nodes}
+    grouped = {group.block for group in drawing.groups}  # the blocks that are groups (the rest: one component)
     again: list[int] = []
     lines: dict[int, list[Point]] = {}
     kept_labels: list[Box] = []
@@ -210,12 +228,24 @@ def _draw(drawing: Drawing, links: Sequence[Link], plan: Packing) -> tuple[Arran
         edge, link = drawing.edges[index], links[index]
         siblings = parallel[(min(edge.tail, edge.head), max(edge.tail, edge.head))]
         apart = (siblings.index(index) - (len(siblings) - 1) / 2) * PARALLEL_PT
-        # Around the blocks down the middle of the gaps between them; a little off nodes and labels.
-        obstacles = [_grow(box, NODE_CLEARANCE_PT) for name, box in nodes.items() if name not in (edge.tail, edge.head)]
-        obstacles += [_grow(box, GAP_PT / 2 - 1) for i, box in enumerate(blocks) if i not in (link.tail, link.head)]
+        # Around the blocks down the middle of the gaps between them; a little off nodes and labels;
+        # in its own groups, never between a node and the group's outline.
+        others = [name for name in nodes if name not in (edge.tail, edge.head)]
+        obstacles = [_grow(box, GAP_PT / 2 - 1) for i, box in enumerate(blocks) if i not in (link.tail, link.head)]
         obstacles += [_grow(box, LABEL_CLEARANCE_PT) for box in group_labels + kept_labels]
         start, end = side_by_side(_centre(nodes[edge.tail]), _centre(nodes[edge.head]), apart)
-        path = route(start, end, obstacles)
+        own = (link.tail, link.head)
+        hemmed = [
+            walled(nodes[name], blocks[block_of[name]]) if block_of[name] in own and block_of[name] in grouped
+            else _grow(nodes[name], NODE_CLEARANCE_PT)
+            for name in others
+        ]
+        # It leaves its group the short way. (Not the group it enters: going round
+        # that one to find a short way in makes long detours.)
+        slow = [Slow(blocks[link.tail], INSIDE_COST - 1.0)] if link.tail in grouped else []
+        path = route(start, end, hemmed + obstacles, slow)
+        if len(path) == 2 and _segment_blocked(start, end, hemmed + obstacles):  # walled in: as close as it gets
+            path = route(start, end, [_grow(nodes[name], NODE_CLEARANCE_PT) for name in others] + obstacles, slow)
         pos, drawn = spline_pos(path, groups.get(edge.tail_clip, nodes[edge.tail]), groups.get(edge.head_clip, nodes[edge.head]),
                                 edge.arrow_at_head, edge.arrow_at_tail)
         routes.append((index, pos))
@@ -238,6 +268,22 @@ def _draw(drawing: Drawing, links: Sequence[Link], plan: Packing) -> tuple[Arran
         placed.append(box)
         labels.append((index, centre))
     return Arranged(shifts, tuple(routes), tuple(labels)), crowded
+
+
+def walled(node: Box, block: Box) -> Box:
+    """The obstacle a node is to a connection that leaves or enters its group `block`:
+    its box grown by `NODE_CLEARANCE_PT`, each side that is within `GAP_PT` of the
+    group's outline carried out past it as far as the other blocks are grown
+    (`GAP_PT`/2 - 1). A route then never squeezes between the node and the outline
+    (it would run along the outline, reading as a double border); it leaves the group
+    between the nodes and keeps off the outline outside."""
+    grown, outer = _grow(node, NODE_CLEARANCE_PT), _grow(block, GAP_PT / 2 - 1)
+    return (
+        outer[0] if node[0] - block[0] <= GAP_PT else grown[0],
+        outer[1] if node[1] - block[1] <= GAP_PT else grown[1],
+        outer[2] if block[2] - node[2] <= GAP_PT else grown[2],
+        outer[3] if block[3] - node[3] <= GAP_PT else grown[3],
+    )
 
 
 def pack(
@@ -392,8 +438,8 @@ def place_label(
     """The centre for a label of `size` (width, height) next to `path` (its edge,
     a polyline): the spot along the path, beside it or on it, that overlaps as few
     of `obstacles` (nodes, group labels, labels already placed) as can be (none,
-    when there is room), then straddles as few of the `avoid` boxes' outlines
-    (groups) and crosses as few other edges (`lines`) as can be, nearest the
+    when there is room), then straddles (or comes within `LABEL_GAP_PT` of) as few
+    of the `avoid` boxes' outlines (groups) and crosses as few other edges (`lines`) as can be, nearest the
     middle of the path."""
     width, height = size
     samples = _resample(path, 6.0)
@@ -418,7 +464,8 @@ def place_label(
             cost += 100.0 * sum(1 for other in obstacles if _overlap(clear, other))
             if best is not None and cost >= best[0]:
                 continue
-            cost += 3.0 * sum(1 for border in avoid if _crosses_border(box, border))
+            # Within LABEL_GAP_PT of a group's outline, a label reads as sitting on it.
+            cost += 3.0 * sum(1 for border in avoid if _crosses_border(clear, border))
             if best is not None and cost >= best[0]:
                 continue
             for line, line_box in zip(lines, line_boxes):
@@ -577,10 +624,11 @@ def _inside_closed(point: Point, box: Box) -> bool:
 
 
 
-def route(start: Point, end: Point, obstacles: Sequence[Box]) -> list[Point]:
+def route(start: Point, end: Point, obstacles: Sequence[Box], slow: Sequence[Slow] = ()) -> list[Point]:
     """The shortest polyline from `start` to `end` that passes through none of
-    `obstacles` (a visibility graph over their corners, searched with A*); the
-    straight line when there is none.
+    `obstacles` (a visibility graph over their corners and those of the `slow`
+    boxes, searched with A*); the straight line when there is none. Its length
+    within a `slow` box costs more (`Slow`).
 
     The search first looks near the straight line (the obstacles within
     `ROUTE_REACH_PT` of the box around it, then three times that), then
@@ -590,7 +638,7 @@ def route(start: Point, end: Point, obstacles: Sequence[Box]) -> list[Point]:
     span = _union([(start[0], start[1], start[0], start[1]), (end[0], end[1], end[0], end[1])])
     for reach in (ROUTE_REACH_PT, 3 * ROUTE_REACH_PT, math.inf):
         near = [box for box in obstacles if _box_gap(box, span) <= reach]
-        path = _shortest(start, end, near)
+        path = _shortest(start, end, near, slow)
         if path is not None and (reach == math.inf or not any(
             _segment_blocked(a, b, obstacles) for a, b in zip(path, path[1:])
         )):
@@ -602,10 +650,11 @@ def _box_gap(a: Box, b: Box) -> float:
     return max(0.0, b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3])
 
 
-def _shortest(start: Point, end: Point, grown: Sequence[Box]) -> list[Point] | None:
-    """A* over the corners of `grown` from `start` to `end`; None when there is no way."""
+def _shortest(start: Point, end: Point, grown: Sequence[Box], slow: Sequence[Slow] = ()) -> list[Point] | None:
+    """A* over the corners of `grown` and `slow` from `start` to `end`; None when there
+    is no way. A step's cost is its length, plus what it costs more in each `slow` box."""
     corners: list[Point] = []
-    for x0, y0, x1, y1 in grown:
+    for x0, y0, x1, y1 in [*grown, *(area.box for area in slow)]:
         for corner in ((x0 - 0.5, y0 - 0.5), (x1 + 0.5, y0 - 0.5), (x0 - 0.5, y1 + 0.5), (x1 + 0.5, y1 + 0.5)):
             if not any(_inside(corner, box) for box in grown):
                 corners.append(corner)
@@ -629,7 +678,9 @@ def _shortest(start: Point, end: Point, grown: Sequence[Box]) -> list[Point] | N
         for other in range(1, len(points)):
             if other in done:
                 continue
-            cost = best_cost[current] + math.dist(here, points[other])
+            step = math.dist(here, points[other])
+            step += sum(area.extra * _length_within(here, points[other], area.box) for area in slow)
+            cost = best_cost[current] + step
             if cost >= best_cost.get(other, math.inf):
                 continue
             if _segment_blocked(here, points[other], grown):
@@ -638,6 +689,25 @@ def _shortest(start: Point, end: Point, grown: Sequence[Box]) -> list[Point] | N
             came_from[other] = current
             heapq.heappush(frontier, (cost + math.dist(points[other], end), other))
     return None
+
+
+def _length_within(a: Point, b: Point, box: Box) -> float:
+    """The length of the segment a-b inside `box` (Liang-Barsky clipping)."""
+    t0, t1 = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - box[0]), (dx, box[2] - a[0]), (-dy, a[1] - box[1]), (dy, box[3] - a[1])):
+        if p == 0:
+            if q < 0:
+                return 0.0
+            continue
+        r = q / p
+        if p < 0:
+            t0 = max(t0, r)
+        else:
+            t1 = min(t1, r)
+        if t0 >= t1:
+            return 0.0
+    return (t1 - t0) * math.hypot(dx, dy)
 
 
 def side_by_side(start: Point, end: Point, apart: float) -> tuple[Point, Point]:
