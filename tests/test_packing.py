@@ -216,6 +216,14 @@ def test_a_route_keeps_to_its_group_only_to_leave_it():
     assert route((50.0, 20.0), (450.0, 20.0), [], [packing.Slow(group, 1.0)]) == [(50.0, 20.0), (450.0, 20.0)]  # nothing in the way
 
 
+def test_a_long_run_into_a_sharp_turn_does_not_loop():
+    # Down 1000 points, then 100 to the right: the curve may round the corner, not swing past it.
+    tail, head = (-10.0, -10.0, 10.0, 10.0), (90.0, -1010.0, 110.0, -990.0)
+    _, drawn = spline_pos([(0.0, 0.0), (0.0, -1000.0), (100.0, -1000.0)], tail, head, arrow_at_head=True, arrow_at_tail=False)
+    assert min(y for _, y in drawn) >= -1000.0 - 100.0 / 3 - 1e-6
+    assert min(x for x, _ in drawn) >= -100.0 / 3 - 1e-6
+
+
 def test_a_label_keeps_off_a_group_outline_beside_its_edge():
     # The edge runs 10 points under a group: beside it, the label would touch the outline.
     group = (0.0, 0.0, 200.0, 100.0)

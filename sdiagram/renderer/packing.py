@@ -29,9 +29,11 @@ nodes and the labels in its way, `spline_pos` turns it into Graphviz's edge
 its label beside the new path, clear of nodes, group labels and other labels,
 and off the groups' outlines. A route never runs along a group's outline: in
 the groups it leaves and enters, a node near the outline reaches out past it
-(`walled`), so the route leaves between the nodes and keeps off the outline
-outside; its length inside the group it leaves counts `INSIDE_COST` times, so
-it leaves the short way and travels between the groups, not through its own.
+(`walled`), so the route leaves between the nodes; its way along the outline
+just outside those groups counts `OUTLINE_COST` times (across it, once), so it
+keeps off them outside; its length inside the group it leaves counts
+`INSIDE_COST` times, so it leaves the short way and travels between the
+groups, not through its own.
 The rest keep dot's drawing, moved with their block.
 
 Pure: laid-out geometry in, moves, paths and label spots out. The engine
@@ -81,6 +83,9 @@ PARALLEL_PT = 14.0
 # A routed connection's length inside the group it leaves counts this many times
 # (on notification: 1 -> 15 crossings, 2 -> 10; the head's group too: 26).
 INSIDE_COST = 2.0
+# Its way along the outline of a group it leaves or enters, just outside it
+# (within GAP_PT/2 - 1), counts this many times (across the outline: once).
+OUTLINE_COST = 2.0
 # A route is first searched for among the boxes this near the straight line (points).
 ROUTE_REACH_PT = 150.0
 # Graphviz's arrowhead length at arrowsize 1 (points).
@@ -103,10 +108,12 @@ class Link:
 
 @dataclass(frozen=True)
 class Slow:
-    """Where a route costs more: each point of its length inside `box` counts 1 + `extra` times."""
+    """Where a route costs more: each point of its length inside `box` (of its
+    extent on one axis, `along` "x" or "y") counts 1 + `extra` times."""
 
     box: Box
     extra: float
+    along: str = ""
 
 
 @dataclass(frozen=True)
@@ -243,6 +250,7 @@ def _draw(drawing: Drawing, links: Sequence[Link], plan: Packing) -> tuple[Arran
         # It leaves its group the short way. (Not the group it enters: going round
         # that one to find a short way in makes long detours.)
         slow = [Slow(blocks[link.tail], INSIDE_COST - 1.0)] if link.tail in grouped else []
+        slow += [strip for block in own if block in grouped for strip in _outside(blocks[block], OUTLINE_COST - 1.0)]
         path = route(start, end, hemmed + obstacles, slow)
         if len(path) == 2 and _segment_blocked(start, end, hemmed + obstacles):  # walled in: as close as it gets
             path = route(start, end, [_grow(nodes[name], NODE_CLEARANCE_PT) for name in others] + obstacles, slow)
@@ -679,7 +687,7 @@ def _shortest(start: Point, end: Point, grown: Sequence[Box], slow: Sequence[Slo
             if other in done:
                 continue
             step = math.dist(here, points[other])
-            step += sum(area.extra * _length_within(here, points[other], area.box) for area in slow)
+            step += sum(area.extra * _length_within(here, points[other], area.box, area.along) for area in slow)
             cost = best_cost[current] + step
             if cost >= best_cost.get(other, math.inf):
                 continue
@@ -691,8 +699,17 @@ def _shortest(start: Point, end: Point, grown: Sequence[Box], slow: Sequence[Slo
     return None
 
 
-def _length_within(a: Point, b: Point, box: Box) -> float:
-    """The length of the segment a-b inside `box` (Liang-Barsky clipping)."""
+def _outside(box: Box, extra: float) -> list[Slow]:
+    """The band `GAP_PT`/2 - 1 wide just outside the outline of `box`, as four strips
+    where a route's way along the outline costs `extra` more (across it, nothing)."""
+    x0, y0, x1, y1 = _grow(box, GAP_PT / 2 - 1)
+    return [Slow((x0, y0, x1, box[1]), extra, "x"), Slow((x0, box[3], x1, y1), extra, "x"),
+            Slow((x0, y0, box[0], y1), extra, "y"), Slow((box[2], y0, x1, y1), extra, "y")]
+
+
+def _length_within(a: Point, b: Point, box: Box, along: str = "") -> float:
+    """The length of the segment a-b inside `box` (Liang-Barsky clipping); with `along`
+    "x" or "y", only its extent on that axis."""
     t0, t1 = 0.0, 1.0
     dx, dy = b[0] - a[0], b[1] - a[1]
     for p, q in ((-dx, a[0] - box[0]), (dx, box[2] - a[0]), (-dy, a[1] - box[1]), (dy, box[3] - a[1])):
@@ -707,7 +724,7 @@ def _length_within(a: Point, b: Point, box: Box) -> float:
             t1 = min(t1, r)
         if t0 >= t1:
             return 0.0
-    return (t1 - t0) * math.hypot(dx, dy)
+    return (t1 - t0) * (abs(dx) if along == "x" else abs(dy) if along == "y" else math.hypot(dx, dy))
 
 
 def side_by_side(start: Point, end: Point, apart: float) -> tuple[Point, Point]:
@@ -750,10 +767,19 @@ def _smooth(points: Sequence[Point]) -> list[Point]:
         before = points[i - 1] if i > 0 else points[i]
         here, there = points[i], points[i + 1]
         after = points[i + 2] if i + 2 < count else there
-        c1 = (here[0] + (there[0] - before[0]) / 8, here[1] + (there[1] - before[1]) / 8)
-        c2 = (there[0] - (after[0] - here[0]) / 8, there[1] - (after[1] - here[1]) / 8)
+        # Tangents no longer than a third of the piece: a long run into a sharp turn would loop.
+        reach = math.dist(here, there) / 3
+        c1 = _offset(here, ((there[0] - before[0]) / 8, (there[1] - before[1]) / 8), reach)
+        c2 = _offset(there, (-(after[0] - here[0]) / 8, -(after[1] - here[1]) / 8), reach)
         controls += [c1, c2, there]
     return [(round(x, 2), round(y, 2)) for x, y in controls]
+
+
+def _offset(point: Point, by: Point, longest: float) -> Point:
+    """`point` moved by the vector `by`, shortened to `longest` if it is longer."""
+    length = math.hypot(by[0], by[1])
+    scale = longest / length if length > longest else 1.0
+    return (point[0] + by[0] * scale, point[1] + by[1] * scale)
 
 
 def _leaving(line: Sequence[Point], box: Box) -> tuple[int, Point]:
