@@ -192,7 +192,7 @@ def test_a_route_leaves_its_group_between_the_nodes_never_along_the_outline():
     arranged, crowded = packing._draw(drawing, links, packing.Packing(((0.0, 0.0), (0.0, 1.0))))
     (index, pos), = arranged.routes
     line = drawn_line(pos)
-    outlines = [left, packing._moved(above, (0.0, 1.0))]
+    outlines = [left, packing.moved(above, (0.0, 1.0))]
     for outline in outlines:
         assert along_outline(line, outline, GAP_PT / 2 - 2) <= 20.0
     for node in (nodes[0], nodes[2]):  # it goes round the other nodes, not through them

@@ -143,7 +143,6 @@ def measure_geometry(data: dict[str, Any], pad_pt: float = 36.0) -> LayoutMetric
     edges = [e for e in data.get("edges", []) if e.get("tail") in node_index and e.get("head") in node_index]
     paths = [_edge_path(e) for e in edges]
     lines = [_Polyline.of(path) for path in paths]
-    extents = [line.box for line in lines]
     labels: list[tuple[int, Box, float]] = []  # edge index, box, font size
     for index, edge in enumerate(edges):
         texts = _texts(edge.get("_ldraw_", []))

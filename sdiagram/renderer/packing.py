@@ -36,9 +36,9 @@ keeps off them outside; its length inside the group it leaves counts
 groups, not through its own.
 The rest keep dot's drawing, moved with their block.
 
-Pure: laid-out geometry in, moves, paths and label spots out. The engine
-(`renderer.engine`) reads the geometry from Graphviz, applies them, and has
-Graphviz's `nop2` (which keeps given positions) draw the result.
+Pure: laid-out geometry in, moves, paths and label spots out.
+`renderer.packed_graph` reads the geometry from Graphviz's graph and applies
+them; the engine has Graphviz's `nop2` (which keeps given positions) draw the result.
 """
 
 from __future__ import annotations
@@ -207,10 +207,10 @@ def _draw(drawing: Drawing, links: Sequence[Link], plan: Packing) -> tuple[Arran
     """The edges routed again and their labels placed for the moves of `plan`; and the
     edges whose label found no free spot."""
     shifts = plan.shifts
-    nodes = {node.name: _moved(node.box, shifts[node.block]) for node in drawing.nodes}
-    groups = {group.name: _moved(group.box, shifts[group.block]) for group in drawing.groups}
-    group_labels = [_moved(g.label, shifts[g.block]) for g in drawing.groups if g.label is not None]
-    blocks = [_moved(box, shift) for box, shift in zip(drawing.blocks, shifts)]
+    nodes = {node.name: moved(node.box, shifts[node.block]) for node in drawing.nodes}
+    groups = {group.name: moved(group.box, shifts[group.block]) for group in drawing.groups}
+    group_labels = [moved(g.label, shifts[g.block]) for g in drawing.groups if g.label is not None]
+    blocks = [moved(box, shift) for box, shift in zip(drawing.blocks, shifts)]
     block_of = {node.name: node.block for node in drawing.nodes}
     grouped = {group.block for group in drawing.groups}  # the blocks that are groups (the rest: one component)
     again: list[int] = []
@@ -224,7 +224,7 @@ def _draw(drawing: Drawing, links: Sequence[Link], plan: Packing) -> tuple[Arran
             continue
         lines[index] = bezier_points(path) if len(path) >= 4 else path
         if edge.label is not None:
-            kept_labels.append(_moved(edge.label, shift))
+            kept_labels.append(moved(edge.label, shift))
     # Connections between the same two components, routed side by side.
     parallel: dict[tuple[str, str], list[int]] = {}
     for index in again:
@@ -267,9 +267,9 @@ def _draw(drawing: Drawing, links: Sequence[Link], plan: Packing) -> tuple[Arran
         if label is None:
             continue
         size = (label[2] - label[0], label[3] - label[1])
-        others = [line for i, line in sorted(lines.items()) if i != index]
+        other_lines = [line for i, line in sorted(lines.items()) if i != index]
         obstacles = list(nodes.values()) + group_labels + placed
-        centre = place_label(size, lines[index], obstacles, borders, others)
+        centre = place_label(size, lines[index], obstacles, borders, other_lines)
         box = (centre[0] - size[0] / 2, centre[1] - size[1] / 2, centre[0] + size[0] / 2, centre[1] + size[1] / 2)
         if any(_overlap(_grow(box, LABEL_GAP_PT), other) for other in obstacles):
             crowded.append(index)
@@ -307,7 +307,7 @@ def pack(
     best, best_area = still, before
     for mirrored in (False, True):
         shifts = _compact(blocks, links, direction, gap, mirrored, roomy)
-        area = _area(_union([_moved(box, shift) for box, shift in zip(blocks, shifts)]))
+        area = _area(_union([moved(box, shift) for box, shift in zip(blocks, shifts)]))
         if area < best_area - 1e-6:
             best, best_area = Packing(shifts), area
     return best if best_area <= (1.0 - MIN_GAIN) * before else still
@@ -435,7 +435,8 @@ def _frame_point(frame: "Callable[[Box], list[float]]", point: Point) -> Point:
     return (x0, y0)
 
 
-def _moved(box: Box, shift: Point) -> Box:
+def moved(box: Box, shift: Point) -> Box:
+    """`box` moved by `shift`."""
     return (box[0] + shift[0], box[1] + shift[1], box[2] + shift[0], box[3] + shift[1])
 
 
