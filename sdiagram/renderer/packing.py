@@ -687,12 +687,21 @@ def _shortest(start: Point, end: Point, grown: Sequence[Box], slow: Sequence[Slo
         for other in range(1, len(points)):
             if other in done:
                 continue
-            step = math.dist(here, points[other])
-            step += sum(area.extra * _length_within(here, points[other], area.box, area.along) for area in slow)
-            cost = best_cost[current] + step
-            if cost >= best_cost.get(other, math.inf):
+            there = points[other]
+            known = best_cost.get(other, math.inf)
+            cost = best_cost[current] + math.dist(here, there)
+            if cost >= known:  # the slow areas only add to it
                 continue
-            if _segment_blocked(here, points[other], grown):
+            if slow:
+                low_x, high_x = (here[0], there[0]) if here[0] <= there[0] else (there[0], here[0])
+                low_y, high_y = (here[1], there[1]) if here[1] <= there[1] else (there[1], here[1])
+                for area in slow:
+                    x0, y0, x1, y1 = area.box
+                    if low_x <= x1 and high_x >= x0 and low_y <= y1 and high_y >= y0:  # else none of it is inside
+                        cost += area.extra * _length_within(here, there, area.box, area.along)
+                if cost >= known:
+                    continue
+            if _segment_blocked(here, there, grown):
                 continue
             best_cost[other] = cost
             came_from[other] = current
